@@ -1,0 +1,6 @@
+// Placeholder until the owning change lands; registers nothing.
+#include "app/cli/commands.h"
+
+namespace bucketscope::cli {
+void register_sim(CLI::App&) {}
+} // namespace bucketscope::cli

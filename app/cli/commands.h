@@ -1,0 +1,18 @@
+#pragma once
+// Every bucketscope-cli subcommand registers itself on the root CLI11 app. Each lives in
+// its own file (cmd_<name>.cpp) so the CLI grows without a central switch.
+//
+// A command reports failure by printing its message on stderr and throwing
+// CLI::RuntimeError(status) from its callback; main() turns that into the exit status.
+
+namespace CLI {
+class App;
+}
+
+namespace bucketscope::cli {
+
+void register_victims(CLI::App& app);
+void register_sim(CLI::App& app);
+void register_ondisk_commands(CLI::App& app); // format, super, inspect
+
+} // namespace bucketscope::cli

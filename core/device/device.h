@@ -1,0 +1,44 @@
+#pragma once
+// The block device the engine runs on: an image file, a real block device, RAM, or a
+// fault-injecting wrapper around any of them (leveldb's Env, for a cache device).
+//
+// Offsets and lengths are in bytes. Errors come back as a Status naming the device, the
+// operation and the offset; no method throws. A Device may be used from one thread at a
+// time; the engine serialises its I/O.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace bucketscope {
+
+struct Status {
+    bool good = true;
+    std::string message;
+
+    static Status ok() { return {}; }
+    static Status error(std::string msg) { return {false, std::move(msg)}; }
+    bool is_ok() const { return good; }
+    explicit operator bool() const { return good; }
+};
+
+class Device {
+  public:
+    virtual ~Device() = default;
+
+    // Human-readable name for messages: a path, "ram:64M", ...
+    virtual std::string name() const = 0;
+    virtual uint64_t size_bytes() const = 0;
+    virtual uint32_t logical_block_size() const { return 512; }
+    virtual bool read_only() const { return false; }
+
+    virtual Status read(uint64_t offset, std::span<std::byte> out) = 0;
+    virtual Status write(uint64_t offset, std::span<const std::byte> data) = 0;
+    // Tell the device the range holds nothing worth keeping (BLKDISCARD / punch hole).
+    virtual Status discard(uint64_t offset, uint64_t length) = 0;
+    // Make every completed write durable (fdatasync / FLUSH).
+    virtual Status flush() = 0;
+};
+
+} // namespace bucketscope
