@@ -1,0 +1,16 @@
+#pragma once
+// bcache's crc64 (lib/crc64.c, bch_crc64): the ECMA-182 polynomial 0x42F0E1EBA9EA3693,
+// reflected table, initial value and final xor all-ones. Every checksummed bcache
+// structure (superblock, prio set, jset, bset) uses it.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace bucketscope::ondisk {
+
+uint64_t bch_crc64(std::span<const std::byte> data);
+// Continues a running crc64 (pass the previous result as `crc`, starting with 0).
+uint64_t bch_crc64_update(uint64_t crc, std::span<const std::byte> data);
+
+} // namespace bucketscope::ondisk

@@ -1,0 +1,39 @@
+#pragma once
+// struct prio_set: one bucket of the prio/gen chain (bcache-ondisk.md section 2).
+// Header {csum, magic = set_magic ^ PSET_MAGIC, seq, version, pad, next_bucket} then
+// packed 3-byte {le16 prio, u8 gen} entries; csum = bch_crc64 over [8, buffer_bytes).
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/ondisk/result.h"
+
+namespace bucketscope::ondisk {
+
+inline constexpr uint64_t PSET_MAGIC = 0x6750e15f87337f91ull;
+inline constexpr size_t PRIO_SET_HEADER = 40;
+
+struct BucketDisk {
+    uint16_t prio = 0;
+    uint8_t gen = 0;
+};
+
+struct PrioSet {
+    uint64_t csum = 0;
+    uint64_t magic = 0;
+    uint64_t seq = 0;
+    uint32_t version = 0;
+    uint64_t next_bucket = 0;
+    std::vector<BucketDisk> entries; // all (buffer_bytes - 40) / 3 slots of the buffer
+};
+
+// Writes header and entries into `buf` (the whole prio buffer, meta_bucket_bytes long),
+// leaving bytes past the entries as they are (the kernel reuses one buffer), then the csum.
+void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
+                     uint64_t next_bucket, std::span<const BucketDisk> entries);
+// Checks csum then magic (v6.1 prio_read order). `device_offset` is only for messages.
+Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_magic,
+                                uint64_t device_offset);
+
+} // namespace bucketscope::ondisk
