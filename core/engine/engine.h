@@ -1,0 +1,176 @@
+#pragma once
+// The engine facade: a bcache cache set running on one Device per cache, with the kernel's
+// "processes" — one allocator task per cache, the GC task, the built-in write workload —
+// as resumable step functions.
+//
+// Each task's step() runs until it would block (allocator_wait, bucket_wait, gc_wait, ...)
+// and returns what it waits for. Two ways to drive the same step functions:
+//   * Deterministic: one thread, a seeded scheduler picks the next runnable task and a
+//     virtual clock charges CPU and I/O costs. Same options and seed, same event sequence
+//     bit for bit. Tests, teaching (single-stepping) and replay use it.
+//   * Threaded: each task on its own std::thread, a real std::mutex standing in for
+//     bucket_lock and condition variables for bucket_wait, btree_cache_wait, gc_wait and
+//     the allocator wake-up. start() / pause() / resume() / stop().
+// Both keep the invariants of allocator-semantics.md section 7.
+//
+// Construction registers the cache set as the kernel does for a brand-new cache (4.3):
+// journal buckets, initial GC finish, first prio write, uuid bucket, root node, CACHE_SYNC,
+// first journal entry — all written to the Device in the kernel's formats.
+//
+// Thread rules, per method below. "Any thread" methods take bucket_lock themselves and may
+// be called while the threaded engine runs; they never wait for a task to reach a
+// particular state. Observers (snapshot, metrics, events) never block the engine for
+// longer than one copy.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/alloc/cache.h"
+#include "core/device/device.h"
+#include "core/engine/events.h"
+#include "core/engine/metrics.h"
+#include "core/engine/snapshot.h"
+
+namespace bucketscope {
+
+enum class RunMode : uint8_t { Deterministic, Threaded };
+const char* to_string(RunMode m);
+
+// The built-in write workload: `processes` tasks, each with its own write point and its own
+// seeded generator, issuing writes of random sizes (and reads) to one volume each.
+struct WorkloadParams {
+    unsigned processes = 4;
+    // Percent of processes writing to a flash-only volume; the rest write to a cached
+    // (backing) device, whose requests rescale prios (allocator-semantics.md 2.2).
+    unsigned flash_only_percent = 25;
+    unsigned read_percent = 25;       // of requests
+    unsigned sequential_percent = 50; // writes that continue where the process left off
+    uint32_t max_write_sectors = 128; // writes are 1..max blocks, rounded to block_size
+    // Address space per volume in sectors; 0 = twice the cache's data capacity, so the
+    // cache is always under eviction pressure.
+    uint64_t volume_sectors = 0;
+    // Stop issuing requests after this many writes per process (0 = never); the tasks then
+    // finish, which lets threaded runs end after a bounded amount of work.
+    uint64_t max_writes_per_process = 0;
+};
+
+// Virtual-clock costs (deterministic mode). Threaded mode measures real time instead.
+struct IoCosts {
+    uint64_t step_ns = 100;           // CPU cost of one task step
+    uint64_t io_latency_ns = 20'000;  // per read/write request
+    uint64_t ns_per_sector = 250;     // transfer
+    uint64_t discard_ns = 50'000;
+    uint64_t flush_ns = 100'000;
+    uint64_t gc_ns_per_bucket = 20;   // GC mark + finish, per bucket
+};
+
+struct EngineOptions {
+    CacheGeometry geometry; // of every cache; nbuckets, bucket_size, block_size, first_bucket
+    unsigned ncaches = 1;   // v4.6: 1..8; v6.2: exactly 1
+    ReplacementPolicy policy = ReplacementPolicy::Lru;
+    KernelProfile profile = KernelProfile::V6_2;
+    uint64_t seed = 1;
+    bool discard = false;
+    RunMode mode = RunMode::Deterministic;
+    WorkloadParams workload;
+    IoCosts costs;
+    size_t event_capacity = 1u << 16;
+    bool copy_gc = false; // copy_gc_enabled (the kernel's default is 0)
+};
+
+// What a task was waiting for when the scheduler last saw it (for the GUI's task view).
+enum class WaitOn : uint8_t {
+    Runnable,
+    AllocatorWake,  // allocator_wait(): push room, gc_mark_valid && !invalidate_needs_gc,
+                    // prio_blocked == 0
+    BucketWait,     // bch_bucket_alloc slow path / bch_alloc_sectors
+    BtreeCacheWait, // metadata allocation
+    GcWait,         // GC thread idle
+    Io,             // an I/O in flight (threaded mode, lock dropped)
+    Done,           // workload finished or engine stopped
+};
+const char* to_string(WaitOn w);
+
+struct TaskInfo {
+    std::string name; // "bcache_allocator/0", "bcache_gc", "writer/2"
+    WaitOn wait = WaitOn::Runnable;
+    uint64_t steps = 0;
+};
+
+class Engine {
+  public:
+    // Creates the cache set on `devices` (one per cache, not owned; they must outlive the
+    // engine and be at least nbuckets * bucket_size sectors) and registers it as a new
+    // cache. Returns nullptr and sets `why` for geometry the kernel refuses (nbuckets <=
+    // 512, bucket smaller than a block, ...), for too small devices and for I/O errors.
+    static std::unique_ptr<Engine> create(std::vector<Device*> devices,
+                                          const EngineOptions& opts, std::string* why);
+    ~Engine(); // stops the threaded engine if it runs
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    const EngineOptions& options() const;
+
+    // --- running (deterministic mode; caller's thread, not while threaded tasks run) ----
+    // Runs up to `n` task steps; returns how many ran. Fewer than `n` means every task is
+    // blocked or done (see tasks()).
+    uint64_t step(uint64_t n = 1);
+    // Runs steps until the virtual clock has advanced by `ns` or nothing is runnable.
+    uint64_t run_for(uint64_t ns);
+    // Runs until the workload has made `allocations` bucket allocations in total (all
+    // reserves) or nothing is runnable; returns the steps run.
+    uint64_t run_until_allocations(uint64_t allocations);
+
+    // --- running (threaded mode; one controlling thread) --------------------------------
+    void start();  // spawns one thread per task; no-op if running
+    void pause();  // tasks finish their current step and park; returns once all parked
+    void resume();
+    void stop();   // wakes every waiter, joins the threads; the engine can be inspected
+    bool running() const;
+    // Blocks the caller until every workload task is Done (max_writes_per_process reached)
+    // or stop() was called. Threaded mode only.
+    void wait_workload_done();
+
+    // --- commands (any thread) ------------------------------------------------------------
+    // As writing sysfs cache_replacement_policy: applies to every cache from the next pass.
+    void set_policy(ReplacementPolicy p);
+    // As sysfs trigger_gc: sectors_to_gc = -1 and wake GC.
+    void trigger_gc();
+    // Invalidates `bucket` of cache `dev` into free_inc if the kernel would allow it
+    // (bch_can_invalidate_bucket, marks valid, free_inc not full), or with no bucket runs
+    // one invalidate pass now. Returns false (and says why) when refused.
+    bool force_invalidate(unsigned dev, std::optional<uint64_t> bucket, std::string* why);
+    // One bch_rescale_priorities pass now, whatever the rescale budget.
+    void rescale();
+    void set_discard(bool on);
+
+    // --- observing (any thread) -----------------------------------------------------------
+    SnapshotPtr snapshot(unsigned dev = 0) const;
+    EngineMetrics metrics() const;
+    // Drains up to `max` events (one consumer thread at a time).
+    size_t poll_events(std::vector<EngineEvent>& out, size_t max = SIZE_MAX);
+    uint64_t events_dropped() const;
+    std::vector<TaskInfo> tasks() const;
+    uint64_t clock_ns() const;
+    std::string last_error() const;
+
+    // --- for tests and tools ------------------------------------------------------------
+    // Called after every task step with bucket_lock held (both modes). The invariant
+    // checker hangs here. Set before running.
+    using StepHook = std::function<void(const CacheSet&)>;
+    void set_step_hook(StepHook hook);
+    // Runs `f` on the live cache set under bucket_lock. Any thread.
+    void with_cache_set(const std::function<void(CacheSet&)>& f);
+
+    struct Impl;
+
+  private:
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace bucketscope
