@@ -6,6 +6,9 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <vector>
+
+#include "core/ondisk/result.h"
 
 namespace bucketscope::ondisk {
 
@@ -39,5 +42,18 @@ void encode_bkey(const Bkey& k, std::span<uint64_t> out);
 // by the caller through bkey_u64s()).
 Bkey decode_bkey(std::span<const uint64_t> in);
 size_t bkey_u64s(uint64_t high_word);
+// The high word as KEY() builds it (bit 63 set).
+uint64_t bkey_high(const Bkey& k);
+// Walks packed keys (advance by 2 + KEY_PTRS); a key running past the end is an error
+// naming `structure` and the device byte offset of the offending key.
+Result<std::vector<Bkey>> decode_bkeys(std::span<const uint64_t> words, const char* structure,
+                                       uint64_t device_offset);
+// inode:offset equal to ZERO_KEY (uuid-bucket keys and freeing keys; GC skips them).
+bool bkey_is_zero(const Bkey& k);
+// Orders by (inode, offset) like the kernel's bkey_cmp.
+int bkey_cmp(const Bkey& a, const Bkey& b);
+// How far gen `a` has moved past gen `b` (mod 256), 0 if b is ahead: ptr_stale when
+// gen_after(bucket.gen, ptr.gen) != 0.
+uint8_t gen_after(uint8_t a, uint8_t b);
 
 } // namespace bucketscope::ondisk

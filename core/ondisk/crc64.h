@@ -12,5 +12,8 @@ namespace bucketscope::ondisk {
 uint64_t bch_crc64(std::span<const std::byte> data);
 // Continues a running crc64 (pass the previous result as `crc`, starting with 0).
 uint64_t bch_crc64_update(uint64_t crc, std::span<const std::byte> data);
+// The raw table step (lib/crc64.c crc64_be): no initial or final inversion. Version-1
+// bsets seed it with the node key's first pointer word and invert the result themselves.
+uint64_t crc64_be(uint64_t seed, std::span<const std::byte> data);
 
 } // namespace bucketscope::ondisk

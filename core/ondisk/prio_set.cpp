@@ -1,0 +1,62 @@
+// prio_set encode/decode. The csum covers [8, buffer end), i.e. the whole bucket-sized
+// buffer including entries past nbuckets and whatever tail bytes the kernel's reused
+// buffer held, so the encoder only overwrites header and entries and leaves the rest.
+// Decode follows v6.1 prio_read: csum first, then magic.
+
+#include "core/ondisk/prio_set.h"
+
+#include "core/ondisk/crc64.h"
+#include "core/ondisk/le.h"
+
+namespace bucketscope::ondisk {
+
+void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
+                     uint64_t next_bucket, std::span<const BucketDisk> entries) {
+    store_le<uint64_t>(buf, 8, set_magic ^ PSET_MAGIC);
+    store_le<uint64_t>(buf, 16, seq);
+    store_le<uint32_t>(buf, 24, 0);
+    store_le<uint32_t>(buf, 28, 0);
+    store_le<uint64_t>(buf, 32, next_bucket);
+    size_t off = PRIO_SET_HEADER;
+    for (const BucketDisk& d : entries) {
+        if (off + 3 > buf.size())
+            break;
+        store_le<uint16_t>(buf, off, d.prio);
+        buf[off + 2] = static_cast<std::byte>(d.gen);
+        off += 3;
+    }
+    store_le<uint64_t>(buf, 0, bch_crc64(buf.subspan(8)));
+}
+
+Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_magic,
+                                uint64_t device_offset) {
+    if (buf.size() < PRIO_SET_HEADER + 3)
+        return ParseError{"prio_set", device_offset,
+                          "buffer of " + std::to_string(buf.size()) +
+                              " bytes, expected at least one bucket_disk after the 40-byte header"};
+    PrioSet p;
+    p.csum = le64(buf, 0);
+    const uint64_t want = bch_crc64(buf.subspan(8));
+    if (p.csum != want)
+        return ParseError{"prio_set", device_offset,
+                          "bad csum " + hex64(p.csum) + ", expected " + hex64(want) +
+                              " (crc64 over bytes 8.." + std::to_string(buf.size()) + ")"};
+    p.magic = le64(buf, 8);
+    if (p.magic != (set_magic ^ PSET_MAGIC))
+        return ParseError{"prio_set", device_offset + 8,
+                          "bad magic " + hex64(p.magic) + ", expected " +
+                              hex64(set_magic ^ PSET_MAGIC)};
+    p.seq = le64(buf, 16);
+    p.version = le32(buf, 24);
+    p.next_bucket = le64(buf, 32);
+    const size_t n = (buf.size() - PRIO_SET_HEADER) / 3;
+    p.entries.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const size_t off = PRIO_SET_HEADER + 3 * i;
+        p.entries[i].prio = le16(buf, off);
+        p.entries[i].gen = static_cast<uint8_t>(buf[off + 2]);
+    }
+    return p;
+}
+
+} // namespace bucketscope::ondisk
