@@ -1,0 +1,21 @@
+#pragma once
+// The session database's schema and its migrations.
+//
+// Versions only go forward: migration N turns a version N-1 database into version N inside
+// one transaction, and PRAGMA user_version records where a file stands. A file stamped with
+// a version above ours was written by a newer bucketscope and is refused rather than
+// guessed at; application_id tells our files from other SQLite databases.
+
+namespace SQLite {
+class Database;
+}
+
+namespace bucketscope::store {
+
+inline constexpr int kApplicationId = 0x42435350; // "BCSP"
+
+int current_schema_version();
+// Brings `db` (from `path`, for messages) to the current version. Throws StoreError.
+void migrate(SQLite::Database& db, const char* path);
+
+} // namespace bucketscope::store

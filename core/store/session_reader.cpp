@@ -1,0 +1,242 @@
+#include "core/store/session_reader.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/store/schema.h"
+#include "core/store/snapshot_codec.h"
+
+namespace bucketscope::store {
+namespace {
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos)
+        return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string text(SQLite::Statement& q, int col) {
+    return q.getColumn(col).isNull() ? std::string() : q.getColumn(col).getString();
+}
+
+} // namespace
+
+SessionReader::SessionReader(const std::string& path, bool writable) : path_(path) {
+    if (!std::filesystem::exists(path))
+        throw StoreError(path + ": no session database here (nothing recorded yet?)");
+    try {
+        db_ = std::make_unique<SQLite::Database>(
+            path, writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY);
+        db_->setBusyTimeout(5000);
+        const int app_id = db_->execAndGet("PRAGMA application_id").getInt();
+        const int version = db_->execAndGet("PRAGMA user_version").getInt();
+        if (app_id != kApplicationId)
+            throw StoreError(path + ": not a bucketscope session database");
+        if (version > current_schema_version())
+            throw StoreError(path + ": written by a newer bucketscope (schema " +
+                             std::to_string(version) + ", this version reads up to " +
+                             std::to_string(current_schema_version()) + ")");
+        if (writable)
+            db_->exec("PRAGMA foreign_keys = ON");
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(path + ": cannot read session database: " + e.what());
+    }
+}
+
+SessionReader::~SessionReader() = default;
+
+std::vector<SessionRow> SessionReader::list() const {
+    std::vector<SessionRow> rows;
+    SQLite::Statement q(*db_, R"sql(
+        SELECT s.id, s.started_at, s.ended_at, s.outcome, s.device, s.superblock, s.options,
+               s.profile, s.tool_version, s.origin, s.dropped,
+               (SELECT count(*) FROM events e WHERE e.session_id = s.id),
+               (SELECT count(*) FROM metrics m WHERE m.session_id = s.id),
+               (SELECT count(*) FROM commands c WHERE c.session_id = s.id),
+               (SELECT count(*) FROM snapshots p WHERE p.session_id = s.id)
+        FROM sessions s ORDER BY s.id)sql");
+    while (q.executeStep()) {
+        SessionRow r;
+        r.id = q.getColumn(0).getInt64();
+        r.started_at = text(q, 1);
+        r.ended_at = text(q, 2);
+        r.outcome = text(q, 3);
+        r.info.device = text(q, 4);
+        r.info.superblock = text(q, 5);
+        r.info.options = text(q, 6);
+        r.info.profile = text(q, 7);
+        r.info.tool_version = text(q, 8);
+        r.info.origin = text(q, 9);
+        r.dropped = static_cast<uint64_t>(q.getColumn(10).getInt64());
+        r.events = static_cast<uint64_t>(q.getColumn(11).getInt64());
+        r.metrics = static_cast<uint64_t>(q.getColumn(12).getInt64());
+        r.commands = static_cast<uint64_t>(q.getColumn(13).getInt64());
+        r.snapshots = static_cast<uint64_t>(q.getColumn(14).getInt64());
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+std::optional<SessionRow> SessionReader::get(int64_t id) const {
+    for (auto& r : list())
+        if (r.id == id)
+            return r;
+    return std::nullopt;
+}
+
+std::vector<EventRecord> SessionReader::events(int64_t id) const {
+    std::vector<EventRecord> out;
+    SQLite::Statement q(*db_, "SELECT clock_ns, kind, bucket, detail FROM events "
+                              "WHERE session_id = ? ORDER BY rowid");
+    q.bind(1, id);
+    while (q.executeStep())
+        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()), text(q, 1),
+                       q.getColumn(2).isNull() ? -1 : q.getColumn(2).getInt64(), text(q, 3)});
+    return out;
+}
+
+std::vector<MetricRecord> SessionReader::metrics(int64_t id) const {
+    std::vector<MetricRecord> out;
+    SQLite::Statement q(*db_, "SELECT clock_ns, name, value FROM metrics "
+                              "WHERE session_id = ? ORDER BY rowid");
+    q.bind(1, id);
+    while (q.executeStep())
+        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()), text(q, 1),
+                       q.getColumn(2).getDouble()});
+    return out;
+}
+
+std::vector<CommandRecord> SessionReader::commands(int64_t id) const {
+    std::vector<CommandRecord> out;
+    SQLite::Statement q(*db_, "SELECT clock_ns, command, argument FROM commands "
+                              "WHERE session_id = ? ORDER BY rowid");
+    q.bind(1, id);
+    while (q.executeStep())
+        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()), text(q, 1),
+                       text(q, 2)});
+    return out;
+}
+
+std::vector<StoredSnapshot> SessionReader::snapshots(int64_t id) const {
+    std::vector<StoredSnapshot> out;
+    SQLite::Statement q(*db_, "SELECT clock_ns, nbuckets FROM snapshots "
+                              "WHERE session_id = ? ORDER BY rowid");
+    q.bind(1, id);
+    while (q.executeStep())
+        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()),
+                       static_cast<uint64_t>(q.getColumn(1).getInt64())});
+    return out;
+}
+
+BucketSnapshot SessionReader::load_snapshot(int64_t id, size_t index) const {
+    SQLite::Statement q(*db_, "SELECT clock_ns, nbuckets, codec, raw_size, data FROM snapshots "
+                              "WHERE session_id = ? ORDER BY rowid LIMIT 1 OFFSET ?");
+    q.bind(1, id);
+    q.bind(2, static_cast<int64_t>(index));
+    if (!q.executeStep())
+        throw StoreError(path_ + ": session " + std::to_string(id) + " has no snapshot " +
+                         std::to_string(index));
+    if (text(q, 2) != "zstd")
+        throw StoreError(path_ + ": snapshot " + std::to_string(index) + " of session " +
+                         std::to_string(id) + " uses unknown codec '" + text(q, 2) + "'");
+    const auto blob = q.getColumn(4);
+    const auto* p = static_cast<const std::byte*>(blob.getBlob());
+    BucketSnapshot s;
+    s.clock_ns = static_cast<uint64_t>(q.getColumn(0).getInt64());
+    try {
+        const auto raw = decompress({p, static_cast<size_t>(blob.getBytes())},
+                                    static_cast<size_t>(q.getColumn(3).getInt64()));
+        deserialise_buckets(raw, static_cast<uint64_t>(q.getColumn(1).getInt64()), s);
+    } catch (const std::runtime_error& e) {
+        throw StoreError(path_ + ": snapshot " + std::to_string(index) + " of session " +
+                         std::to_string(id) + ": " + e.what());
+    }
+    s.seq = index;
+    return s;
+}
+
+void SessionReader::export_json(int64_t id, std::ostream& out) const {
+    const auto row = get(id);
+    if (!row)
+        throw StoreError(path_ + ": no session " + std::to_string(id));
+    nlohmann::ordered_json j;
+    j["id"] = row->id;
+    j["started_at"] = row->started_at;
+    j["ended_at"] = row->ended_at;
+    j["outcome"] = row->outcome;
+    j["device"] = row->info.device;
+    j["superblock"] = row->info.superblock;
+    j["options"] = row->info.options;
+    j["profile"] = row->info.profile;
+    j["tool_version"] = row->info.tool_version;
+    j["origin"] = row->info.origin;
+    j["dropped"] = row->dropped;
+    auto& ev = j["events"] = nlohmann::json::array();
+    for (auto& e : events(id))
+        ev.push_back({{"clock_ns", e.clock_ns}, {"kind", e.kind}, {"bucket", e.bucket},
+                      {"detail", e.detail}});
+    auto& me = j["metrics"] = nlohmann::json::array();
+    for (auto& m : metrics(id))
+        me.push_back({{"clock_ns", m.clock_ns}, {"name", m.name}, {"value", m.value}});
+    auto& co = j["commands"] = nlohmann::json::array();
+    for (auto& c : commands(id))
+        co.push_back({{"clock_ns", c.clock_ns}, {"command", c.command},
+                      {"argument", c.argument}});
+    auto& sn = j["snapshots"] = nlohmann::json::array();
+    for (auto& s : snapshots(id))
+        sn.push_back({{"clock_ns", s.clock_ns}, {"nbuckets", s.nbuckets}});
+    out << j.dump(2) << '\n';
+}
+
+void SessionReader::export_csv(int64_t id, std::ostream& out) const {
+    if (!get(id))
+        throw StoreError(path_ + ": no session " + std::to_string(id));
+    out << "record,clock_ns,name,bucket,value,detail\n";
+    for (auto& e : events(id))
+        out << "event," << e.clock_ns << ',' << csv_field(e.kind) << ','
+            << (e.bucket >= 0 ? std::to_string(e.bucket) : "") << ",," << csv_field(e.detail)
+            << '\n';
+    for (auto& m : metrics(id))
+        out << "metric," << m.clock_ns << ',' << csv_field(m.name) << ",," << m.value << ",\n";
+    for (auto& c : commands(id))
+        out << "command," << c.clock_ns << ',' << csv_field(c.command) << ",,,"
+            << csv_field(c.argument) << '\n';
+}
+
+size_t SessionReader::prune_ids(const std::vector<int64_t>& ids) {
+    SQLite::Transaction tx(*db_);
+    SQLite::Statement del(*db_, "DELETE FROM sessions WHERE id = ?");
+    size_t n = 0;
+    for (int64_t id : ids) {
+        del.bind(1, id);
+        n += static_cast<size_t>(del.exec());
+        del.reset();
+    }
+    tx.commit();
+    return n;
+}
+
+size_t SessionReader::prune_before(const std::string& iso_date) {
+    SQLite::Statement del(*db_, "DELETE FROM sessions WHERE started_at < ?");
+    del.bind(1, iso_date);
+    return static_cast<size_t>(del.exec());
+}
+
+size_t SessionReader::prune_keep(size_t keep) {
+    SQLite::Statement del(*db_, "DELETE FROM sessions WHERE id NOT IN "
+                                "(SELECT id FROM sessions ORDER BY id DESC LIMIT ?)");
+    del.bind(1, static_cast<int64_t>(keep));
+    return static_cast<size_t>(del.exec());
+}
+
+} // namespace bucketscope::store

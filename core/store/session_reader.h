@@ -1,0 +1,64 @@
+#pragma once
+// Reading recorded sessions back: listing, details, export and pruning. Opens the database
+// read-only unless pruning, so browsing never changes what was recorded.
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/engine/snapshot.h"
+#include "core/store/session_store.h"
+
+namespace bucketscope::store {
+
+struct SessionRow {
+    int64_t id = 0;
+    std::string started_at;
+    std::string ended_at; // empty while running or after a crash
+    std::string outcome;
+    SessionInfo info;
+    uint64_t dropped = 0;
+    uint64_t events = 0;
+    uint64_t metrics = 0;
+    uint64_t commands = 0;
+    uint64_t snapshots = 0;
+};
+
+struct StoredSnapshot {
+    uint64_t clock_ns = 0;
+    uint64_t nbuckets = 0;
+};
+
+class SessionReader {
+  public:
+    // Throws StoreError when the file is missing, not ours or from a newer schema.
+    explicit SessionReader(const std::string& path, bool writable = false);
+    ~SessionReader();
+
+    std::vector<SessionRow> list() const;
+    std::optional<SessionRow> get(int64_t id) const;
+    std::vector<EventRecord> events(int64_t id) const;
+    std::vector<MetricRecord> metrics(int64_t id) const;
+    std::vector<CommandRecord> commands(int64_t id) const;
+    std::vector<StoredSnapshot> snapshots(int64_t id) const;
+    // The per-bucket arrays of the snapshot at `index` in snapshots(id) order.
+    BucketSnapshot load_snapshot(int64_t id, size_t index) const;
+
+    void export_json(int64_t id, std::ostream& out) const;
+    // One CSV table of every record: kind,clock_ns,name,bucket,value,detail.
+    void export_csv(int64_t id, std::ostream& out) const;
+
+    // Deletes sessions: by id, those started before an ISO date, or all but the newest
+    // `keep`. Returns how many went. Needs a writable reader.
+    size_t prune_ids(const std::vector<int64_t>& ids);
+    size_t prune_before(const std::string& iso_date);
+    size_t prune_keep(size_t keep);
+
+  private:
+    std::string path_;
+    std::unique_ptr<SQLite::Database> db_;
+};
+
+} // namespace bucketscope::store
