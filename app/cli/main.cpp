@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
 
     bucketscope::cli::register_victims(app);
     bucketscope::cli::register_sim(app);
+    bucketscope::cli::register_sessions(app);
     bucketscope::cli::register_ondisk_commands(app);
 
     CLI11_PARSE(app, argc, argv);
