@@ -1,0 +1,155 @@
+#pragma once
+// The engine's extent index: the stand-in for bcache's btree, keyed like it.
+//
+// Shape. A B+tree of nodes. Leaves (level 0) hold extents sorted by (inode, end offset);
+// interior nodes hold one key per child. Every node has a key of its own, as in bcache: its
+// `max` (the largest position it covers, MAX_KEY for the rightmost path), KEY_SIZE = the
+// node size in sectors, and one pointer to the bucket the node lives in. A node covers
+// (previous sibling's max, max]. The root's key and level are what a journal entry records
+// as btree_root / btree_level.
+//
+// Overwrite. insert() gives the newer key the whole of its range: older extents it covers
+// are dropped, partly covered ones are trimmed (a trimmed front moves the pointer offsets
+// forward) and one that spans the new key is split in two, as bcache's extent fixup does.
+//
+// Buckets. The index never allocates. A node that grows past its capacity stays overfull
+// until the caller supplies buckets: nodes_needed() says exactly how many, the caller takes
+// them with bch_bucket_alloc_set(RESERVE_BTREE) and drops the allocation pin with bkey_put
+// (as bch_btree_node_alloc does), then split() uses them. Like the kernel's btree_split,
+// split() replaces the overfull node by new nodes (two or more halves, plus a new root when
+// the root splits) and retires the old one with make_btree_freeing_key: its bucket's gen is
+// bumped (bch_inc_gen) and prio_blocked is raised so no prio write can persist the new gen
+// before the parent that stops referencing it is written. The caller completes that write
+// with complete_node_frees(), which frees the buckets (bch_bucket_free) and lowers
+// prio_blocked again. Empty leaves stay until a split or reset; they cost no data bucket.
+//
+// Memory: one Extent per live extent (not per bucket) in a sorted vector per leaf.
+// Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/alloc/cache.h"
+#include "core/index/extent.h"
+
+namespace bucketscope {
+
+struct IndexGeometry {
+    uint32_t node_sectors = 0;   // KEY_SIZE of node keys (btree_pages * PAGE_SECTORS)
+    uint32_t keys_per_node = 0;  // capacity of a node in keys, >= 4
+    // What the kernel's bch_cache_set_alloc gives for this bucket size: the whole bucket up
+    // to 256 KiB, else max(bucket/4, 256 KiB); capacity = node bytes / 24 (one-pointer
+    // keys), capped at 4096 so a node stays a small vector.
+    static IndexGeometry for_bucket(uint32_t bucket_size_sectors);
+};
+
+// One node, read-only to everyone but the index. Interior nodes list child node ids in
+// key order; leaves list extents in key order.
+struct IndexNode {
+    uint8_t level = 0;
+    Ptr ptr;                        // the bucket this node lives in
+    KeyPos max;                     // the node key's position
+    uint32_t parent = UINT32_MAX;   // node id, UINT32_MAX for the root
+    std::vector<Extent> extents;    // level 0
+    std::vector<uint32_t> children; // level > 0
+    bool live = false;              // slot in use
+
+    size_t nkeys() const { return level ? children.size() : extents.size(); }
+};
+
+// The root key as a journal entry records it.
+struct RootKey {
+    KeyPos pos;          // MAX_KEY
+    uint32_t size = 0;   // node sectors
+    Ptr ptr;
+    uint8_t level = 0;   // btree_level
+};
+
+class ExtentIndex {
+  public:
+    explicit ExtentIndex(IndexGeometry g);
+
+    const IndexGeometry& geometry() const { return geo_; }
+
+    // Creates the empty level-0 root (key MAX_KEY) in `node`, a bucket the caller allocated
+    // from RESERVE_BTREE. Drops any previous tree without freeing its buckets (registration
+    // of a new cache set starts here).
+    void init_root(const Ptr& node);
+    bool has_root() const { return root_ != UINT32_MAX; }
+    RootKey root_key() const; // requires has_root()
+    uint32_t root_id() const { return root_; }
+
+    // --- extents --------------------------------------------------------------------------
+    // Inserts `k` (nptrs >= 1, size >= 1) with extent overwrite semantics. Never fails;
+    // may leave nodes over capacity (see nodes_needed()). Returns the sectors of older
+    // extents it replaced.
+    uint64_t insert(const Extent& k);
+    // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
+    // the extents at the edges). Returns the sectors removed.
+    uint64_t erase(uint64_t inode, uint64_t start, uint64_t len);
+    // Moving GC's replace-insert: inserts `neu` only if an extent identical to `old` (range,
+    // dirty bit and pointers) is still in the index, so a write that overwrote the range in
+    // the meantime wins. Returns whether it inserted.
+    bool replace(const Extent& old, const Extent& neu);
+    // Extents overlapping [start, start + len) of `inode`, in key order, cut to that range.
+    std::vector<Extent> lookup(uint64_t inode, uint64_t start, uint64_t len) const;
+
+    // Every extent in key order.
+    void for_each(const std::function<void(const Extent&)>& f) const;
+    // Every node, parents before children (the order GC walks them).
+    void for_each_node(const std::function<void(uint32_t id, const IndexNode&)>& f) const;
+    const IndexNode& node(uint32_t id) const { return nodes_[id]; }
+    // The leaf covering `p` (requires has_root()).
+    uint32_t leaf_for(KeyPos p) const;
+    // Removes the extents of leaf `id` for which `drop` is true (GC's rewrite of a node that
+    // holds too many stale keys). Returns how many were removed.
+    size_t drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop);
+
+    size_t size() const { return nextents_; }   // extents
+    size_t node_count() const { return nlive_; }
+    unsigned height() const;                   // root level + 1; 0 without a root
+
+    // --- node splits and frees ------------------------------------------------------------
+    // Exactly how many node buckets split() needs now (0 when no node is over capacity).
+    size_t nodes_needed() const;
+    // Splits every overfull node, bottom up, using the first nodes_needed() of `new_nodes`
+    // (each allocated from RESERVE_BTREE, allocation pin already dropped). Applies
+    // make_btree_freeing_key to every replaced node (bch_inc_gen, prio_blocked++) and keeps
+    // it pending. Returns how many buckets it used; 0 and no change if `new_nodes` is short.
+    size_t split(CacheSet& c, std::span<const Ptr> new_nodes);
+    // Nodes retired by split() whose parent write has not completed yet.
+    const std::vector<Ptr>& pending_frees() const { return pending_frees_; }
+    // The parent writes are done: btree_node_free (bch_bucket_free) each pending node and
+    // drop its prio_blocked reference.
+    void complete_node_frees(CacheSet& c);
+
+    // Structural self-check (sorted, non-overlapping, inside node ranges, parents and
+    // levels consistent, counts right). Empty when sound; each string names the node.
+    std::vector<std::string> validate() const;
+
+  private:
+    uint32_t new_node(uint8_t level, const Ptr& ptr, KeyPos max, uint32_t parent);
+    void free_node_slot(uint32_t id);
+    // Takes every extent of `inode` overlapping [start, end) out of the leaves.
+    std::vector<Extent> take_overlaps(uint64_t inode, uint64_t start, uint64_t end);
+    void put_extent(const Extent& k);
+    // How many pieces a node of n keys splits into.
+    size_t pieces(size_t n) const;
+    // One level of splits: the overfull nodes at `level`, in id order.
+    std::vector<uint32_t> overfull_at(uint8_t level) const;
+    void split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new_nodes);
+
+    IndexGeometry geo_;
+    std::vector<IndexNode> nodes_;
+    std::vector<uint32_t> free_slots_;
+    uint32_t root_ = UINT32_MAX;
+    size_t nextents_ = 0;
+    size_t nlive_ = 0;
+    std::vector<Ptr> pending_frees_;
+};
+
+} // namespace bucketscope
