@@ -38,8 +38,8 @@ struct GcRoots {
 // gc_stat: what the last GC saw (sysfs btree_nodes, btree_used_percent, ... and in_use).
 struct GcStats {
     uint64_t nodes = 0;
-    uint64_t nkeys = 0;      // good keys
-    uint64_t key_bytes = 0;  // of good keys
+    uint64_t nkeys = 0;      // good (not stale) extents
+    uint64_t key_bytes = 0;  // packed bytes of the good extents
     uint64_t data = 0;       // bytes of live extent data
     unsigned in_use = 0;     // percent of buckets not available
     uint64_t stale_dropped = 0; // extents dropped by node rewrites
@@ -89,8 +89,10 @@ uint64_t bch_btree_gc_finish(CacheSet& c, const GcRoots& roots);
 // The end of bch_btree_gc after finish: gc_stats.in_use from the available count.
 void gc_update_stats(CacheSet& c, uint64_t available, GcStats& stats);
 
-// One whole GC in one call: start (returns false without doing anything if a GC is already
-// running), walk, finish, stats. Moving GC is separate (core/gc/moving_gc.h).
+// One whole GC in one call: start, walk, finish, stats. As in the kernel, a skipped start
+// (gc_mark_valid already 0: an earlier GC did not finish) does not stop the walk and the
+// finish; the return value says whether start reset the marks. Do not call it while a
+// GcWalk is in progress. Moving GC is separate (core/gc/moving_gc.h).
 bool bch_btree_gc(CacheSet& c, ExtentIndex& idx, const GcRoots& roots, GcStats* stats = nullptr);
 
 // bch_initial_gc_finish at registration: gc_finish, then for each cache seed free[PRIO]

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -139,8 +140,6 @@ class ExtentIndex {
     void put_extent(const Extent& k);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
-    // One level of splits: the overfull nodes at `level`, in id order.
-    std::vector<uint32_t> overfull_at(uint8_t level) const;
     void split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new_nodes);
 
     IndexGeometry geo_;
@@ -150,6 +149,7 @@ class ExtentIndex {
     size_t nextents_ = 0;
     size_t nlive_ = 0;
     std::vector<Ptr> pending_frees_;
+    std::set<uint32_t> overfull_leaves_;
 };
 
 } // namespace bucketscope

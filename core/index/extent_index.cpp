@@ -1,0 +1,239 @@
+// The extent index's tree walk and bcache's extent overwrite (see extent_index.h).
+//
+// Every operation on a key range is "take the overlapping extents out, put back the pieces
+// that survive". Extents never overlap and sort by their end, so the extents touching a
+// range are one consecutive run in key order, which may cross leaf boundaries; pieces are
+// re-inserted by position, so a trimmed extent whose end moved lands in whichever leaf now
+// covers it. Node splits, frees and the self-check live in index_split.cpp.
+
+#include "core/index/extent_index.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace bucketscope {
+
+namespace {
+
+bool pos_less(const Extent& e, const KeyPos& p) { return e.pos() < p; }
+
+} // namespace
+
+IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors) {
+    constexpr uint32_t PAGE_SECTORS = 8;
+    constexpr uint32_t BTREE_MAX_PAGES = 64; // 256 KiB of 4 KiB pages
+    IndexGeometry g;
+    uint32_t pages = bucket_size_sectors / PAGE_SECTORS;
+    if (pages > BTREE_MAX_PAGES)
+        pages = std::max(pages / 4, BTREE_MAX_PAGES);
+    g.node_sectors = pages ? pages * PAGE_SECTORS : bucket_size_sectors;
+    const uint64_t keys = uint64_t(g.node_sectors) * 512 / 24;
+    g.keys_per_node = static_cast<uint32_t>(std::clamp<uint64_t>(keys, 4, 4096));
+    return g;
+}
+
+ExtentIndex::ExtentIndex(IndexGeometry g) : geo_(g) {
+    assert(geo_.keys_per_node >= 4);
+}
+
+uint32_t ExtentIndex::new_node(uint8_t level, const Ptr& ptr, KeyPos max, uint32_t parent) {
+    uint32_t id;
+    if (!free_slots_.empty()) {
+        id = free_slots_.back();
+        free_slots_.pop_back();
+    } else {
+        id = static_cast<uint32_t>(nodes_.size());
+        nodes_.emplace_back();
+    }
+    IndexNode& n = nodes_[id];
+    n.level = level;
+    n.ptr = ptr;
+    n.max = max;
+    n.parent = parent;
+    n.live = true;
+    ++nlive_;
+    return id;
+}
+
+void ExtentIndex::free_node_slot(uint32_t id) {
+    nodes_[id] = IndexNode{};
+    free_slots_.push_back(id);
+    overfull_leaves_.erase(id);
+    --nlive_;
+}
+
+void ExtentIndex::init_root(const Ptr& node) {
+    nodes_.clear();
+    free_slots_.clear();
+    overfull_leaves_.clear();
+    nextents_ = 0;
+    nlive_ = 0;
+    root_ = new_node(0, node, KeyPos::max(), UINT32_MAX);
+}
+
+RootKey ExtentIndex::root_key() const {
+    const IndexNode& r = nodes_[root_];
+    return {r.max, geo_.node_sectors, r.ptr, r.level};
+}
+
+unsigned ExtentIndex::height() const {
+    return has_root() ? nodes_[root_].level + 1u : 0u;
+}
+
+uint32_t ExtentIndex::leaf_for(KeyPos p) const {
+    uint32_t id = root_;
+    while (nodes_[id].level) {
+        const auto& ch = nodes_[id].children;
+        // The last child's max equals the parent's, so a child always covers p.
+        auto it = std::lower_bound(ch.begin(), ch.end(), p,
+                                   [&](uint32_t c, const KeyPos& q) { return nodes_[c].max < q; });
+        assert(it != ch.end());
+        id = *it;
+    }
+    return id;
+}
+
+std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, uint64_t end) {
+    std::vector<Extent> out;
+    // Extents ending after `start` are the first that can overlap [start, end).
+    KeyPos pos = KeyPos{inode, start}.successor();
+    for (;;) {
+        const uint32_t id = leaf_for(pos);
+        auto& ex = nodes_[id].extents;
+        auto first = std::lower_bound(ex.begin(), ex.end(), pos, pos_less);
+        auto it = first;
+        bool stop = false;
+        while (it != ex.end() && !stop) {
+            if (it->inode != inode || it->start() >= end) {
+                stop = true;
+                break;
+            }
+            out.push_back(*it);
+            // Whatever follows an extent reaching `end` starts at or after it.
+            stop = it->offset >= end;
+            ++it;
+        }
+        nextents_ -= static_cast<size_t>(it - first);
+        ex.erase(first, it);
+        const KeyPos max = nodes_[id].max;
+        if (stop || max == KeyPos::max() || max.inode > inode)
+            break;
+        pos = max.successor();
+    }
+    return out;
+}
+
+void ExtentIndex::put_extent(const Extent& k) {
+    const uint32_t id = leaf_for(k.pos());
+    auto& ex = nodes_[id].extents;
+    ex.insert(std::lower_bound(ex.begin(), ex.end(), k.pos(), pos_less), k);
+    ++nextents_;
+    if (ex.size() > geo_.keys_per_node)
+        overfull_leaves_.insert(id);
+}
+
+uint64_t ExtentIndex::insert(const Extent& k) {
+    assert(has_root() && k.size && k.size <= k.offset);
+    const uint64_t removed = erase(k.inode, k.start(), k.size);
+    put_extent(k);
+    return removed;
+}
+
+uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len) {
+    if (!len)
+        return 0;
+    const uint64_t end = start + len;
+    uint64_t removed = 0;
+    for (const Extent& x : take_overlaps(inode, start, end)) {
+        removed += std::min(x.offset, end) - std::max(x.start(), start);
+        if (x.start() < start) {
+            Extent front = x;
+            front.cut(x.start(), start);
+            put_extent(front);
+        }
+        if (x.offset > end) {
+            Extent back = x;
+            back.cut(end, x.offset);
+            put_extent(back);
+        }
+    }
+    return removed;
+}
+
+std::vector<Extent> ExtentIndex::lookup(uint64_t inode, uint64_t start, uint64_t len) const {
+    std::vector<Extent> out;
+    if (!has_root() || !len)
+        return out;
+    const uint64_t end = start + len;
+    KeyPos pos = KeyPos{inode, start}.successor();
+    for (;;) {
+        const uint32_t id = leaf_for(pos);
+        const auto& ex = nodes_[id].extents;
+        for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, pos_less); it != ex.end();
+             ++it) {
+            if (it->inode != inode || it->start() >= end)
+                return out;
+            Extent piece = *it;
+            piece.cut(std::max(it->start(), start), std::min(it->offset, end));
+            out.push_back(piece);
+            if (it->offset >= end)
+                return out;
+        }
+        const KeyPos max = nodes_[id].max;
+        if (max == KeyPos::max() || max.inode > inode)
+            return out;
+        pos = max.successor();
+    }
+}
+
+bool ExtentIndex::replace(const Extent& old, const Extent& neu) {
+    if (neu.inode != old.inode || neu.start() < old.start() || neu.offset > old.offset)
+        return false;
+    Extent expected = old;
+    expected.cut(neu.start(), neu.offset);
+    const auto now = lookup(neu.inode, neu.start(), neu.size);
+    if (now.size() != 1)
+        return false;
+    const Extent& e = now[0];
+    if (e.start() != expected.start() || e.offset != expected.offset ||
+        e.dirty != expected.dirty || e.nptrs != expected.nptrs)
+        return false;
+    for (unsigned i = 0; i < e.nptrs; ++i)
+        if (e.ptrs[i].dev != expected.ptrs[i].dev || e.ptrs[i].gen != expected.ptrs[i].gen ||
+            e.ptrs[i].offset != expected.ptrs[i].offset)
+            return false;
+    insert(neu);
+    return true;
+}
+
+void ExtentIndex::for_each(const std::function<void(const Extent&)>& f) const {
+    for_each_node([&](uint32_t, const IndexNode& n) {
+        for (const Extent& e : n.extents)
+            f(e);
+    });
+}
+
+void ExtentIndex::for_each_node(
+    const std::function<void(uint32_t id, const IndexNode&)>& f) const {
+    if (!has_root())
+        return;
+    std::vector<uint32_t> stack{root_};
+    while (!stack.empty()) {
+        const uint32_t id = stack.back();
+        stack.pop_back();
+        const IndexNode& n = nodes_[id];
+        f(id, n);
+        for (auto it = n.children.rbegin(); it != n.children.rend(); ++it)
+            stack.push_back(*it);
+    }
+}
+
+size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
+    const size_t n = std::erase_if(nodes_[id].extents, drop);
+    nextents_ -= n;
+    if (nodes_[id].extents.size() <= geo_.keys_per_node)
+        overfull_leaves_.erase(id);
+    return n;
+}
+
+} // namespace bucketscope

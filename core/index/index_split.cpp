@@ -1,0 +1,227 @@
+// Node splits, node frees and the structural self-check of the extent index.
+//
+// A split mirrors bcache's btree_split: the overfull node is not grown in place but
+// replaced by freshly allocated nodes (its keys spread evenly, each piece at most 3/4 full
+// so the next inserts do not split again at once), the parent gains the extra keys (and may
+// overflow in turn, so splits run level by level, bottom up), and a root split adds a new
+// root one level up. The replaced node's bucket goes through make_btree_freeing_key right
+// away: its gen is bumped so any pointer to the old node is stale, and prio_blocked holds
+// prio writes off until complete_node_frees() says the parent write landed and the bucket
+// can be freed. nodes_needed() runs the same plan on counts only, so the caller can
+// allocate exactly what split() will take.
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+
+#include "core/alloc/alloc.h"
+#include "core/index/extent_index.h"
+
+namespace bucketscope {
+
+namespace {
+
+Cache& cache_of(CacheSet& c, const Ptr& p) {
+    Cache* ca = ptr_cache(c, p);
+    assert(ca && "a node pointer names a cache of the set");
+    return *ca;
+}
+
+} // namespace
+
+size_t ExtentIndex::pieces(size_t n) const {
+    const size_t per = (size_t(geo_.keys_per_node) * 3 + 3) / 4;
+    return std::max<size_t>(2, (n + per - 1) / per);
+}
+
+size_t ExtentIndex::nodes_needed() const {
+    // (level, node) -> keys it will hold once the splits below it are done.
+    std::map<std::pair<uint8_t, uint32_t>, size_t> pending;
+    for (uint32_t id : overfull_leaves_)
+        pending[{0, id}] = nodes_[id].nkeys();
+    size_t need = 0;
+    while (!pending.empty()) {
+        const auto [key, keys] = *pending.begin();
+        pending.erase(pending.begin());
+        const IndexNode& n = nodes_[key.second];
+        if (keys <= geo_.keys_per_node)
+            continue;
+        const size_t m = pieces(keys);
+        need += m;
+        if (n.parent == UINT32_MAX) {
+            // A new root above the pieces, itself split again if they are too many.
+            size_t root_keys = m;
+            need += 1;
+            while (root_keys > geo_.keys_per_node) {
+                root_keys = pieces(root_keys);
+                need += root_keys + 1;
+            }
+        } else {
+            auto [it, fresh] = pending.try_emplace({n.level + 1, n.parent}, 0);
+            if (fresh)
+                it->second = nodes_[n.parent].nkeys();
+            it->second += m - 1;
+        }
+    }
+    return need;
+}
+
+void ExtentIndex::split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new_nodes) {
+    const uint8_t level = nodes_[id].level;
+    const KeyPos max = nodes_[id].max;
+    const uint32_t parent = nodes_[id].parent;
+    const Ptr old_ptr = nodes_[id].ptr;
+    const size_t keys = nodes_[id].nkeys();
+    const size_t m = pieces(keys);
+
+    std::vector<uint32_t> ids;
+    for (size_t i = 0; i < m; ++i) {
+        const size_t lo = keys * i / m, hi = keys * (i + 1) / m;
+        const uint32_t nid = new_node(level, new_nodes.front(), max, parent);
+        new_nodes = new_nodes.subspan(1);
+        // new_node() may have grown nodes_: index afresh every time.
+        IndexNode& src = nodes_[id];
+        IndexNode& dst = nodes_[nid];
+        if (level == 0) {
+            dst.extents.assign(src.extents.begin() + lo, src.extents.begin() + hi);
+            if (i + 1 < m)
+                dst.max = dst.extents.back().pos();
+        } else {
+            dst.children.assign(src.children.begin() + lo, src.children.begin() + hi);
+            if (i + 1 < m)
+                dst.max = nodes_[dst.children.back()].max;
+        }
+        for (uint32_t child : nodes_[nid].children)
+            nodes_[child].parent = nid;
+        ids.push_back(nid);
+    }
+
+    if (parent == UINT32_MAX) {
+        const uint32_t r = new_node(level + 1, new_nodes.front(), KeyPos::max(), UINT32_MAX);
+        new_nodes = new_nodes.subspan(1);
+        nodes_[r].children = ids;
+        for (uint32_t nid : ids)
+            nodes_[nid].parent = r;
+        root_ = r;
+    } else {
+        auto& ch = nodes_[parent].children;
+        auto at = std::find(ch.begin(), ch.end(), id);
+        assert(at != ch.end());
+        at = ch.erase(at);
+        ch.insert(at, ids.begin(), ids.end());
+    }
+
+    // make_btree_freeing_key: the old node's pointer goes stale now; the bucket is freed
+    // once the parent that dropped it is written (complete_node_frees).
+    Cache& ca = cache_of(c, old_ptr);
+    bch_inc_gen(c, ca.buckets[ptr_bucket(ca, old_ptr)]);
+    ++c.prio_blocked;
+    pending_frees_.push_back(old_ptr);
+    free_node_slot(id);
+}
+
+size_t ExtentIndex::split(CacheSet& c, std::span<const Ptr> new_nodes) {
+    const size_t need = nodes_needed();
+    if (!need || new_nodes.size() < need)
+        return 0;
+    std::span<const Ptr> left = new_nodes.first(need);
+    // Level by level: the parents of the nodes split at one level are the candidates at
+    // the next.
+    std::vector<uint32_t> level_nodes(overfull_leaves_.begin(), overfull_leaves_.end());
+    overfull_leaves_.clear();
+    while (!level_nodes.empty()) {
+        std::vector<uint32_t> parents;
+        for (uint32_t id : level_nodes) {
+            if (nodes_[id].nkeys() <= geo_.keys_per_node)
+                continue;
+            const bool was_root = id == root_;
+            if (!was_root)
+                parents.push_back(nodes_[id].parent);
+            split_node(c, id, left);
+            if (was_root)
+                parents.push_back(root_);
+        }
+        std::sort(parents.begin(), parents.end());
+        parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+        level_nodes = std::move(parents);
+    }
+    assert(left.empty());
+    return need;
+}
+
+void ExtentIndex::complete_node_frees(CacheSet& c) {
+    for (const Ptr& p : pending_frees_) {
+        Cache& ca = cache_of(c, p);
+        __bch_bucket_free(c, ca, ca.buckets[ptr_bucket(ca, p)]);
+        --c.prio_blocked;
+    }
+    pending_frees_.clear();
+}
+
+std::vector<std::string> ExtentIndex::validate() const {
+    std::vector<std::string> errs;
+    auto err = [&](uint32_t id, const std::string& what) {
+        errs.push_back("index node " + std::to_string(id) + ": " + what);
+    };
+    if (!has_root())
+        return errs;
+    if (nodes_[root_].parent != UINT32_MAX || nodes_[root_].max != KeyPos::max())
+        err(root_, "root has a parent or a key other than MAX_KEY");
+
+    size_t extents = 0, live = 0;
+    // (node, lower bound exclusive) pairs, so every key can be checked against its range.
+    std::vector<std::pair<uint32_t, KeyPos>> stack{{root_, KeyPos::zero()}};
+    while (!stack.empty()) {
+        const auto [id, low] = stack.back();
+        stack.pop_back();
+        const IndexNode& n = nodes_[id];
+        ++live;
+        if (!n.live)
+            err(id, "reached but not live");
+        if (n.nkeys() > geo_.keys_per_node && !(n.level == 0 && overfull_leaves_.count(id)))
+            err(id, "over capacity without a pending split");
+        // Every key is above (0, 0): extents have a size, so KEY_OFFSET >= 1.
+        KeyPos prev = low;
+        if (n.level == 0) {
+            extents += n.extents.size();
+            for (size_t i = 0; i < n.extents.size(); ++i) {
+                const Extent& e = n.extents[i];
+                if (!e.size || e.size > e.offset)
+                    err(id, "extent with a bad size");
+                if (e.pos() <= prev)
+                    err(id, "extents out of order or outside the node's range");
+                if (i && n.extents[i - 1].inode == e.inode && n.extents[i - 1].offset > e.start())
+                    err(id, "overlapping extents");
+                if (e.pos() > n.max)
+                    err(id, "extent beyond the node key");
+                prev = e.pos();
+            }
+        } else {
+            if (n.children.empty())
+                err(id, "interior node without children");
+            else if (nodes_[n.children.back()].max != n.max)
+                err(id, "last child's key differs from the node key");
+            std::vector<std::pair<uint32_t, KeyPos>> kids;
+            for (uint32_t ch : n.children) {
+                const IndexNode& cn = nodes_[ch];
+                if (cn.parent != id || cn.level + 1 != n.level)
+                    err(ch, "parent or level inconsistent");
+                if (cn.max <= prev)
+                    err(ch, "children out of order");
+                kids.emplace_back(ch, prev);
+                prev = cn.max;
+            }
+            for (auto it = kids.rbegin(); it != kids.rend(); ++it)
+                stack.push_back(*it);
+        }
+    }
+    if (extents != nextents_)
+        errs.push_back("index: extent count " + std::to_string(nextents_) + " but " +
+                       std::to_string(extents) + " in the leaves");
+    if (live != nlive_)
+        errs.push_back("index: node count " + std::to_string(nlive_) + " but " +
+                       std::to_string(live) + " reachable");
+    return errs;
+}
+
+} // namespace bucketscope
