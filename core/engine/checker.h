@@ -64,13 +64,15 @@ class InvariantMonitor : public AllocObserver {
     // Invariant 1's exception set (from bch_initial_gc_finish), per cache.
     void set_initial_seeded(std::vector<std::vector<uint64_t>> seeded);
 
-    // AllocObserver. on_invalidate expects the bucket as it is before the gen bump (the
-    // kernel's trace point comes first in __bch_invalidate_one_bucket); on_alloc expects it
-    // after bch_bucket_alloc has set its mark, prio and sectors.
+    // AllocObserver. Both see the bucket as the kernel's trace points do: on_invalidate
+    // before the gen bump (2, 3, 7, 10), on_alloc after the pop from a free list but before
+    // the mark is set (1, 5, 7).
     void on_invalidate(const Cache& ca, uint64_t bucket, uint16_t sectors) override;
     void on_alloc(const Cache& ca, uint64_t bucket, Reserve reserve) override;
     void on_alloc_fail(const Cache& ca, Reserve reserve) override;
     void on_wake_gc() override;
+    // Invariant 6: call when bch_bucket_alloc has returned `bucket` for `reserve`.
+    void after_alloc(const Cache& ca, uint64_t bucket, Reserve reserve);
 
     // Invariant 9: call before and after bch_allocator_push.
     struct PushProbe {
