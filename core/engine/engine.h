@@ -37,6 +37,9 @@
 
 namespace bucketscope {
 
+class ExtentIndex;
+struct GcRoots;
+
 enum class RunMode : uint8_t { Deterministic, Threaded };
 const char* to_string(RunMode m);
 
@@ -79,7 +82,10 @@ struct EngineOptions {
     WorkloadParams workload;
     IoCosts costs;
     size_t event_capacity = 1u << 16;
-    bool copy_gc = false; // copy_gc_enabled (the kernel's default is 0)
+    // Run the invariant checker (core/engine/checker.h) after every step and on every
+    // allocator event; violations are collected, see Engine::violations(). O(nbuckets +
+    // extents) per step: for tests and for the GUI's "check" toggle on small caches.
+    bool check_invariants = false;
 };
 
 // What a task was waiting for when the scheduler last saw it (for the GUI's task view).
@@ -165,6 +171,17 @@ class Engine {
     void set_step_hook(StepHook hook);
     // Runs `f` on the live cache set under bucket_lock. Any thread.
     void with_cache_set(const std::function<void(CacheSet&)>& f);
+    // Same, with the index and the metadata locations GC and the checker need.
+    void with_state(
+        const std::function<void(CacheSet&, ExtentIndex&, const GcRoots&)>& f);
+    // Buckets bch_initial_gc_finish seeded at registration, per cache (invariant 1's
+    // exception). Fixed after create(); any thread.
+    const std::vector<std::vector<uint64_t>>& initial_seeded() const;
+    // The last journal entry's seq. Any thread.
+    uint64_t journal_seq() const;
+    // Invariant violations found with options().check_invariants, oldest first, at most
+    // the first 1000. Any thread.
+    std::vector<std::string> violations() const;
 
     struct Impl;
 

@@ -1,0 +1,97 @@
+// The allocator task's state machine; see allocator_task.h.
+#include "core/engine/allocator_task.h"
+
+#include <string>
+
+#include "core/engine/checker.h"
+
+namespace bucketscope {
+
+AllocatorTask::AllocatorTask(Runtime& rt, Cache& ca, PrioWriter& prio)
+    : Task("bcache_allocator/" + std::to_string(ca.geo.nr_this_dev)), ca_(ca), prio_(prio),
+      wake_queue_(kAllocatorWake0 + ca.geo.nr_this_dev) {
+    (void)rt;
+}
+
+StepResult AllocatorTask::step(Runtime& rt) {
+    CacheSet& c = rt.c;
+    const uint8_t dev = static_cast<uint8_t>(ca_.geo.nr_this_dev);
+    for (;;) {
+        switch (state_) {
+        case State::Drain:
+            if (!ca_.free_inc.pop(bucket_)) {
+                state_ = State::RetryInvalidate;
+                break;
+            }
+            state_ = State::Push;
+            if (ca_.discard) {
+                ++rt.metrics.discards;
+                rt.emit(EventKind::Discard, dev, bucket_);
+                IoRequest io;
+                io.op = IoOp::Discard;
+                io.dev = dev;
+                io.offset = bucket_ * ca_.geo.bucket_bytes();
+                io.length = ca_.geo.bucket_bytes();
+                return StepResult::do_io(io);
+            }
+            break;
+        case State::Push: {
+            InvariantMonitor::PushProbe probe;
+            if (rt.monitor)
+                probe = rt.monitor->before_push(ca_);
+            const bool pushed = bch_allocator_push(ca_, bucket_);
+            if (rt.monitor)
+                rt.monitor->after_push(ca_, bucket_, probe, pushed);
+            if (!pushed)
+                return StepResult::block(WaitOn::AllocatorWake, wake_queue_);
+            ++rt.metrics.allocator_pushes;
+            rt.wake(kBtreeCacheWait);
+            rt.wake(kBucketWait);
+            state_ = State::Drain;
+            break;
+        }
+        case State::RetryInvalidate:
+            if (!c.gc_mark_valid || ca_.invalidate_needs_gc)
+                return StepResult::block(WaitOn::AllocatorWake, wake_queue_);
+            invalidate_buckets(c, ca_, rt.obs());
+            if (rt.monitor)
+                rt.monitor->after_invalidate_pass(ca_);
+            ++rt.metrics.invalidate_passes;
+            if (ca_.invalidate_needs_gc)
+                ++rt.metrics.policy_gave_up;
+            state_ = State::WaitPrioBlocked;
+            break;
+        case State::WaitPrioBlocked:
+            if (c.prio_blocked != 0)
+                return StepResult::block(WaitOn::AllocatorWake, wake_queue_);
+            if (!c.sync) {
+                state_ = State::Drain;
+                break;
+            }
+            if (!ca_.free_inc.full()) {
+                state_ = State::RetryInvalidate;
+                break;
+            }
+            if (c.profile == KernelProfile::V6_2 && !prio_.enough_buckets()) {
+                ++rt.metrics.prio_write_shortages;
+                ca_.invalidate_needs_gc = true;
+                rt.wake(kGcWait);
+                state_ = State::Drain;
+                break;
+            }
+            if (rt.monitor)
+                rt.monitor->on_prio_write(ca_, /*from_allocator=*/true);
+            prio_.begin(/*wait=*/c.profile == KernelProfile::V4_6);
+            state_ = State::PrioWrite;
+            break;
+        case State::PrioWrite: {
+            if (auto r = prio_.step(io_status))
+                return *r;
+            state_ = State::Drain;
+            break;
+        }
+        }
+    }
+}
+
+} // namespace bucketscope

@@ -1,0 +1,342 @@
+// The Engine facade: builds the cache set and its tasks, registers it, and serialises
+// every outside call through bucket_lock. See engine.h for the contract.
+#include "core/engine/engine.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "core/engine/engine_impl.h"
+#include "core/engine/gc_task.h"
+#include "core/engine/invariant_hook.h"
+#include "core/engine/workload_task.h"
+
+namespace bucketscope {
+
+const char* to_string(RunMode m) {
+    return m == RunMode::Threaded ? "threaded" : "deterministic";
+}
+
+const char* to_string(WaitOn w) {
+    switch (w) {
+    case WaitOn::Runnable: return "runnable";
+    case WaitOn::AllocatorWake: return "allocator_wait";
+    case WaitOn::BucketWait: return "bucket_wait";
+    case WaitOn::BtreeCacheWait: return "btree_cache_wait";
+    case WaitOn::GcWait: return "gc_wait";
+    case WaitOn::Io: return "io";
+    case WaitOn::Done: return "done";
+    }
+    return "?";
+}
+
+namespace {
+
+bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
+                   std::string* why) {
+    auto fail = [&](std::string msg) {
+        if (why)
+            *why = std::move(msg);
+        return false;
+    };
+    const CacheGeometry& g = o.geometry;
+    const unsigned max_caches = o.profile == KernelProfile::V6_2 ? 1 : MAX_CACHES_PER_SET;
+    if (o.ncaches < 1 || o.ncaches > max_caches)
+        return fail("caches: " + std::to_string(o.ncaches) + " is out of range, " +
+                    to_string(o.profile) + " allows 1.." + std::to_string(max_caches));
+    if (devices.size() != o.ncaches)
+        return fail("caches: " + std::to_string(o.ncaches) + " caches need as many devices, got " +
+                    std::to_string(devices.size()));
+    if (g.block_size == 0 || !std::has_single_bit(unsigned(g.block_size)))
+        return fail("block_size: " + std::to_string(g.block_size) +
+                    " sectors, expected a power of two");
+    if (g.bucket_size < g.block_size || !std::has_single_bit(g.bucket_size))
+        return fail("bucket_size: " + std::to_string(g.bucket_size) +
+                    " sectors, expected a power of two of at least block_size (" +
+                    std::to_string(g.block_size) + ")");
+    if (g.bucket_size > 0xffff)
+        return fail("bucket_size: " + std::to_string(g.bucket_size) +
+                    " sectors is more than the engine's 16-bit extent sizes can fill");
+    if (g.first_bucket == 0 || g.first_bucket >= g.nbuckets)
+        return fail("first_bucket: " + std::to_string(g.first_bucket) +
+                    ", expected 1 <= first_bucket < nbuckets");
+    for (size_t i = 0; i < devices.size(); ++i) {
+        if (!devices[i])
+            return fail("device " + std::to_string(i) + " is missing");
+        const uint64_t need = g.nbuckets * g.bucket_bytes();
+        if (devices[i]->size_bytes() < need)
+            return fail(devices[i]->name() + ": " + std::to_string(devices[i]->size_bytes()) +
+                        " bytes, the geometry needs " + std::to_string(need));
+    }
+    if (o.workload.processes > 32)
+        return fail("workload: " + std::to_string(o.workload.processes) +
+                    " processes, at most 32");
+    return true;
+}
+
+} // namespace
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Engine::~Engine() {
+    if (impl_ && impl_->sched)
+        impl_->sched->stop();
+}
+
+std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const EngineOptions& opts,
+                                       std::string* why) {
+    if (!check_options(devices, opts, why))
+        return nullptr;
+    auto e = std::make_unique<Impl>();
+    e->opts = opts;
+    e->devices = devices;
+    CacheSet& c = e->c;
+    c.profile = opts.profile;
+    c.nbuckets = opts.geometry.nbuckets;
+    for (unsigned i = 0; i < opts.ncaches; ++i) {
+        CacheGeometry g = opts.geometry;
+        g.nr_this_dev = static_cast<uint16_t>(i);
+        g.njournal_buckets = 0; // make-bcache leaves keys = 0; cache_alloc sizes with it
+        auto ca = make_cache(g, opts.profile, opts.policy, why);
+        if (!ca)
+            return nullptr;
+        ca->discard = opts.discard;
+        ca->random_state = opts.seed * 0x2545f4914f6cdd1dull + i;
+        c.caches.push_back(std::move(ca));
+    }
+    bch_open_buckets_alloc(c);
+
+    e->index = std::make_unique<ExtentIndex>(IndexGeometry::for_bucket(opts.geometry.bucket_size));
+    e->rt = std::make_unique<Runtime>(c, devices, e->opts);
+    e->rt->index = e->index.get();
+    e->journal = std::make_unique<JournalWriter>(*e->rt);
+    e->sched = std::make_unique<Scheduler>(*e->rt, c.bucket_lock, opts.seed);
+    for (auto& ca : c.caches) {
+        e->prio.push_back(std::make_unique<PrioWriter>(*e->rt, *ca, *e->journal));
+        auto task = std::make_unique<AllocatorTask>(*e->rt, *ca, *e->prio.back());
+        e->allocators.push_back(static_cast<AllocatorTask*>(&e->sched->add(std::move(task))));
+    }
+
+    std::lock_guard lk(c.bucket_lock);
+    if (!register_new_cache_set(*e, why))
+        return nullptr;
+
+    e->sched->add(std::make_unique<GcTask>());
+    const VolumeLayout vol = volume_layout(e->opts);
+    const WorkloadParams& w = e->opts.workload;
+    const unsigned nflash = w.processes * w.flash_only_percent / 100;
+    for (unsigned p = 0; p < w.processes; ++p)
+        e->sched->add(std::make_unique<WorkloadTask>(p, opts.seed, p < nflash, vol));
+
+    if (opts.check_invariants) {
+        e->checks = std::make_unique<InvariantHook>(c, *e->index, e->rt->roots, e->initial_seeded,
+                                                    e->rt.get());
+        e->rt->set_monitor(&e->checks->monitor(), &e->checks->monitor());
+    }
+    Impl* raw = e.get();
+    e->sched->after_step = [raw] {
+        if (raw->checks)
+            raw->checks->after_step(raw->rt->just_finished_gc);
+        raw->rt->just_finished_gc = false;
+        if (raw->hook)
+            raw->hook(raw->c);
+    };
+    return std::unique_ptr<Engine>(new Engine(std::move(e)));
+}
+
+const EngineOptions& Engine::options() const { return impl_->opts; }
+
+uint64_t Engine::step(uint64_t n) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    if (impl_->sched->running())
+        return 0;
+    uint64_t done = 0;
+    while (done < n && impl_->sched->step_one())
+        ++done;
+    return done;
+}
+
+uint64_t Engine::run_for(uint64_t ns) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    if (impl_->sched->running())
+        return 0;
+    const uint64_t end = impl_->rt->now() + ns;
+    uint64_t done = 0;
+    while (impl_->rt->now() < end && impl_->sched->step_one())
+        ++done;
+    return done;
+}
+
+uint64_t Engine::run_until_allocations(uint64_t allocations) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    if (impl_->sched->running())
+        return 0;
+    uint64_t done = 0;
+    while (impl_->rt->metrics.total_allocations() < allocations && impl_->sched->step_one())
+        ++done;
+    return done;
+}
+
+void Engine::start() { impl_->sched->start(); }
+void Engine::pause() { impl_->sched->pause(); }
+void Engine::resume() { impl_->sched->resume(); }
+void Engine::stop() { impl_->sched->stop(); }
+bool Engine::running() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->sched->running();
+}
+void Engine::wait_workload_done() { impl_->sched->wait_workload_done(); }
+
+void Engine::set_policy(ReplacementPolicy p) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    Runtime& rt = *impl_->rt;
+    rt.current_task = 255;
+    for (auto& ca : impl_->c.caches)
+        ca->policy = p;
+    rt.emit(EventKind::PolicyChange, 0, 0, static_cast<uint64_t>(p));
+}
+
+void Engine::trigger_gc() {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    Runtime& rt = *impl_->rt;
+    rt.current_task = 255;
+    impl_->c.sectors_to_gc = -1;
+    rt.gc_requested = true;
+    rt.wake(kGcWait);
+    rt.emit(EventKind::Command, 0, 0, static_cast<uint64_t>(CommandKind::TriggerGc));
+}
+
+bool Engine::force_invalidate(unsigned dev, std::optional<uint64_t> bucket, std::string* why) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    CacheSet& c = impl_->c;
+    Runtime& rt = *impl_->rt;
+    rt.current_task = 255;
+    auto refuse = [&](std::string msg) {
+        if (why)
+            *why = std::move(msg);
+        return false;
+    };
+    if (dev >= c.caches.size())
+        return refuse("cache " + std::to_string(dev) + " does not exist");
+    Cache& ca = *c.caches[dev];
+    if (!c.gc_mark_valid)
+        return refuse("GC is running: marks are not valid");
+    if (ca.free_inc.full())
+        return refuse("free_inc is full");
+    if (bucket) {
+        const uint64_t b = *bucket;
+        if (b < ca.geo.first_bucket || b >= ca.geo.nbuckets)
+            return refuse("bucket " + std::to_string(b) + " is outside [" +
+                          std::to_string(ca.geo.first_bucket) + ", " +
+                          std::to_string(ca.geo.nbuckets) + ")");
+        if (!bch_can_invalidate_bucket(c, ca.buckets[b]))
+            return refuse("bucket " + std::to_string(b) +
+                          " cannot be invalidated (pinned, dirty, metadata or gen too far "
+                          "ahead of GC)");
+        bch_invalidate_one_bucket(c, ca, b, rt.obs());
+    } else {
+        if (ca.invalidate_needs_gc)
+            return refuse("the replacement policy is waiting for GC");
+        invalidate_buckets(c, ca, rt.obs());
+    }
+    rt.wake(kAllocatorWake0 + dev);
+    rt.emit(EventKind::Command, static_cast<uint8_t>(dev), bucket.value_or(0),
+            static_cast<uint64_t>(CommandKind::ForceInvalidate));
+    return true;
+}
+
+void Engine::rescale() {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    Runtime& rt = *impl_->rt;
+    rt.current_task = 255;
+    impl_->c.rescale = 0; // the next sector underflows the budget
+    rt.rescale(1);
+    rt.emit(EventKind::Command, 0, 0, static_cast<uint64_t>(CommandKind::Rescale));
+}
+
+void Engine::set_discard(bool on) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    Runtime& rt = *impl_->rt;
+    rt.current_task = 255;
+    for (auto& ca : impl_->c.caches)
+        ca->discard = on;
+    rt.emit(EventKind::Command, 0, on, static_cast<uint64_t>(CommandKind::SetDiscard));
+}
+
+SnapshotPtr Engine::snapshot(unsigned dev) const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    auto s = std::make_shared<BucketSnapshot>(build_snapshot(*impl_, dev));
+    s->seq = ++impl_->snapshot_seq;
+    return s;
+}
+
+EngineMetrics Engine::metrics() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    EngineMetrics m = impl_->rt->metrics;
+    m.clock_ns = impl_->rt->now();
+    m.events_dropped = impl_->rt->events.dropped();
+    m.fifo.clear();
+    for (const auto& ca : impl_->c.caches) {
+        FifoLevels f;
+        for (size_t r = 0; r < RESERVE_NR; ++r) {
+            f.free_used[r] = ca->free[r].used();
+            f.free_capacity[r] = ca->free[r].capacity();
+        }
+        f.free_inc_used = ca->free_inc.used();
+        f.free_inc_capacity = ca->free_inc.capacity();
+        m.fifo.push_back(f);
+    }
+    return m;
+}
+
+size_t Engine::poll_events(std::vector<EngineEvent>& out, size_t max) {
+    return impl_->rt->events.poll(out, max);
+}
+
+uint64_t Engine::events_dropped() const { return impl_->rt->events.dropped(); }
+
+std::vector<TaskInfo> Engine::tasks() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->sched->infos();
+}
+
+uint64_t Engine::clock_ns() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->rt->now();
+}
+
+std::string Engine::last_error() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->rt->last_error;
+}
+
+void Engine::set_step_hook(StepHook hook) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    impl_->hook = std::move(hook);
+}
+
+void Engine::with_cache_set(const std::function<void(CacheSet&)>& f) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    f(impl_->c);
+}
+
+void Engine::with_state(
+    const std::function<void(CacheSet&, ExtentIndex&, const GcRoots&)>& f) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    f(impl_->c, *impl_->index, impl_->rt->roots);
+}
+
+const std::vector<std::vector<uint64_t>>& Engine::initial_seeded() const {
+    return impl_->initial_seeded;
+}
+
+uint64_t Engine::journal_seq() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->journal->seq();
+}
+
+std::vector<std::string> Engine::violations() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->checks ? impl_->checks->messages() : std::vector<std::string>{};
+}
+
+} // namespace bucketscope

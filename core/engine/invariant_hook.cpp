@@ -1,0 +1,28 @@
+// See invariant_hook.h.
+#include "core/engine/invariant_hook.h"
+
+namespace bucketscope {
+
+InvariantHook::InvariantHook(const CacheSet& c, const ExtentIndex& idx, const GcRoots& roots,
+                             std::vector<std::vector<uint64_t>> seeded, AllocObserver* next)
+    : c_(c), idx_(idx), monitor_(c, next) {
+    ctx_.roots = &roots;
+    ctx_.initial_seeded = seeded;
+    monitor_.set_initial_seeded(std::move(seeded));
+}
+
+void InvariantHook::record(const std::vector<Violation>& v) {
+    for (const Violation& x : v) {
+        if (messages_.size() >= kMaxViolations)
+            return;
+        messages_.push_back(to_string(x));
+    }
+}
+
+void InvariantHook::after_step(bool just_finished_gc) {
+    ctx_.just_finished_gc = just_finished_gc;
+    record(check_invariants(c_, idx_, ctx_));
+    record(monitor_.take_violations());
+}
+
+} // namespace bucketscope

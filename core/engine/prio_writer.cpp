@@ -1,0 +1,168 @@
+// bch_prio_write step by step; see prio_writer.h for the order and why it matters.
+#include "core/engine/prio_writer.h"
+
+#include <algorithm>
+
+#include "core/engine/checker.h"
+
+namespace bucketscope {
+
+PrioWriter::PrioWriter(Runtime& rt, Cache& ca, JournalWriter& journal)
+    : rt_(rt), ca_(ca), journal_(journal),
+      buf_(ca.geo.prio_buffer_bytes(rt.c.profile)),
+      entries_(ca.geo.prios_per_bucket(rt.c.profile)), pending_gens_(ca.geo.nbuckets, 0) {}
+
+bool PrioWriter::enough_buckets() const {
+    return ca_.free[RESERVE_PRIO].used() + ca_.free[RESERVE_NONE].used() >=
+           ca_.prio_buckets.size();
+}
+
+void PrioWriter::begin(bool wait) {
+    wait_ = wait;
+    ++seq_;
+    ca_.meta_sectors_written += uint64_t(ca_.geo.bucket_size) * ca_.prio_buckets.size();
+    i_ = ca_.prio_buckets.size() - 1;
+    journalled_ = false;
+    state_ = State::Pack;
+}
+
+void PrioWriter::pack(uint64_t i) {
+    const uint64_t ppb = entries_.size();
+    const uint64_t first = i * ppb;
+    const uint64_t last = std::min<uint64_t>(first + ppb, ca_.geo.nbuckets);
+    for (uint64_t b = first; b < last; ++b) {
+        const Bucket& g = ca_.buckets[b];
+        entries_[b - first] = ondisk::BucketDisk{g.prio, g.gen};
+        pending_gens_[b] = g.gen;
+    }
+    // prio_buckets[i + 1] past the end of the current set is prio_last_buckets[0].
+    const uint64_t next = i + 1 < ca_.prio_buckets.size() ? ca_.prio_buckets[i + 1]
+                                                          : ca_.prio_last_buckets[0];
+    ondisk::encode_prio_set(buf_, rt_.set_magic, seq_, next,
+                            std::span<const ondisk::BucketDisk>(entries_.data(), last - first));
+}
+
+std::optional<StepResult> PrioWriter::step(const Status& last_io) {
+    const unsigned dev = ca_.geo.nr_this_dev;
+    for (;;) {
+        switch (state_) {
+        case State::Idle:
+            return std::nullopt;
+        case State::Pack:
+            pack(i_);
+            state_ = State::Alloc;
+            break;
+        case State::Alloc: {
+            const auto b = bch_bucket_alloc(rt_.c, ca_, RESERVE_PRIO, rt_.obs());
+            if (!b) {
+                if (!wait_) {
+                    // The kernel BUG()s here; the v6 caller checked enough_buckets().
+                    rt_.error("bch_prio_write: RESERVE_PRIO and RESERVE_NONE ran dry on cache " +
+                              std::to_string(dev) + " during a non-blocking write");
+                    state_ = State::Idle;
+                    return std::nullopt;
+                }
+                if (!waiting_) {
+                    waiting_ = true;
+                    wait_start_ns_ = rt_.now();
+                    ++rt_.metrics.alloc_waits;
+                }
+                return StepResult::block(WaitOn::BucketWait, kBucketWait);
+            }
+            if (waiting_) {
+                waiting_ = false;
+                rt_.metrics.alloc_wait_ns += rt_.now() - wait_start_ns_;
+            }
+            bucket_ = *b;
+            state_ = State::Written;
+            IoRequest io;
+            io.op = IoOp::Write;
+            io.dev = dev;
+            io.offset = bucket_ * ca_.geo.bucket_bytes();
+            io.length = buf_.size();
+            io.data = buf_.data();
+            return StepResult::do_io(io);
+        }
+        case State::Written:
+            if (!last_io)
+                rt_.error("prio write to bucket " + std::to_string(bucket_) + ": " +
+                          last_io.message);
+            ca_.prio_buckets[i_] = bucket_;
+            --ca_.buckets[bucket_].pin;
+            if (i_ == 0)
+                state_ = State::Journal;
+            else {
+                --i_;
+                state_ = State::Pack;
+            }
+            break;
+        case State::Journal:
+            if (!rt_.c.sync) {
+                state_ = State::Finish; // bch_journal returns early without CACHE_SYNC
+                break;
+            }
+            jset_ = journal_.prepare();
+            jdev_ = 0;
+            state_ = State::JournalWrite;
+            break;
+        case State::JournalWrite: {
+            if (jdev_ > 0 && !last_io)
+                rt_.error("journal write seq " + std::to_string(jset_.seq) + ": " +
+                          last_io.message);
+            if (jdev_ == jset_.offset_bytes.size()) {
+                jdev_ = 0;
+                state_ = State::JournalFlush;
+                break;
+            }
+            IoRequest io;
+            io.op = IoOp::Write;
+            io.dev = static_cast<unsigned>(jdev_);
+            io.offset = jset_.offset_bytes[jdev_];
+            io.length = jset_.buf.size();
+            io.data = jset_.buf.data();
+            ++jdev_;
+            return StepResult::do_io(io);
+        }
+        case State::JournalFlush: {
+            if (jdev_ > 0 && !last_io)
+                rt_.error("journal flush seq " + std::to_string(jset_.seq) + ": " +
+                          last_io.message);
+            if (jdev_ == jset_.offset_bytes.size()) {
+                journal_.written(jset_);
+                journalled_ = true;
+                state_ = State::Finish;
+                break;
+            }
+            IoRequest io;
+            io.op = IoOp::Flush; // FLUSH|FUA: the entry is durable when this completes
+            io.dev = static_cast<unsigned>(jdev_++);
+            return StepResult::do_io(io);
+        }
+        case State::Finish:
+            pending_valid_ = true;
+            for (size_t i = 0; i < ca_.prio_buckets.size(); ++i) {
+                if (ca_.prio_last_buckets[i])
+                    __bch_bucket_free(rt_.c, ca_, ca_.buckets[ca_.prio_last_buckets[i]]);
+                ca_.prio_last_buckets[i] = ca_.prio_buckets[i];
+            }
+            if (journalled_) {
+                commit_pending();
+                if (rt_.monitor)
+                    rt_.monitor->after_prio_write(ca_);
+            }
+            ++rt_.metrics.prio_writes;
+            rt_.emit(EventKind::PrioWrite, static_cast<uint8_t>(dev), ca_.prio_buckets[0], seq_);
+            state_ = State::Idle;
+            return std::nullopt;
+        }
+    }
+}
+
+void PrioWriter::commit_pending() {
+    if (!pending_valid_)
+        return;
+    ca_.disk_gens = pending_gens_;
+    pending_valid_ = false;
+}
+
+} // namespace bucketscope

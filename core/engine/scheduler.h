@@ -1,0 +1,79 @@
+#pragma once
+// Runs the engine's tasks, one of two ways, with the same step functions.
+//
+// Deterministic: step_one() picks one runnable task with a seeded generator, runs one step
+// and performs its I/O at once, charging the virtual clock: step_ns per step plus the
+// step's own cost plus the I/O cost. A task blocked on a wait queue is runnable again
+// once that queue's generation moved. Nothing depends on wall time or thread timing, so
+// the same seed gives the same sequence of steps and events.
+//
+// Threaded: start() gives every task a std::thread that loops { wait until runnable;
+// step; } holding bucket_lock (the CacheSet's std::mutex) exactly while a step runs, and
+// sleeping on the wait queue's condition variable when blocked. I/O runs with bucket_lock
+// dropped, serialised by an I/O mutex (a Device is single-threaded). pause() stops new
+// steps, stop() wakes every sleeper and joins.
+//
+// The after-step hook runs with bucket_lock held after every step in both modes.
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/engine/runtime.h"
+
+namespace bucketscope {
+
+class Scheduler {
+  public:
+    Scheduler(Runtime& rt, std::mutex& bucket_lock, uint64_t seed);
+    ~Scheduler();
+
+    Task& add(std::unique_ptr<Task> t);
+    std::function<void()> after_step; // bucket_lock held
+
+    // Deterministic mode; caller holds bucket_lock. False if no task is runnable.
+    bool step_one();
+
+    // Threaded mode; called without bucket_lock.
+    void start();
+    void pause();
+    void resume();
+    void stop();
+    bool running() const { return running_; }
+    void wait_workload_done();
+
+    // bucket_lock held.
+    std::vector<TaskInfo> infos() const;
+    bool workload_done() const;
+
+  private:
+    struct Slot {
+        std::unique_ptr<Task> task;
+        WaitOn wait = WaitOn::Runnable;
+        unsigned queue = 0;
+        uint64_t gen = 0;
+        uint64_t steps = 0;
+        bool done = false;
+    };
+    bool runnable(const Slot& s) const;
+    // Records what the step asked for; performs deterministic I/O at once.
+    void apply_deterministic(Slot& s, const StepResult& r);
+    void thread_main(size_t i);
+
+    Runtime& rt_;
+    std::mutex& lock_;
+    uint64_t rng_;
+    std::vector<Slot> slots_;
+
+    std::vector<std::thread> threads_;
+    std::mutex io_lock_;
+    std::condition_variable control_cv_; // pause/resume, stop and workload completion
+    bool running_ = false;
+    bool stop_ = false;
+    bool paused_ = false;
+};
+
+} // namespace bucketscope
