@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -21,6 +22,18 @@ struct Status {
     static Status error(std::string msg) { return {false, std::move(msg)}; }
     bool is_ok() const { return good; }
     explicit operator bool() const { return good; }
+};
+
+// How a device is opened. read_only is enforced by the operating system (O_RDONLY), not
+// only by the Device: a read-only device cannot modify its target even through a bug here.
+enum class OpenMode { read_only, read_write };
+
+// The outcome of opening a device: the device, or a Status saying why there is none.
+template <typename T> struct Opened {
+    std::unique_ptr<T> device;
+    Status status;
+
+    explicit operator bool() const { return device != nullptr; }
 };
 
 class Device {

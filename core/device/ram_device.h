@@ -2,9 +2,9 @@
 // A cache device held in memory. Discarded ranges read back as zeros, like a thinly
 // provisioned SSD after TRIM.
 
-#include <vector>
-
 #include "core/device/device.h"
+
+#include <vector>
 
 namespace bucketscope {
 
@@ -23,8 +23,6 @@ class RamDevice final : public Device {
     uint64_t discards() const { return discards_; }
 
   private:
-    Status check_range(const char* op, uint64_t offset, uint64_t length) const;
-
     std::vector<std::byte> bytes_;
     uint64_t writes_ = 0;
     uint64_t discards_ = 0;
