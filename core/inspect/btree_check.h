@@ -1,0 +1,33 @@
+#pragma once
+// bch_btree_check for an image: read the root the newest jset names, then every node
+// below it depth first, marking each node's keys at its level and the node's own key at
+// level + 1 (allocator-semantics.md 3.3). Bounded: levels count down from the root's and
+// may not exceed kMaxBtreeLevel, and a node reached twice is a cycle.
+
+#include <cstdint>
+
+#include "core/device/device.h"
+#include "core/inspect/bucket_state.h"
+#include "core/ondisk/bkey.h"
+#include "core/ondisk/superblock.h"
+
+namespace bucketscope::inspect {
+
+inline constexpr unsigned kMaxBtreeLevel = 16;
+
+struct BtreeStats {
+    uint64_t nodes = 0;
+    uint64_t leaf_nodes = 0;
+    uint64_t bsets = 0;
+    uint64_t leaf_keys = 0;  // valid extents after the read-time merge
+    uint64_t dirty_keys = 0;
+    uint64_t live_sectors = 0; // of non-stale extent pointers
+    uint64_t dirty_sectors = 0;
+    unsigned root_level = 0;
+};
+
+ondisk::Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb,
+                                       BucketTable& table, const ondisk::Bkey& root,
+                                       unsigned root_level, uint64_t jset_offset);
+
+} // namespace bucketscope::inspect
