@@ -8,7 +8,9 @@
 // Events (invalidate, alloc, alloc_fail, ...) are reported through the optional
 // AllocObserver so the engine can trace them without the allocator knowing about it.
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -29,6 +31,11 @@ struct AllocObserver {
 // Returns nullptr and sets `why` where the kernel would refuse the geometry.
 std::unique_ptr<Cache> make_cache(const CacheGeometry& geo, KernelProfile profile,
                                   ReplacementPolicy policy, std::string* why = nullptr);
+// Same, with the queue capacities chosen by the caller instead of cache_alloc() (the victims
+// command uses it for states the kernel would refuse, or to cap free_inc). Every fifo is
+// exact: the sizes are taken as they are.
+std::unique_ptr<Cache> make_cache(const CacheGeometry& geo, KernelProfile profile,
+                                  ReplacementPolicy policy, const QueueSizes& sizes);
 
 // --- gens and prios ---------------------------------------------------------------------
 uint8_t bch_inc_gen(CacheSet& c, Bucket& b);
@@ -52,8 +59,9 @@ uint64_t bucket_prio(uint16_t min_prio, const Bucket& b);
 // Pushes to free[PRIO] first, then BTREE, PRIO, MOVINGGC, NONE. False if all are full.
 bool bch_allocator_push(Cache& ca, uint64_t bucket);
 // The fast path of bch_bucket_alloc: pops free[NONE] then free[reserve], sets the mark,
-// prio and sectors for the reserve. Returns nullopt (and reports alloc_fail) when both
-// are empty or IO is disabled; the caller decides whether to wait and retry.
+// prio and sectors for the reserve. Returns nullopt when both are empty (reported as
+// alloc_fail, like the kernel's !wait path) or, in v6.2, when IO is disabled (not
+// reported, as in the kernel); the caller decides whether to wait and retry.
 std::optional<uint64_t> bch_bucket_alloc(CacheSet& c, Cache& ca, Reserve reserve,
                                          AllocObserver* obs = nullptr);
 void __bch_bucket_free(CacheSet& c, Cache& ca, Bucket& b);
@@ -71,6 +79,9 @@ bool bch_bucket_alloc_set(CacheSet& c, Reserve reserve, unsigned n, Ptr* ptrs,
 // Drops one pin per pointer (bkey_put).
 void bkey_put(CacheSet& c, const Ptr* ptrs, unsigned n);
 uint64_t ptr_bucket(const Cache& ca, const Ptr& p);
+// PTR_CACHE: the cache a pointer's device number names (v6.2: always the one cache);
+// nullptr if no cache of the set has that number.
+Cache* ptr_cache(CacheSet& c, const Ptr& p);
 
 // --- open buckets -------------------------------------------------------------------------
 void bch_open_buckets_alloc(CacheSet& c);
@@ -89,7 +100,9 @@ struct SectorGrant {
     std::array<Ptr, MAX_CACHES_PER_SET> ptrs{};
 };
 // bch_alloc_sectors without waiting: returns nullopt if a bucket was needed and none could
-// be allocated. The granted extent holds one pin per pointer until bkey_put().
+// be allocated. The granted extent holds one pin per pointer until bkey_put(). Both kernels
+// allocate a single pointer here (v4.6 passes n = 1 to bch_bucket_alloc_set), so nptrs is
+// always 1. A fresh open bucket's key is inode 0, which counts as not flash-only.
 std::optional<SectorGrant> bch_alloc_sectors(CacheSet& c, const SectorRequest& req,
                                              AllocObserver* obs = nullptr);
 

@@ -1,0 +1,72 @@
+// Gens and priorities: bch_inc_gen() and bch_rescale_priorities().
+//
+// A bucket is reused by bumping its 8-bit gen; need_gc tracks how far any bucket's gen has
+// run ahead of the oldest pointer GC saw, so GC can run before a gen could wrap onto a
+// live pointer.
+//
+// Priorities age by rescaling: every nbuckets * bucket_size / 1024 sectors of cached-device
+// traffic (1/1024 of the cache's capacity), every unpinned data bucket's prio drops by one,
+// so a bucket's prio says how long ago it was last used in units of that much traffic.
+// Prio 0 (never used) and BTREE_PRIO (metadata) are left alone. min_prio records the
+// smallest prio left, which the LRU ranking subtracts so rankings stay comparable as prios
+// drift down.
+//
+// The budget is the kernel's atomic_t: 32-bit signed, updated with wrapping arithmetic.
+// Only the low 32 bits of the refill matter, which also makes v4.6's 32-bit `next` and
+// v6.2's 64-bit one agree. The scan is written without branches on the bucket state, since
+// it touches every bucket of caches with millions of them.
+
+#include <algorithm>
+
+#include "core/alloc/alloc.h"
+
+namespace bucketscope {
+
+uint8_t bch_inc_gen(CacheSet& c, Bucket& b) {
+    ++b.gen;
+    c.need_gc = std::max(c.need_gc, bucket_gc_gen(b));
+    return b.gen;
+}
+
+namespace {
+
+uint16_t rescale_cache(Cache& ca, uint16_t min_prio) {
+    Bucket* b = ca.buckets.data();
+    const uint64_t end = ca.geo.nbuckets;
+    unsigned lowest = min_prio;
+    for (uint64_t i = ca.geo.first_bucket; i < end; ++i) {
+        const unsigned prio = b[i].prio;
+        const unsigned ages = (prio != 0) & (prio != BTREE_PRIO) & (b[i].pin == 0);
+        const unsigned aged = prio - ages;
+        b[i].prio = static_cast<uint16_t>(aged);
+        // Buckets that did not age contribute 65535, which never lowers the minimum.
+        lowest = std::min(lowest, ages ? aged : 0xffffu);
+    }
+    return static_cast<uint16_t>(lowest);
+}
+
+} // namespace
+
+bool bch_rescale_priorities(CacheSet& c, int sectors) {
+    const auto wrap32 = [](uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); };
+    const int32_t r = wrap32(static_cast<uint64_t>(static_cast<int32_t>(c.rescale)) -
+                             static_cast<uint64_t>(static_cast<int64_t>(sectors)));
+    c.rescale = r;
+    if (r >= 0 || c.caches.empty())
+        return false;
+
+    const uint64_t next = c.nbuckets * c.caches.front()->geo.bucket_size / 1024;
+    c.rescale = wrap32(static_cast<uint64_t>(static_cast<int64_t>(r)) + next);
+
+    uint16_t min_prio = 0xffff;
+    if (c.profile == KernelProfile::V6_2) {
+        min_prio = rescale_cache(*c.caches.front(), min_prio);
+    } else {
+        for (auto& ca : c.caches)
+            min_prio = rescale_cache(*ca, min_prio);
+    }
+    c.min_prio = min_prio;
+    return true;
+}
+
+} // namespace bucketscope
