@@ -1,0 +1,32 @@
+#pragma once
+// Hilbert-curve layout of bucket numbers on a square of 2^order x 2^order cells.
+//
+// Neighbouring buckets land in neighbouring cells and every aligned 2^j x 2^j block holds
+// a contiguous run of 4^j buckets, so a heatmap zoomed out by 2^j can aggregate each pixel
+// from one linear range of the snapshot arrays. xy2d walks four levels per step through a
+// small state table (the curve's orientation is one of four states: swapped or not,
+// mirrored or not), which keeps a per-pixel lookup at a few table reads for real orders.
+//
+// Pure functions, safe on any thread.
+
+#include <cstdint>
+
+namespace bucketscope {
+
+inline constexpr unsigned HILBERT_MAX_ORDER = 16;
+
+// Position along the curve of cell (x, y); x, y < 2^order, order <= HILBERT_MAX_ORDER.
+uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y);
+// The inverse: the cell of position d < 4^order.
+void hilbert_d2xy(unsigned order, uint64_t d, uint32_t& x, uint32_t& y);
+
+// Largest order with a precomputed table (2^11 x 2^11 cells, 16 MiB).
+inline constexpr unsigned HILBERT_TABLE_MAX_ORDER = 11;
+// xy2d for every cell of the square, row by row (index y << order | x), built on first use
+// and kept for the life of the process; nullptr above HILBERT_TABLE_MAX_ORDER. A frame
+// reads one entry per pixel instead of walking the levels. Thread-safe.
+const uint32_t* hilbert_xy2d_table(unsigned order);
+// d2xy for every position, packed as y << 16 | x; the same lifetime and limits.
+const uint32_t* hilbert_d2xy_table(unsigned order);
+
+} // namespace bucketscope
