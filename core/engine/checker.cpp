@@ -151,14 +151,11 @@ class StateCheck {
     // Per-bucket fields; returns the buckets GC finish would count as available.
     uint64_t check_buckets(unsigned i) {
         const Cache& ca = *c_.caches[i];
-        const bool prio_slot_zero =
-            std::count(ca.prio_buckets.begin(), ca.prio_buckets.end(), 0u) +
-                std::count(ca.prio_last_buckets.begin(), ca.prio_last_buckets.end(), 0u) >
-            0;
         for (uint64_t b = 0; b < std::min<uint64_t>(ca.geo.first_bucket, ca.geo.nbuckets); ++b) {
             const Bucket& bk = ca.buckets[b];
-            // GC finish marks bucket 0 METADATA through unused (zero) prio slots.
-            const bool zero_slot_mark = b == 0 && prio_slot_zero && bk.mark() == GcMark::Metadata;
+            // A GC finish that ran while a prio slot was still 0 (unused) marked bucket 0
+            // METADATA, and nothing below first_bucket is ever reset: harmless, allowed.
+            const bool zero_slot_mark = b == 0 && bk.mark() == GcMark::Metadata;
             if (bk.pin || bk.sectors_used() || (bk.mark() != GcMark::None && !zero_slot_mark))
                 report(7, i, b, "superblock-area bucket pinned, marked or holding sectors");
         }

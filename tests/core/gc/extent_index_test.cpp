@@ -1,0 +1,165 @@
+// The extent index's overwrite semantics: the newer key wins, older extents are dropped,
+// trimmed (pointer offsets follow a trimmed front) or split, as bcache's extent fixup does.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "gc_fixture.h"
+
+namespace bucketscope::testing {
+namespace {
+
+class ExtentIndexTest : public GcFixture {
+  protected:
+    ExtentIndexTest() { idx.init_root(ptr(1000)); }
+    ExtentIndex idx{IndexGeometry{kBucketSize, 64}};
+};
+
+TEST_F(ExtentIndexTest, EmptyRootIsALevelZeroMaxKey) {
+    const RootKey r = idx.root_key();
+    EXPECT_EQ(r.level, 0);
+    EXPECT_EQ(r.pos, KeyPos::max());
+    EXPECT_EQ(r.ptr.offset, 1000u * kBucketSize);
+    EXPECT_EQ(r.size, kBucketSize);
+    EXPECT_EQ(idx.size(), 0u);
+    EXPECT_TRUE(idx.lookup(1, 0, 100).empty());
+}
+
+TEST_F(ExtentIndexTest, KeysSortByInodeThenEndOffset) {
+    idx.insert(extent(2, 0, 8, 10));
+    idx.insert(extent(1, 100, 8, 11));
+    idx.insert(extent(1, 0, 8, 12));
+    std::vector<KeyPos> order;
+    idx.for_each([&](const Extent& e) { order.push_back(e.pos()); });
+    EXPECT_EQ(order, (std::vector<KeyPos>{{1, 8}, {1, 108}, {2, 8}}));
+}
+
+TEST_F(ExtentIndexTest, NewerKeySplitsAnOlderExtentItLandsInside) {
+    idx.insert(extent(1, 0, 32, 5));
+    EXPECT_EQ(idx.insert(extent(1, 8, 8, 6)), 8u);
+    const auto all = idx.lookup(1, 0, 32);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].start(), 0u);
+    EXPECT_EQ(all[0].offset, 8u);
+    EXPECT_EQ(all[0].ptrs[0].offset, 5u * kBucketSize);
+    EXPECT_EQ(all[1].ptrs[0].offset, 6u * kBucketSize);
+    // The back piece's data starts 16 sectors into the old extent's data.
+    EXPECT_EQ(all[2].start(), 16u);
+    EXPECT_EQ(all[2].offset, 32u);
+    EXPECT_EQ(all[2].ptrs[0].offset, 5u * kBucketSize + 16);
+    EXPECT_TRUE(idx.validate().empty());
+}
+
+TEST_F(ExtentIndexTest, OverlapsAreTrimmedFrontAndBack) {
+    idx.insert(extent(1, 0, 16, 5));
+    idx.insert(extent(1, 16, 16, 6));
+    EXPECT_EQ(idx.insert(extent(1, 10, 12, 7)), 12u);
+    const auto all = idx.lookup(1, 0, 32);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[0].offset, 10u);
+    EXPECT_EQ(all[0].size, 10u);
+    EXPECT_EQ(all[0].ptrs[0].offset, 5u * kBucketSize);
+    EXPECT_EQ(all[2].start(), 22u);
+    EXPECT_EQ(all[2].size, 10u);
+    EXPECT_EQ(all[2].ptrs[0].offset, 6u * kBucketSize + 6);
+}
+
+TEST_F(ExtentIndexTest, CoveredExtentsAreDropped) {
+    for (uint64_t i = 0; i < 4; ++i)
+        idx.insert(extent(1, i * 8, 8, 5, i * 8));
+    EXPECT_EQ(idx.insert(extent(1, 0, 32, 6)), 32u);
+    EXPECT_EQ(idx.size(), 1u);
+}
+
+TEST_F(ExtentIndexTest, OtherInodesAreUntouched) {
+    idx.insert(extent(1, 0, 16, 5));
+    idx.insert(extent(2, 0, 16, 6));
+    idx.insert(extent(1, 0, 16, 7));
+    ASSERT_EQ(idx.lookup(2, 0, 16).size(), 1u);
+    EXPECT_EQ(idx.lookup(2, 0, 16)[0].ptrs[0].offset, 6u * kBucketSize);
+}
+
+TEST_F(ExtentIndexTest, LookupCutsToTheRange) {
+    idx.insert(extent(1, 0, 32, 5));
+    const auto got = idx.lookup(1, 4, 8);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].start(), 4u);
+    EXPECT_EQ(got[0].size, 8u);
+    EXPECT_EQ(got[0].ptrs[0].offset, 5u * kBucketSize + 4);
+    EXPECT_TRUE(idx.lookup(1, 32, 8).empty());
+}
+
+TEST_F(ExtentIndexTest, EraseRemovesOnlyTheRange) {
+    idx.insert(extent(1, 0, 32, 5));
+    EXPECT_EQ(idx.erase(1, 8, 8), 8u);
+    EXPECT_EQ(idx.erase(1, 8, 8), 0u);
+    EXPECT_EQ(idx.size(), 2u);
+    EXPECT_TRUE(idx.lookup(1, 8, 8).empty());
+    EXPECT_EQ(idx.erase(1, 0, 100), 24u);
+    EXPECT_EQ(idx.size(), 0u);
+}
+
+TEST_F(ExtentIndexTest, ReplaceOnlyWhileTheOldKeyIsThere) {
+    const Extent old = extent(1, 0, 16, 5);
+    idx.insert(old);
+    Extent neu = extent(1, 0, 8, 9);
+    EXPECT_TRUE(idx.replace(old, neu));
+    EXPECT_EQ(idx.lookup(1, 0, 8)[0].ptrs[0].offset, 9u * kBucketSize);
+    // The back half still matches `old` shifted, so a second piece goes in too.
+    EXPECT_TRUE(idx.replace(old, extent(1, 8, 8, 9, 8)));
+    // Once overwritten, the old key guards nothing any more.
+    EXPECT_FALSE(idx.replace(old, extent(1, 0, 8, 10)));
+    EXPECT_FALSE(idx.replace(old, extent(1, 8, 16, 10))); // not inside `old`
+}
+
+// A random workload against a per-sector model: after every insert or erase each sector
+// maps to the device sector of the newest write covering it. Splits are fed on demand.
+TEST_F(ExtentIndexTest, RandomOverwritesMatchASectorModel) {
+    ExtentIndex small(small_nodes(6));
+    uint64_t next_node = 900;
+    small.init_root(ptr(next_node++));
+    std::map<std::pair<uint64_t, uint64_t>, uint64_t> model; // (inode, sector) -> dev sector
+    std::mt19937_64 rng(42);
+    for (int step = 0; step < 3000; ++step) {
+        const uint64_t inode = 1 + rng() % 3;
+        const uint64_t start = rng() % 480;
+        const uint32_t len = 1 + rng() % 40;
+        if (rng() % 8 == 0) {
+            small.erase(inode, start, len);
+            for (uint64_t s = start; s < start + len; ++s)
+                model.erase({inode, s});
+        } else {
+            const uint64_t b = 10 + rng() % 800;
+            small.insert(extent(inode, start, len, b));
+            for (uint64_t s = start; s < start + len; ++s)
+                model[{inode, s}] = b * kBucketSize + (s - start);
+        }
+        if (const size_t need = small.nodes_needed()) {
+            std::vector<Ptr> nodes;
+            for (size_t i = 0; i < need; ++i, next_node = next_node < 1020 ? next_node + 1 : 900)
+                nodes.push_back(ptr(next_node));
+            ASSERT_EQ(small.split(c, nodes), need);
+            small.complete_node_frees(c);
+        }
+        ASSERT_EQ(small.nodes_needed(), 0u);
+    }
+    EXPECT_TRUE(small.validate().empty());
+    EXPECT_GE(small.height(), 3u);
+    size_t sectors = 0;
+    small.for_each([&](const Extent& e) {
+        for (uint64_t s = e.start(); s < e.offset; ++s) {
+            ++sectors;
+            ASSERT_EQ(model.at({e.inode, s}), e.ptrs[0].offset + (s - e.start()));
+        }
+    });
+    EXPECT_EQ(sectors, model.size());
+    for (uint64_t inode = 1; inode <= 3; ++inode)
+        for (const Extent& e : small.lookup(inode, 100, 200))
+            for (uint64_t s = e.start(); s < e.offset; ++s)
+                EXPECT_EQ(model.at({inode, s}), e.ptrs[0].offset + (s - e.start()));
+}
+
+} // namespace
+} // namespace bucketscope::testing
