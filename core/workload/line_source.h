@@ -1,0 +1,57 @@
+#pragma once
+// Streams a trace file in bounded memory, line by line or in fixed-size records, with
+// transparent zstd decompression (detected by the frame magic, not the file name: traces
+// are often shipped as .zst). Keeps the line number and the bytes consumed so readers can
+// report "file:line" errors and progress.
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bucketscope::workload {
+
+class TraceError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+class LineSource {
+  public:
+    // Throws TraceError naming the path when it cannot be opened.
+    explicit LineSource(const std::string& path);
+    ~LineSource();
+    LineSource(const LineSource&) = delete;
+    LineSource& operator=(const LineSource&) = delete;
+
+    // Next line without its '\n' (and '\r'); false at the end.
+    bool getline(std::string& line);
+    // Exactly out.size() bytes; returns how many were read (less only at the end).
+    size_t read(std::span<std::byte> out);
+
+    const std::string& path() const { return path_; }
+    uint64_t line_number() const { return line_; }
+    // Compressed bytes consumed so far and the file's size, for progress.
+    uint64_t consumed() const { return consumed_; }
+    uint64_t total() const { return total_; }
+
+  private:
+    bool fill(); // refills buf_ from the file (decompressing); false at the end
+
+    std::string path_;
+    std::FILE* file_ = nullptr;
+    struct Zstd;
+    std::unique_ptr<Zstd> zstd_;
+    std::vector<char> in_;
+    std::vector<char> buf_;
+    size_t pos_ = 0;
+    uint64_t line_ = 0;
+    uint64_t consumed_ = 0;
+    uint64_t total_ = 0;
+    bool eof_ = false;
+};
+
+} // namespace bucketscope::workload
