@@ -334,6 +334,8 @@ uint64_t Engine::journal_seq() const {
     return impl_->journal->seq();
 }
 
+uint64_t Engine::set_magic() const { return impl_->rt->set_magic; }
+
 std::vector<std::string> Engine::violations() const {
     std::lock_guard lk(impl_->c.bucket_lock);
     return impl_->checks ? impl_->checks->messages() : std::vector<std::string>{};

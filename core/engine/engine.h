@@ -179,6 +179,9 @@ class Engine {
     const std::vector<std::vector<uint64_t>>& initial_seeded() const;
     // The last journal entry's seq. Any thread.
     uint64_t journal_seq() const;
+    // The set's magic (sb.set_magic): prio sets and jsets are stamped with it XOR their
+    // own magic. Drawn from the seed. Any thread.
+    uint64_t set_magic() const;
     // Invariant violations found with options().check_invariants, oldest first, at most
     // the first 1000. Any thread.
     std::vector<std::string> violations() const;
