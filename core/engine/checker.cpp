@@ -9,6 +9,7 @@
 #include "core/engine/checker.h"
 
 #include <algorithm>
+#include <array>
 
 namespace bucketscope {
 
@@ -45,6 +46,7 @@ class StateCheck {
         : c_(c), idx_(idx), ctx_(ctx), owners_(c.caches.size()) {}
 
     std::vector<Violation> run() {
+        fill_dev_table();
         uint64_t available = 0;
         for (unsigned i = 0; i < c_.caches.size(); ++i) {
             collect_owners(i);
@@ -216,13 +218,17 @@ class StateCheck {
                        std::to_string(available) + " unpinned buckets are unused or reclaimable");
     }
 
-    // Which cache of the set (index into caches) a pointer names, or -1.
-    int cache_index(const Ptr& p) const {
-        const Cache* ca = ptr_cache(c_, p);
-        for (unsigned i = 0; i < c_.caches.size(); ++i)
-            if (c_.caches[i].get() == ca)
-                return static_cast<int>(i);
-        return -1;
+    // Which cache of the set (index into caches) a pointer names, or -1: a table by device
+    // number, filled once per check from ptr_cache(), since every pointer asks.
+    int cache_index(const Ptr& p) const { return dev_cache_[p.dev]; }
+    void fill_dev_table() {
+        dev_cache_.fill(-1);
+        for (unsigned dev = 0; dev < MAX_CACHES_PER_SET; ++dev) {
+            const Cache* ca = ptr_cache(c_, Ptr{static_cast<uint8_t>(dev), 0, 0});
+            for (unsigned i = 0; i < c_.caches.size(); ++i)
+                if (c_.caches[i].get() == ca)
+                    dev_cache_[dev] = static_cast<int8_t>(i);
+        }
     }
 
     void check_node(const IndexNode& n) {
@@ -246,11 +252,15 @@ class StateCheck {
     }
 
     void check_extent(const Extent& e) {
-        const char* why = nullptr;
-        if (extent_invalid(c_, e, &why)) {
+        auto invalid = [&](const char* why) {
             report(0, 0, NO_BUCKET,
                    "invalid extent " + std::to_string(e.inode) + ":" + std::to_string(e.offset) +
                        ": " + why);
+        };
+        if (!e.size || e.size > e.offset) {
+            const char* why = "bad size";
+            extent_invalid(c_, e, &why);
+            invalid(why);
             return;
         }
         for (unsigned p = 0; p < e.nptrs; ++p) {
@@ -258,7 +268,11 @@ class StateCheck {
             if (i < 0)
                 continue; // a missing device: the pointer is unavailable, not wrong
             const Cache& ca = *c_.caches[i];
-            const uint64_t b = ptr_bucket(ca, e.ptrs[p]);
+            uint64_t b = 0;
+            if (const char* why = ptr_invalid(ca, e.ptrs[p], e.size, b)) {
+                invalid(why);
+                return;
+            }
             const Bucket& bk = ca.buckets[b];
             const uint8_t behind = static_cast<uint8_t>(bk.gen - e.ptrs[p].gen);
             if (behind > 128) {
@@ -296,6 +310,7 @@ class StateCheck {
     const ExtentIndex& idx_;
     const CheckContext& ctx_;
     std::vector<std::vector<uint8_t>> owners_;
+    std::array<int8_t, 256> dev_cache_{};
     std::vector<Violation> out_;
 };
 

@@ -61,12 +61,9 @@ bool extent_invalid(const CacheSet& c, const Extent& k, const char** why) {
     for (unsigned i = 0; i < k.nptrs; ++i) {
         if (!ptr_available(c, k.ptrs[i]))
             continue;
-        const Cache& ca = *ptr_cache(c, k.ptrs[i]);
-        const uint64_t bucket = ptr_bucket(ca, k.ptrs[i]);
-        if (bucket < ca.geo.first_bucket || bucket >= ca.geo.nbuckets)
-            return fail("pointer outside [first_bucket, nbuckets)");
-        if (k.ptrs[i].offset % ca.geo.bucket_size + k.size > ca.geo.bucket_size)
-            return fail("pointer runs past the end of its bucket");
+        uint64_t bucket = 0;
+        if (const char* w = ptr_invalid(*ptr_cache(c, k.ptrs[i]), k.ptrs[i], k.size, bucket))
+            return fail(w);
     }
     return false;
 }

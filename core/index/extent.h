@@ -65,4 +65,16 @@ bool extent_bad(const CacheSet& c, const Extent& k);
 // outside [first_bucket, nbuckets) or running past the end of its bucket). Sets `why`.
 bool extent_invalid(const CacheSet& c, const Extent& k, const char** why = nullptr);
 
+// The per-pointer half of extent_invalid for a pointer into `ca`: nullptr if `size`
+// sectors from `p` fit in one bucket in [first_bucket, nbuckets), else why not. Inline with
+// a single division because the checker runs it for every pointer after every step.
+inline const char* ptr_invalid(const Cache& ca, const Ptr& p, uint32_t size, uint64_t& bucket) {
+    bucket = p.offset / ca.geo.bucket_size; // ptr_bucket()
+    if (bucket < ca.geo.first_bucket || bucket >= ca.geo.nbuckets)
+        return "pointer outside [first_bucket, nbuckets)";
+    if (p.offset - bucket * ca.geo.bucket_size + size > ca.geo.bucket_size)
+        return "pointer runs past the end of its bucket";
+    return nullptr;
+}
+
 } // namespace bucketscope
