@@ -96,7 +96,13 @@ bool compare_pass(Rig& rig, ReplacementPolicy policy, CheckResult& r) {
         }
     }
 
-    const std::vector<Bucket> before = rig.ref_buckets();
+    // The state before the pass, to describe a mismatch: a copy per pass is affordable
+    // except for the long FIFO runs over the largest states, which describe the buckets as
+    // the pass left them.
+    std::vector<Bucket> snapshot;
+    if (rig.nbuckets() <= kFullRunMaxBuckets || policy != ReplacementPolicy::Fifo)
+        snapshot = rig.ref_buckets();
+    const std::vector<Bucket>& before = snapshot.empty() ? rig.ref_buckets() : snapshot;
     invalidate_buckets(c, ca);
     run_reference_pass(policy, rca);
     const auto ev = engine_victims(ca);
