@@ -218,10 +218,10 @@ json totals_json(const inspect::InspectReport& r) {
                 {"btree_leaf_nodes", t.btree.leaf_nodes},
                 {"btree_root_level", t.btree.root_level},
                 {"btree_bsets", t.btree.bsets},
-                {"extents", t.btree.leaf_keys},
-                {"dirty_extents", t.btree.dirty_keys},
-                {"live_sectors", t.btree.live_sectors},
-                {"dirty_sectors", t.btree.dirty_sectors}};
+                {"extents", t.extents.extents},
+                {"dirty_extents", t.extents.dirty_extents},
+                {"live_sectors", t.extents.live_sectors},
+                {"dirty_sectors", t.extents.dirty_sectors}};
 }
 
 void print_inspect_text(const std::string& target, const inspect::InspectReport& r, bool buckets) {
@@ -244,8 +244,8 @@ void print_inspect_text(const std::string& target, const inspect::InspectReport&
         std::printf("prios\t\t%zu prio buckets, seq %" PRIu64 "\n", r.prio_chain.size(), t.prio_seq);
         std::printf("btree\t\troot level %u, %" PRIu64 " nodes (%" PRIu64 " leaves), %" PRIu64
                     " extents (%" PRIu64 " dirty)\n",
-                    t.btree.root_level, t.btree.nodes, t.btree.leaf_nodes, t.btree.leaf_keys,
-                    t.btree.dirty_keys);
+                    t.btree.root_level, t.btree.nodes, t.btree.leaf_nodes, t.extents.extents,
+                    t.extents.dirty_extents);
         std::printf("uuids\t\t%" PRIu64 " in use (%" PRIu64 " flash-only) in bucket %" PRIu64 "\n",
                     t.uuids_in_use, t.flash_volumes, r.uuid_bucket);
     }

@@ -1,5 +1,5 @@
-// The walk mirrors bch_btree_check_recurse: all keys of a node are marked before any
-// child is read, the node's own key is marked as level + 1, and only children whose key
+// The walk mirrors bch_btree_check_recurse: all keys of an interior node are marked
+// before any child is read, the node's own key is marked as level + 1, and only children whose key
 // is not bad (ZERO_KEY freeing keys, invalid or stale pointers) are visited. A node must
 // read cleanly (bch_btree_node_read_done) and its last key may not pass its own key.
 
@@ -22,6 +22,7 @@ struct Walker {
     Device& dev;
     const ondisk::CacheSuperblock& sb;
     BucketTable& table;
+    ondisk::ExtentSet& leaves;
     BtreeStats stats;
     std::unordered_set<uint64_t> visited; // node start sectors
 
@@ -57,22 +58,16 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
                               std::to_string(key.offset) + " is below its last key " +
                               std::to_string(keys.back().inode) + ":" +
                               std::to_string(keys.back().offset)};
+    if (level == 0) {
+        for (const Bkey& k : keys)
+            leaves.insert(k);
+        table.initial_mark_key(1, key);
+        ++stats.leaf_nodes;
+        return std::nullopt;
+    }
     for (const Bkey& k : keys)
         table.initial_mark_key(level, k);
     table.initial_mark_key(level + 1, key);
-    if (level == 0) {
-        ++stats.leaf_nodes;
-        for (const Bkey& k : keys) {
-            ++stats.leaf_keys;
-            stats.dirty_keys += k.dirty;
-            for (unsigned i = 0; i < k.nptrs; ++i)
-                if (table.ptr_available(k.ptrs[i]) && !table.ptr_stale(k.ptrs[i])) {
-                    stats.live_sectors += k.size;
-                    stats.dirty_sectors += k.dirty ? k.size : 0;
-                }
-        }
-        return std::nullopt;
-    }
     for (const Bkey& k : keys) {
         if (table.btree_ptr_bad(k))
             continue;
@@ -85,7 +80,8 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
 } // namespace
 
 Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb, BucketTable& table,
-                               const Bkey& root, unsigned root_level, uint64_t jset_offset) {
+                               const Bkey& root, unsigned root_level, uint64_t jset_offset,
+                               ondisk::ExtentSet& leaves) {
     if (root_level > kMaxBtreeLevel)
         return ParseError{"jset", jset_offset,
                           "btree_level " + std::to_string(root_level) + ", expected at most " +
@@ -94,11 +90,32 @@ Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb, B
         return ParseError{"jset", jset_offset,
                           "bad btree root: the root key needs pointers, a non-zero size, no dirty "
                           "bit and its node inside one bucket of the device"};
-    Walker w{dev, sb, table, {}, {}};
+    Walker w{dev, sb, table, leaves, {}, {}};
     w.stats.root_level = root_level;
     if (auto e = w.node(root, root_level))
         return *e;
     return w.stats;
+}
+
+} // namespace bucketscope::inspect
+
+namespace bucketscope::inspect {
+
+ExtentStats mark_extents(BucketTable& table, const ondisk::ExtentSet& leaves) {
+    ExtentStats stats;
+    for (const Bkey& k : leaves.keys()) {
+        if (table.extent_invalid(k))
+            continue;
+        table.initial_mark_key(0, k);
+        ++stats.extents;
+        stats.dirty_extents += k.dirty;
+        for (unsigned i = 0; i < k.nptrs; ++i)
+            if (table.ptr_available(k.ptrs[i]) && !table.ptr_stale(k.ptrs[i])) {
+                stats.live_sectors += k.size;
+                stats.dirty_sectors += k.dirty ? k.size : 0;
+            }
+    }
+    return stats;
 }
 
 } // namespace bucketscope::inspect

@@ -79,18 +79,23 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
 
     if (auto e = read_uuids(dev, sb, table, newest, opt.profile, r))
         return e;
+    ondisk::ExtentSet leaves;
     auto btree = check_btree(dev, sb, table, newest.jset.btree_root, newest.jset.btree_level,
-                             newest.device_offset);
+                             newest.device_offset, leaves);
     if (!btree)
         return btree.error();
     r.totals.btree = btree.value();
 
+    // Journal replay on top of the btree: the kernel marks journalled keys before it
+    // replays them, but what GC then counts (and what debugfs lists) is the tree after
+    // replay, where a journalled key has overwritten what it replaced.
     for (const JournalEntry& e : journal.value().replay)
-        for (const ondisk::Bkey& k : e.jset.keys)
-            if (!table.extent_invalid(k)) {
+        for (const ondisk::Bkey& k : e.jset.keys) {
+            if (!table.extent_invalid(k))
                 table.pin(k);
-                table.initial_mark_key(0, k);
-            }
+            leaves.insert(k);
+        }
+    r.totals.extents = mark_extents(table, leaves);
 
     for (unsigned i = 0; i < newest.jset.uuid_bucket.nptrs; ++i)
         table.mark_metadata(table.bucket_of(newest.jset.uuid_bucket.ptrs[i].offset));

@@ -40,6 +40,7 @@ struct InspectTotals {
     uint64_t uuids_in_use = 0;
     uint64_t flash_volumes = 0;
     BtreeStats btree;
+    ExtentStats extents;
 };
 
 struct InspectReport {

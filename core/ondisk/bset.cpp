@@ -6,9 +6,9 @@
 #include "core/ondisk/bset.h"
 
 #include <algorithm>
-#include <map>
 
 #include "core/ondisk/crc64.h"
+#include "core/ondisk/extents.h"
 #include "core/ondisk/le.h"
 
 namespace bucketscope::ondisk {
@@ -124,46 +124,6 @@ Result<BtreeNode> decode_btree_node(std::span<const std::byte> node, uint64_t se
     return n;
 }
 
-namespace {
-
-// Drops `front` sectors from the start of an extent; its pointers move forward with it.
-void cut_front(Bkey& k, uint64_t new_start) {
-    const uint64_t cut = new_start - k.start();
-    for (unsigned i = 0; i < k.nptrs; ++i)
-        k.ptrs[i].offset += cut;
-    k.size = static_cast<uint32_t>(k.offset - new_start);
-}
-
-void cut_back(Bkey& k, uint64_t new_end) {
-    k.size = static_cast<uint32_t>(new_end - k.start());
-    k.offset = new_end;
-}
-
-using ExtentMap = std::map<std::pair<uint64_t, uint64_t>, Bkey>; // (inode, end) -> key
-
-void insert_extent(ExtentMap& m, const Bkey& k) {
-    const uint64_t start = k.start();
-    // The first existing extent that could overlap ends after our start.
-    auto it = m.upper_bound({k.inode, start});
-    while (it != m.end() && it->first.first == k.inode && it->second.start() < k.offset) {
-        Bkey old = it->second;
-        it = m.erase(it);
-        if (old.start() < start) {
-            Bkey front = old;
-            cut_back(front, start);
-            m.emplace(std::make_pair(front.inode, front.offset), front);
-        }
-        if (old.offset > k.offset) {
-            cut_front(old, k.offset);
-            m.emplace(std::make_pair(old.inode, old.offset), old);
-            break;
-        }
-    }
-    m.emplace(std::make_pair(k.inode, k.offset), k);
-}
-
-} // namespace
-
 std::vector<Bkey> sort_node_keys(const BtreeNode& node, bool extents) {
     std::vector<Bkey> out;
     if (!extents) {
@@ -173,15 +133,11 @@ std::vector<Bkey> sort_node_keys(const BtreeNode& node, bool extents) {
                          [](const Bkey& a, const Bkey& b) { return bkey_cmp(a, b) < 0; });
         return out;
     }
-    ExtentMap m;
+    ExtentSet set;
     for (const Bset& s : node.bsets)
         for (const Bkey& k : s.keys)
-            if (k.size != 0 && k.size <= k.offset)
-                insert_extent(m, k);
-    out.reserve(m.size());
-    for (auto& [pos, k] : m)
-        out.push_back(k);
-    return out;
+            set.insert(k);
+    return set.keys();
 }
 
 } // namespace bucketscope::ondisk

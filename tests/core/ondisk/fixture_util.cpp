@@ -29,10 +29,12 @@ fs::path temp_root() {
     return root;
 }
 
+// Holds its own copy of the path: function-local statics die in reverse order.
 struct Cleanup {
+    fs::path root = temp_root();
     ~Cleanup() {
         std::error_code ec;
-        fs::remove_all(temp_root(), ec);
+        fs::remove_all(root, ec);
     }
 };
 

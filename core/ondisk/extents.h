@@ -1,0 +1,27 @@
+#pragma once
+// A set of non-overlapping extents with bcache's overwrite rule: inserting an extent cuts
+// every older extent it overlaps (bch_cut_front moves the pointers forward with the start,
+// bch_cut_back shortens). Used for the read-time merge of a leaf's bsets and for journal
+// replay on top of the btree, which both let the newer key win.
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "core/ondisk/bkey.h"
+
+namespace bucketscope::ondisk {
+
+class ExtentSet {
+  public:
+    // Zero-size keys and keys whose size exceeds their offset cover nothing and are dropped.
+    void insert(const Bkey& k);
+    // Keys in (inode, offset) order.
+    std::vector<Bkey> keys() const;
+    size_t size() const { return map_.size(); }
+
+  private:
+    std::map<std::pair<uint64_t, uint64_t>, Bkey> map_; // (inode, end) -> key
+};
+
+} // namespace bucketscope::ondisk
