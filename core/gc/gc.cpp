@@ -103,7 +103,8 @@ void GcWalk::start(CacheSet& c, ExtentIndex& idx) {
 void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     uint8_t stale = 0;
     size_t keys = 0, good = 0;
-    for (const Extent& e : idx.node(id).extents) {
+    for (const LeafKey& key : idx.node(id).extents) {
+        const Extent e = key.unpack();
         if (extent_invalid(c, e))
             continue;
         stale = std::max(stale, btree_mark_extent(c, e));
@@ -243,8 +244,8 @@ void bch_btree_check(CacheSet& c, const ExtentIndex& idx) {
     idx.for_each_node([&](uint32_t, const IndexNode& n) {
         for (uint32_t child : n.children)
             initial_mark(n.level, &idx.node(child).ptr, 1, node_sectors, false);
-        for (const Extent& e : n.extents)
-            if (!extent_invalid(c, e))
+        for (const LeafKey& key : n.extents)
+            if (const Extent e = key.unpack(); !extent_invalid(c, e))
                 initial_mark(0, e.ptrs.data(), e.nptrs, e.size, e.dirty);
     });
 }

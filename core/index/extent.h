@@ -11,6 +11,7 @@
 // GC, moving GC and the invariant checker. Callers hold bucket_lock (or run deterministic).
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 
@@ -66,13 +67,16 @@ bool extent_bad(const CacheSet& c, const Extent& k);
 bool extent_invalid(const CacheSet& c, const Extent& k, const char** why = nullptr);
 
 // The per-pointer half of extent_invalid for a pointer into `ca`: nullptr if `size`
-// sectors from `p` fit in one bucket in [first_bucket, nbuckets), else why not. Inline with
-// a single division because the checker runs it for every pointer after every step.
+// sectors from `p` fit in one bucket in [first_bucket, nbuckets), else why not. Inline,
+// and with the kernel's shift by bucket_bits for the (always power-of-two) bucket size
+// instead of a 64-bit division, because the checker runs it for every pointer after every
+// step.
 inline const char* ptr_invalid(const Cache& ca, const Ptr& p, uint32_t size, uint64_t& bucket) {
-    bucket = p.offset / ca.geo.bucket_size; // ptr_bucket()
+    const uint32_t bs = ca.geo.bucket_size;
+    bucket = (bs & (bs - 1)) == 0 ? p.offset >> std::countr_zero(bs) : p.offset / bs;
     if (bucket < ca.geo.first_bucket || bucket >= ca.geo.nbuckets)
         return "pointer outside [first_bucket, nbuckets)";
-    if (p.offset - bucket * ca.geo.bucket_size + size > ca.geo.bucket_size)
+    if (p.offset - bucket * bs + size > bs)
         return "pointer runs past the end of its bucket";
     return nullptr;
 }

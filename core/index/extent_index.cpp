@@ -15,9 +15,30 @@ namespace bucketscope {
 
 namespace {
 
-bool pos_less(const Extent& e, const KeyPos& p) { return e.pos() < p; }
+bool pos_less(const LeafKey& e, const KeyPos& p) { return e.pos() < p; }
 
 } // namespace
+
+LeafKey LeafKey::pack(const Extent& e) {
+    assert(e.nptrs == 1 && e.inode <= MAX_KEY_INODE && e.ptrs[0].offset < (1ull << 48));
+    LeafKey k;
+    k.offset = e.offset;
+    k.ptr_word = uint64_t(e.ptrs[0].dev) << 56 | e.ptrs[0].offset << 8 | e.ptrs[0].gen;
+    k.inode_dirty = static_cast<uint32_t>(e.inode) | (e.dirty ? 1u << 31 : 0u);
+    k.size = e.size;
+    return k;
+}
+
+Extent LeafKey::unpack() const {
+    Extent e;
+    e.inode = inode();
+    e.offset = offset;
+    e.size = size;
+    e.dirty = dirty();
+    e.nptrs = 1;
+    e.ptrs[0] = ptr();
+    return e;
+}
 
 IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors) {
     constexpr uint32_t PAGE_SECTORS = 8;
@@ -104,11 +125,11 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
         auto it = first;
         bool stop = false;
         while (it != ex.end() && !stop) {
-            if (it->inode != inode || it->start() >= end) {
+            if (it->inode() != inode || it->start() >= end) {
                 stop = true;
                 break;
             }
-            out.push_back(*it);
+            out.push_back(it->unpack());
             // Whatever follows an extent reaching `end` starts at or after it.
             stop = it->offset >= end;
             ++it;
@@ -126,14 +147,14 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
 void ExtentIndex::put_extent(const Extent& k) {
     const uint32_t id = leaf_for(k.pos());
     auto& ex = nodes_[id].extents;
-    ex.insert(std::lower_bound(ex.begin(), ex.end(), k.pos(), pos_less), k);
+    ex.insert(std::lower_bound(ex.begin(), ex.end(), k.pos(), pos_less), LeafKey::pack(k));
     ++nextents_;
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
 }
 
 uint64_t ExtentIndex::insert(const Extent& k) {
-    assert(has_root() && k.size && k.size <= k.offset);
+    assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
     const uint64_t removed = erase(k.inode, k.start(), k.size);
     put_extent(k);
     return removed;
@@ -171,9 +192,9 @@ std::vector<Extent> ExtentIndex::lookup(uint64_t inode, uint64_t start, uint64_t
         const auto& ex = nodes_[id].extents;
         for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, pos_less); it != ex.end();
              ++it) {
-            if (it->inode != inode || it->start() >= end)
+            if (it->inode() != inode || it->start() >= end)
                 return out;
-            Extent piece = *it;
+            Extent piece = it->unpack();
             piece.cut(std::max(it->start(), start), std::min(it->offset, end));
             out.push_back(piece);
             if (it->offset >= end)
@@ -208,8 +229,8 @@ bool ExtentIndex::replace(const Extent& old, const Extent& neu) {
 
 void ExtentIndex::for_each(const std::function<void(const Extent&)>& f) const {
     for_each_node([&](uint32_t, const IndexNode& n) {
-        for (const Extent& e : n.extents)
-            f(e);
+        for (const LeafKey& k : n.extents)
+            f(k.unpack());
     });
 }
 
@@ -229,7 +250,8 @@ void ExtentIndex::for_each_node(
 }
 
 size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
-    const size_t n = std::erase_if(nodes_[id].extents, drop);
+    const size_t n =
+        std::erase_if(nodes_[id].extents, [&](const LeafKey& k) { return drop(k.unpack()); });
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)
         overfull_leaves_.erase(id);

@@ -48,6 +48,29 @@ struct IndexGeometry {
     static IndexGeometry for_bucket(uint32_t bucket_size_sectors);
 };
 
+// How a leaf stores an extent: 24 bytes instead of Extent's 152, since the index holds one
+// per live extent and the checker reads them all after every step. Both kernels' allocation
+// paths give every key exactly one pointer (bch_alloc_sectors and bch_btree_node_alloc ask
+// bch_bucket_alloc_set for n = 1), so one pointer is what a leaf key holds.
+struct LeafKey {
+    uint64_t offset = 0;      // KEY_OFFSET
+    uint64_t ptr_word = 0;    // dev << 56 | sector offset << 8 | gen
+    uint32_t inode_dirty = 0; // KEY_INODE (20 bits) | KEY_DIRTY << 31
+    uint32_t size = 0;        // KEY_SIZE
+
+    static LeafKey pack(const Extent& e); // requires e.nptrs == 1, inode <= MAX_KEY_INODE
+    Extent unpack() const;
+    uint64_t inode() const { return inode_dirty & MAX_KEY_INODE; }
+    bool dirty() const { return inode_dirty >> 31; }
+    uint64_t start() const { return offset - size; }
+    KeyPos pos() const { return {inode(), offset}; }
+    Ptr ptr() const {
+        return Ptr{static_cast<uint8_t>(ptr_word >> 56), static_cast<uint8_t>(ptr_word),
+                   (ptr_word >> 8) & ((1ull << 48) - 1)};
+    }
+};
+static_assert(sizeof(LeafKey) == 24);
+
 // One node, read-only to everyone but the index. Interior nodes list child node ids in
 // key order; leaves list extents in key order.
 struct IndexNode {
@@ -55,7 +78,7 @@ struct IndexNode {
     Ptr ptr;                        // the bucket this node lives in
     KeyPos max;                     // the node key's position
     uint32_t parent = UINT32_MAX;   // node id, UINT32_MAX for the root
-    std::vector<Extent> extents;    // level 0
+    std::vector<LeafKey> extents;   // level 0
     std::vector<uint32_t> children; // level > 0
     bool live = false;              // slot in use
 
@@ -85,7 +108,7 @@ class ExtentIndex {
     uint32_t root_id() const { return root_; }
 
     // --- extents --------------------------------------------------------------------------
-    // Inserts `k` (nptrs >= 1, size >= 1) with extent overwrite semantics. Never fails;
+    // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics. Never fails;
     // may leave nodes over capacity (see nodes_needed()). Returns the sectors of older
     // extents it replaced.
     uint64_t insert(const Extent& k);

@@ -185,12 +185,12 @@ std::vector<std::string> ExtentIndex::validate() const {
         if (n.level == 0) {
             extents += n.extents.size();
             for (size_t i = 0; i < n.extents.size(); ++i) {
-                const Extent& e = n.extents[i];
+                const LeafKey& e = n.extents[i];
                 if (!e.size || e.size > e.offset)
                     err(id, "extent with a bad size");
                 if (e.pos() <= prev)
                     err(id, "extents out of order or outside the node's range");
-                if (i && n.extents[i - 1].inode == e.inode && n.extents[i - 1].offset > e.start())
+                if (i && n.extents[i - 1].inode() == e.inode() && n.extents[i - 1].offset > e.start())
                     err(id, "overlapping extents");
                 if (e.pos() > n.max)
                     err(id, "extent beyond the node key");
