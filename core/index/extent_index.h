@@ -23,7 +23,8 @@
 // with complete_node_frees(), which frees the buckets (bch_bucket_free) and lowers
 // prio_blocked again. Empty leaves stay until a split or reset; they cost no data bucket.
 //
-// Memory: one Extent per live extent (not per bucket) in a sorted vector per leaf.
+// Memory: one 24-byte LeafKey per live extent (not per bucket) in a sorted vector per leaf,
+// plus one IndexNode per keys_per_node of them.
 // Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
 
 #include <cstdint>
