@@ -12,6 +12,10 @@
 #include "widgets/bucket_text.h"
 
 namespace bucketscope {
+
+class HeatmapText {
+    Q_DECLARE_TR_FUNCTIONS(bucketscope::HeatmapText)
+};
 namespace {
 
 using Stops = std::array<QRgb, 5>;
@@ -29,8 +33,6 @@ QRgb sample(const Stops& stops, double t) {
     const size_t i = std::min(static_cast<size_t>(t), stops.size() - 2);
     return lerp(stops[i], stops[i + 1], t - double(i));
 }
-
-QString tr(const char* text) { return QCoreApplication::translate("bucketscope::Heatmap", text); }
 
 constexpr int kGradientSamples = 64;
 
@@ -62,8 +64,8 @@ void build_prio(HeatmapPalette& p) {
         p.table[v] = sample(kViridis, double(std::min<uint32_t>(v, INITIAL_PRIO)) / INITIAL_PRIO);
     p.table[0] = 0xff505050;
     p.table[BTREE_PRIO] = 0xffe7298a;
-    fill_gradient(p, kViridis, tr("prio 1"), tr("INITIAL_PRIO (32768)"));
-    p.entries = {{p.table[0], tr("prio 0")}, {p.table[BTREE_PRIO], tr("BTREE_PRIO")}};
+    fill_gradient(p, kViridis, HeatmapText::tr("prio 1"), HeatmapText::tr("INITIAL_PRIO (32768)"));
+    p.entries = {{p.table[0], HeatmapText::tr("prio 0")}, {p.table[BTREE_PRIO], HeatmapText::tr("BTREE_PRIO")}};
 }
 
 void build_gen(HeatmapPalette& p) {
@@ -72,17 +74,17 @@ void build_gen(HeatmapPalette& p) {
         p.table[v] = QColor::fromHsv(v * 359 / 255, 170, 230).rgb();
     for (int i = 0; i < kGradientSamples; ++i)
         p.gradient.push_back(QColor::fromHsv(i * 359 / (kGradientSamples - 1), 170, 230).rgb());
-    p.gradient_low = tr("gen 0");
-    p.gradient_high = tr("gen 255 (wraps)");
+    p.gradient_low = HeatmapText::tr("gen 0");
+    p.gradient_high = HeatmapText::tr("gen 255 (wraps)");
 }
 
 void build_mark(HeatmapPalette& p) {
     p.aggregate = Aggregate::Max;
     p.table.assign(256, HEATMAP_BACKGROUND);
-    p.entries = {{0xff3a4a5a, tr("unused")},
-                 {0xff4daf4a, tr("reclaimable (clean)")},
-                 {0xffff7f00, tr("dirty")},
-                 {0xffe7298a, tr("metadata")}};
+    p.entries = {{0xff3a4a5a, HeatmapText::tr("unused")},
+                 {0xff4daf4a, HeatmapText::tr("reclaimable (clean)")},
+                 {0xffff7f00, HeatmapText::tr("dirty")},
+                 {0xffe7298a, HeatmapText::tr("metadata")}};
     for (size_t m = 0; m < p.entries.size(); ++m)
         p.table[m] = p.entries[m].colour;
 }
@@ -97,9 +99,9 @@ void build_pin(HeatmapPalette& p) {
         p.table[v] = sample(kInferno, 0.45 + 0.55 * double(std::min(v, kSaturate)) / kSaturate);
     for (int i = 0; i < kGradientSamples; ++i)
         p.gradient.push_back(sample(kInferno, 0.45 + 0.55 * i / (kGradientSamples - 1)));
-    p.gradient_low = tr("1 pin");
-    p.gradient_high = tr("8+ pins");
-    p.entries = {{p.table[0], tr("unpinned")}};
+    p.gradient_low = HeatmapText::tr("1 pin");
+    p.gradient_high = HeatmapText::tr("8+ pins");
+    p.entries = {{p.table[0], HeatmapText::tr("unpinned")}};
 }
 
 void build_sectors(HeatmapPalette& p, uint32_t bucket_size) {
@@ -109,8 +111,8 @@ void build_sectors(HeatmapPalette& p, uint32_t bucket_size) {
     for (uint32_t v = 0; v < 65536; ++v)
         p.table[v] = sample(kInferno, 0.15 + 0.85 * std::min(1.0, v / full));
     p.table[0] = 0xff2a2a2a;
-    fill_gradient(p, kInferno, tr("1 sector"), tr("%1 sectors (full)").arg(bucket_size));
-    p.entries = {{p.table[0], tr("empty")}};
+    fill_gradient(p, kInferno, HeatmapText::tr("1 sector"), HeatmapText::tr("%1 sectors (full)").arg(bucket_size));
+    p.entries = {{p.table[0], HeatmapText::tr("empty")}};
 }
 
 void build_membership(HeatmapPalette& p) {
@@ -128,8 +130,8 @@ void build_gc_gen(HeatmapPalette& p) {
     for (int v = 0; v < 256; ++v)
         p.table[v] = v >= BUCKET_GC_GEN_MAX ? 0xffff00ff
                                             : sample(kTraffic, double(v) / (BUCKET_GC_GEN_MAX - 1));
-    fill_gradient(p, kTraffic, tr("0"), tr("%1").arg(BUCKET_GC_GEN_MAX - 1));
-    p.entries = {{0xffff00ff, tr(">= BUCKET_GC_GEN_MAX: needs GC")}};
+    fill_gradient(p, kTraffic, QStringLiteral("0"), QString::number(BUCKET_GC_GEN_MAX - 1));
+    p.entries = {{0xffff00ff, HeatmapText::tr(">= BUCKET_GC_GEN_MAX: needs GC")}};
 }
 
 } // namespace
@@ -152,13 +154,13 @@ HeatmapPalette make_palette(HeatmapField field, uint32_t bucket_size) {
 
 QString field_name(HeatmapField field) {
     switch (field) {
-    case HeatmapField::Prio: return tr("Priority");
-    case HeatmapField::Gen: return tr("Generation");
-    case HeatmapField::GcMark: return tr("GC mark");
-    case HeatmapField::Pin: return tr("Pin count");
-    case HeatmapField::SectorsUsed: return tr("Sectors used");
-    case HeatmapField::Membership: return tr("List membership");
-    case HeatmapField::GcGen: return tr("Gen distance (GC)");
+    case HeatmapField::Prio: return HeatmapText::tr("Priority");
+    case HeatmapField::Gen: return HeatmapText::tr("Generation");
+    case HeatmapField::GcMark: return HeatmapText::tr("GC mark");
+    case HeatmapField::Pin: return HeatmapText::tr("Pin count");
+    case HeatmapField::SectorsUsed: return HeatmapText::tr("Sectors used");
+    case HeatmapField::Membership: return HeatmapText::tr("List membership");
+    case HeatmapField::GcGen: return HeatmapText::tr("Gen distance (GC)");
     case HeatmapField::Count: break;
     }
     return {};

@@ -1,15 +1,251 @@
+// Dock object names are stable identifiers: QMainWindow::restoreState() matches docks by
+// them, so renaming one silently drops its saved position.
 #include "widgets/mainwindow.h"
 
-#include <QLabel>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+
+#include "widgets/bucket_details.h"
+#include "widgets/bucket_text.h"
+#include "widgets/controls_panel.h"
+#include "widgets/engine_controller.h"
+#include "widgets/event_log.h"
+#include "widgets/event_log_model.h"
+#include "widgets/heatmap_panel.h"
+#include "widgets/metric_plots.h"
+#include "widgets/new_engine_dialog.h"
+#include "widgets/priority_stats_panel.h"
 
 namespace bucketscope {
+namespace {
+constexpr int kLayoutVersion = 1;
+constexpr int kMaxRecent = 8;
+const char* const kRecentKey = "recentFiles";
+} // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), controller_(new EngineController(this)),
+      heatmaps_{new HeatmapPanel(HeatmapField::Membership), new HeatmapPanel(HeatmapField::Prio)},
+      details_(new BucketDetails), controls_(new ControlsPanel(controller_)),
+      event_model_(new EventLogModel(20000, this)), event_log_(new EventLog(event_model_)),
+      plots_(new MetricPlots), prio_stats_(new PriorityStatsPanel) {
     setWindowTitle(tr("bucketscope"));
-    auto* placeholder = new QLabel(tr("No cache device open"), this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    setCentralWidget(placeholder);
-    resize(1200, 800);
+    setWindowIcon(QIcon(QStringLiteral(":/bucketscope/bucketscope.svg")));
+    setDockNestingEnabled(true);
+
+    auto* centre = new QSplitter(Qt::Horizontal, this);
+    centre->addWidget(heatmaps_[0]);
+    centre->addWidget(heatmaps_[1]);
+    heatmaps_[1]->hide();
+    setCentralWidget(centre);
+
+    buildDocks();
+    buildMenus();
+    statusBar()->showMessage(tr("No engine running"));
+
+    connect(controller_, &EngineController::frameReady, this, &MainWindow::onFrame);
+    connect(controller_, &EngineController::commandRefused, this,
+            [this](const QString& why) { statusBar()->showMessage(why, 5000); });
+    for (auto* h : heatmaps_)
+        connect(h->heatmap(), &HeatmapWidget::bucketSelected, this, &MainWindow::onBucketSelected);
+    connect(details_, &BucketDetails::invalidateRequested, this,
+            [this](quint64 b) { controller_->forceInvalidate(b); });
+
+    resize(1280, 860);
+    restoreLayout();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks() {
+    auto dock = [this](QWidget* w, const QString& title, const char* name, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(QString::fromLatin1(name));
+        d->setWidget(w);
+        addDockWidget(area, d);
+        return d;
+    };
+    dock(controls_, tr("Controls"), "controls", Qt::LeftDockWidgetArea);
+    dock(details_, tr("Bucket"), "details", Qt::RightDockWidgetArea);
+    auto* plots = dock(plots_, tr("Metrics"), "plots", Qt::BottomDockWidgetArea);
+    auto* log = dock(event_log_, tr("Event log"), "events", Qt::BottomDockWidgetArea);
+    auto* stats = dock(prio_stats_, tr("priority_stats"), "priority_stats", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(log, stats);
+    splitDockWidget(plots, log, Qt::Horizontal);
+    log->raise();
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New demo engine…"), QKeySequence::New, this, &MainWindow::newDemo);
+    file->addAction(tr("&Open image read-only…"), QKeySequence::Open, this, [this] { openImage(); });
+    recent_menu_ = file->addMenu(tr("Open &recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Save &screenshot…"), this, &MainWindow::saveScreenshotDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    view_menu_ = menuBar()->addMenu(tr("&View"));
+    side_by_side_ = view_menu_->addAction(tr("Two heatmaps side by side"));
+    side_by_side_->setCheckable(true);
+    connect(side_by_side_, &QAction::toggled, this, &MainWindow::setSideBySide);
+    view_menu_->addSeparator();
+    for (auto* d : findChildren<QDockWidget*>())
+        view_menu_->addAction(d->toggleViewAction());
+
+    QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+    QMenu* language = settings->addMenu(tr("&Language"));
+    auto* group = new QActionGroup(this);
+    const QString current = QSettings().value(QStringLiteral("language")).toString();
+    const std::pair<QString, QString> languages[] = {
+        {QString(), tr("System default")}, {QStringLiteral("en"), QStringLiteral("English")},
+        {QStringLiteral("de"), QStringLiteral("Deutsch")}};
+    for (const auto& [code, name] : languages) {
+        QAction* a = language->addAction(name);
+        a->setCheckable(true);
+        a->setChecked(code == current);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code] { setLanguage(code); });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About bucketscope"), this, &MainWindow::about);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
+    QString why;
+    event_model_->clear();
+    plots_->clear();
+    details_->setBucket(std::nullopt);
+    if (!controller_->openSync(opts, &why)) {
+        statusBar()->showMessage(tr("Could not start the engine: %1").arg(why));
+        if (!quiet)
+            QMessageBox::warning(this, tr("New demo engine"), tr("The engine refused these settings:\n%1").arg(why));
+        return false;
+    }
+    statusBar()->showMessage(tr("Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4")
+                                 .arg(opts.geometry.nbuckets)
+                                 .arg(opts.geometry.bucket_size)
+                                 .arg(policy_name(opts.policy))
+                                 .arg(opts.profile == KernelProfile::V4_6 ? QStringLiteral("4.6") : QStringLiteral("6.2")));
+    return true;
+}
+
+void MainWindow::newDemo() {
+    NewEngineDialog dialog(controller_->hasEngine() ? controller_->options() : demo_engine_options(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        openDemo(dialog.options());
+}
+
+void MainWindow::openImage(const QString& given) {
+    const QString path = given.isEmpty()
+                             ? QFileDialog::getOpenFileName(this, tr("Open cache image read-only"), QString(),
+                                                            tr("Cache images (*.img *.bin);;All files (*)"))
+                             : given;
+    if (path.isEmpty())
+        return;
+    QMessageBox::information(this, tr("Open image read-only"),
+                             tr("Inspecting %1 is not yet available in the workbench.\n"
+                                "Use \"bucketscope-cli inspect\" for now.")
+                                 .arg(path));
+}
+
+void MainWindow::updateRecentMenu() {
+    recent_menu_->clear();
+    const QStringList recent = QSettings().value(QString::fromLatin1(kRecentKey)).toStringList();
+    for (const QString& path : recent.mid(0, kMaxRecent))
+        recent_menu_->addAction(path, this, [this, path] { openImage(path); });
+    recent_menu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::onFrame(const FramePtr& frame) {
+    for (auto* h : heatmaps_) {
+        h->heatmap()->setSnapshot(frame->snapshot);
+        h->heatmap()->setVictims(frame->victims);
+    }
+    details_->showFrame(frame);
+    controls_->showFrame(frame);
+    event_model_->append(frame);
+    plots_->showFrame(frame);
+    prio_stats_->showFrame(frame);
+}
+
+void MainWindow::onBucketSelected(quint64 bucket) {
+    for (auto* h : heatmaps_)
+        h->heatmap()->setSelectedBucket(bucket);
+    details_->setBucket(bucket);
+    if (auto* d = qobject_cast<QDockWidget*>(details_->parentWidget()))
+        d->show();
+}
+
+void MainWindow::setSideBySide(bool on) {
+    heatmaps_[1]->setVisible(on);
+    if (side_by_side_ && side_by_side_->isChecked() != on)
+        side_by_side_->setChecked(on);
+}
+
+QImage MainWindow::renderScreenshot() {
+    controller_->sync();
+    if (const FramePtr f = controller_->lastFrame()) {
+        prio_stats_->recompute(*f->snapshot);
+        plots_->showFrame(f);
+    }
+    for (auto* h : heatmaps_)
+        h->heatmap()->waitForFrame();
+    QCoreApplication::processEvents();
+    return grab().toImage();
+}
+
+void MainWindow::saveScreenshotDialog() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save screenshot"), QString(), tr("PNG images (*.png)"));
+    if (!path.isEmpty() && !renderScreenshot().save(path))
+        QMessageBox::warning(this, tr("Save screenshot"), tr("Could not write %1.").arg(path));
+}
+
+void MainWindow::setLanguage(const QString& code) {
+    QSettings().setValue(QStringLiteral("language"), code);
+    QMessageBox::information(this, tr("Language"), tr("The language changes when bucketscope starts next."));
+}
+
+void MainWindow::about() {
+    QMessageBox::about(this, tr("About bucketscope"),
+                       tr("<h3>bucketscope %1</h3>"
+                          "<p>An inspector and tuning workbench for the Linux bcache bucket allocator.</p>"
+                          "<p>The engine reproduces the kernel's alloc.c (Linux 6.2 and 4.6): gens, prios, "
+                          "free lists, invalidation policies, GC and prio writes, on a RAM device or a "
+                          "cache image.</p>")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::restoreLayout() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+    setSideBySide(s.value(QStringLiteral("window/sideBySide"), false).toBool());
+}
+
+void MainWindow::saveLayout() {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    s.setValue(QStringLiteral("window/sideBySide"), heatmaps_[1]->isVisible());
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    saveLayout();
+    controller_->setPlaying(false);
+    e->accept();
 }
 
 } // namespace bucketscope

@@ -1,14 +1,79 @@
 #pragma once
-// The workbench's main window. It shows the engine; it never owns allocator state itself.
+// The workbench's main window: heatmaps in the centre (one, or two side by side), and
+// docks for the selected bucket, the controls, the metric plots, the event log and
+// priority_stats. The dock layout and window geometry persist in QSettings.
+//
+// It shows the engine; it never owns allocator state itself. Every frame the
+// EngineController publishes fans out to the panels from onFrame().
 
 #include <QMainWindow>
 
+#include "widgets/engine_frame.h"
+
+class QAction;
+class QMenu;
+
 namespace bucketscope {
+
+class BucketDetails;
+class ControlsPanel;
+class EngineController;
+class EventLog;
+class EventLogModel;
+class HeatmapPanel;
+class MetricPlots;
+class PriorityStatsPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    EngineController* controller() const { return controller_; }
+    HeatmapPanel* heatmap(int i) const { return heatmaps_[i]; }
+    ControlsPanel* controls() const { return controls_; }
+    EventLogModel* eventLog() const { return event_model_; }
+    BucketDetails* details() const { return details_; }
+    MetricPlots* plots() const { return plots_; }
+    PriorityStatsPanel* priorityStats() const { return prio_stats_; }
+
+    // Starts a demo engine with `opts`; false (and a message box unless `quiet`) if the
+    // engine refuses them. Blocks until the engine exists.
+    bool openDemo(const EngineOptions& opts, bool quiet = false);
+    void setSideBySide(bool on);
+    // Brings every panel up to the controller's latest frame and renders the heatmaps,
+    // then grabs the window; used by --screenshot and the smoke test.
+    QImage renderScreenshot();
+
+  protected:
+    void closeEvent(class QCloseEvent* e) override;
+
+  private:
+    void buildMenus();
+    void buildDocks();
+    void onFrame(const FramePtr& frame);
+    void onBucketSelected(quint64 bucket);
+    void newDemo();
+    void openImage(const QString& path = {});
+    void updateRecentMenu();
+    void saveScreenshotDialog();
+    void setLanguage(const QString& code);
+    void about();
+    void restoreLayout();
+    void saveLayout();
+
+    EngineController* controller_;
+    HeatmapPanel* heatmaps_[2];
+    BucketDetails* details_;
+    ControlsPanel* controls_;
+    EventLogModel* event_model_;
+    EventLog* event_log_;
+    MetricPlots* plots_;
+    PriorityStatsPanel* prio_stats_;
+    QMenu* view_menu_ = nullptr;
+    QMenu* recent_menu_ = nullptr;
+    QAction* side_by_side_ = nullptr;
 };
 
 } // namespace bucketscope

@@ -1,15 +1,91 @@
 // bucketscope: the desktop workbench.
+//
+// Starts a demo engine on a RAM device so the window is alive from the first second. The
+// language follows the system locale unless Settings > Language chose one. With
+// --screenshot FILE it runs the engine for --steps task steps, switches the policy, forces
+// a GC, saves the window as FILE and exits: that is how the README's screenshots are made
+// (under xvfb-run on a machine without a display).
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+#include <cstdio>
 
+#include "widgets/engine_controller.h"
+#include "widgets/heatmap_panel.h"
 #include "widgets/mainwindow.h"
+
+namespace {
+
+// Installs the app's and Qt's own translations for the chosen (or the system) language.
+void install_translations(QApplication& app, const QString& forced) {
+    const QString setting = forced.isEmpty() ? QSettings().value(QStringLiteral("language")).toString() : forced;
+    const QLocale locale = setting.isEmpty() ? QLocale::system() : QLocale(setting);
+    auto* ours = new QTranslator(&app);
+    if (ours->load(locale, QStringLiteral("bucketscope"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(ours);
+    auto* qt = new QTranslator(&app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("bucketscope"));
     QApplication::setOrganizationName(QStringLiteral("bucketscope"));
     QApplication::setApplicationVersion(QStringLiteral(BUCKETSCOPE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/bucketscope/bucketscope.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Inspector and tuning workbench for the Linux bcache bucket allocator"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Run the demo, save the window as <file> and exit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption steps(QStringLiteral("steps"), QStringLiteral("Task steps to run before the screenshot."),
+                                   QStringLiteral("n"), QStringLiteral("20000"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QStringLiteral("Language code (en, de), overriding the settings."),
+                                      QStringLiteral("code"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for the screenshot."),
+                                  QStringLiteral("WxH"), QStringLiteral("1400x900"));
+    parser.addOptions({screenshot, steps, language, size});
+    parser.process(app);
+    install_translations(app, parser.value(language));
 
     bucketscope::MainWindow window;
+    const bool shooting = parser.isSet(screenshot);
+    if (shooting) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+        window.setSideBySide(true);
+    }
     window.show();
-    return app.exec();
+    if (!window.openDemo(bucketscope::demo_engine_options(), shooting))
+        return shooting ? 2 : app.exec();
+    if (!shooting)
+        return app.exec();
+
+    // Screenshot mode: half the steps under LRU, then FIFO and a forced GC, then the rest.
+    auto* c = window.controller();
+    const quint64 n = parser.value(steps).toULongLong();
+    c->step(n / 2);
+    c->setPolicy(bucketscope::ReplacementPolicy::Fifo);
+    c->triggerGc();
+    c->step(n - n / 2);
+    window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
+    const QImage img = window.renderScreenshot();
+    if (!img.save(parser.value(screenshot))) {
+        std::fprintf(stderr, "bucketscope: could not write the screenshot to %s\n",
+                     qPrintable(parser.value(screenshot)));
+        return 1;
+    }
+    return 0;
 }

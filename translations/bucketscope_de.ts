@@ -1,0 +1,893 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>bucketscope::BucketDetails</name>
+    <message>
+        <source>Invalidate this bucket</source>
+        <translation>Diesen Bucket invalidieren</translation>
+    </message>
+    <message>
+        <source>Move the bucket to free_inc now, if the kernel would allow it</source>
+        <translation>Den Bucket jetzt nach free_inc verschieben, sofern der Kernel es erlauben würde</translation>
+    </message>
+    <message>
+        <source>Events since selected:</source>
+        <translation>Ereignisse seit der Auswahl:</translation>
+    </message>
+    <message>
+        <source>Click a bucket in a heatmap to follow it here.</source>
+        <translation>Klicken Sie in einer Heatmap auf einen Bucket, um ihn hier zu verfolgen.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Bucket %1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Bucket %1&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::BucketText</name>
+    <message>
+        <source>%1 (BTREE_PRIO: metadata)</source>
+        <translation>%1 (BTREE_PRIO: Metadaten)</translation>
+    </message>
+    <message>
+        <source>0 (free or never used)</source>
+        <translation>0 (frei oder nie benutzt)</translation>
+    </message>
+    <message>
+        <source>in use (on no list)</source>
+        <translation>in Benutzung (auf keiner Liste)</translation>
+    </message>
+    <message>
+        <source>free[BTREE]</source>
+        <translation>free[BTREE]</translation>
+    </message>
+    <message>
+        <source>free[PRIO]</source>
+        <translation>free[PRIO]</translation>
+    </message>
+    <message>
+        <source>free[MOVINGGC]</source>
+        <translation>free[MOVINGGC]</translation>
+    </message>
+    <message>
+        <source>free[NONE]</source>
+        <translation>free[NONE]</translation>
+    </message>
+    <message>
+        <source>free_inc</source>
+        <translation>free_inc</translation>
+    </message>
+    <message>
+        <source>open bucket</source>
+        <translation>offener Bucket</translation>
+    </message>
+    <message>
+        <source>prio bucket</source>
+        <translation>Prio-Bucket</translation>
+    </message>
+    <message>
+        <source>journal bucket</source>
+        <translation>Journal-Bucket</translation>
+    </message>
+    <message>
+        <source>superblock area</source>
+        <translation>Superblock-Bereich</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>unused</source>
+        <translation>unbenutzt</translation>
+    </message>
+    <message>
+        <source>reclaimable</source>
+        <translation>wiederverwendbar</translation>
+    </message>
+    <message>
+        <source>dirty</source>
+        <translation>dirty (nicht zurückgeschrieben)</translation>
+    </message>
+    <message>
+        <source>metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>BTREE</source>
+        <translation>BTREE</translation>
+    </message>
+    <message>
+        <source>PRIO</source>
+        <translation>PRIO</translation>
+    </message>
+    <message>
+        <source>MOVINGGC</source>
+        <translation>MOVINGGC</translation>
+    </message>
+    <message>
+        <source>NONE</source>
+        <translation>NONE</translation>
+    </message>
+    <message>
+        <source>LRU</source>
+        <translation>LRU</translation>
+    </message>
+    <message>
+        <source>FIFO</source>
+        <translation>FIFO</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>zufällig</translation>
+    </message>
+    <message>
+        <source>%1 (at BUCKET_GC_GEN_MAX: not invalidated until GC runs)</source>
+        <translation>%1 (bei BUCKET_GC_GEN_MAX: keine Invalidierung vor dem nächsten GC)</translation>
+    </message>
+    <message>
+        <source>%1 (%2 below BUCKET_GC_GEN_MAX)</source>
+        <translation>%1 (%2 unter BUCKET_GC_GEN_MAX)</translation>
+    </message>
+    <message>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <source>Gen</source>
+        <translation>Gen</translation>
+    </message>
+    <message>
+        <source>Prio</source>
+        <translation>Prio</translation>
+    </message>
+    <message>
+        <source>GC mark</source>
+        <translation>GC-Markierung</translation>
+    </message>
+    <message>
+        <source>Sectors used</source>
+        <translation>Belegte Sektoren</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Pin</translation>
+    </message>
+    <message>
+        <source>65535 or more</source>
+        <translation>65535 oder mehr</translation>
+    </message>
+    <message>
+        <source>List</source>
+        <translation>Liste</translation>
+    </message>
+    <message>
+        <source>Gen distance</source>
+        <translation>Gen-Abstand</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::ControlsPanel</name>
+    <message>
+        <source>Run</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Trigger GC</source>
+        <translation>GC auslösen</translation>
+    </message>
+    <message>
+        <source>Invalidate pass</source>
+        <translation>Invalidierungsdurchlauf</translation>
+    </message>
+    <message>
+        <source>Rescale prios</source>
+        <translation>Prios neu skalieren</translation>
+    </message>
+    <message>
+        <source>Discard buckets before reuse</source>
+        <translation>Buckets vor der Wiederverwendung verwerfen (Discard)</translation>
+    </message>
+    <message>
+        <source>Run the engine continuously, or pause it</source>
+        <translation>Die Engine fortlaufend ausführen oder anhalten</translation>
+    </message>
+    <message>
+        <source>Run exactly one task step</source>
+        <translation>Genau einen Task-Schritt ausführen</translation>
+    </message>
+    <message>
+        <source>Task steps per 10 ms tick</source>
+        <translation>Task-Schritte pro 10-ms-Takt</translation>
+    </message>
+    <message>
+        <source>cache_replacement_policy: which buckets invalidation picks</source>
+        <translation>cache_replacement_policy: welche Buckets die Invalidierung auswählt</translation>
+    </message>
+    <message>
+        <source>As writing trigger_gc in sysfs: run garbage collection now</source>
+        <translation>Wie das Schreiben von trigger_gc in sysfs: Garbage Collection jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>Run one invalidate pass now, filling free_inc</source>
+        <translation>Jetzt einen Invalidierungsdurchlauf ausführen, der free_inc füllt</translation>
+    </message>
+    <message>
+        <source>Run one bch_rescale_priorities pass now</source>
+        <translation>Jetzt einen Durchlauf von bch_rescale_priorities ausführen</translation>
+    </message>
+    <message>
+        <source>Outline this many buckets the current policy would invalidate next</source>
+        <translation>So viele Buckets markieren, wie die aktuelle Strategie als Nächstes invalidieren würde</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>Waiting on</source>
+        <translation>Wartet auf</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Geschwindigkeit</translation>
+    </message>
+    <message>
+        <source>Allocator</source>
+        <translation>Allokator</translation>
+    </message>
+    <message>
+        <source>Replacement policy</source>
+        <translation>Ersetzungsstrategie</translation>
+    </message>
+    <message>
+        <source>Next victims shown</source>
+        <translation>Angezeigte nächste Opfer</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s) per tick</source>
+        <translation><numerusform>%n Schritt pro Takt</numerusform><numerusform>%n Schritte pro Takt</numerusform></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Engine time %1 ms · %2 steps · min_prio %3 · %4 events dropped · %5 invariant violations</source>
+        <translation>Engine-Zeit %1 ms · %2 Schritte · min_prio %3 · %4 Ereignisse verworfen · %5 Invariantenverletzungen</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::EngineWorker</name>
+    <message>
+        <source>The engine stopped: every task is blocked or finished.</source>
+        <translation>Die Engine hat angehalten: Jeder Task ist blockiert oder fertig.</translation>
+    </message>
+    <message>
+        <source>Invalidation refused: %1</source>
+        <translation>Invalidierung abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::EventLog</name>
+    <message>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>All events</source>
+        <translation>Alle Ereignisse</translation>
+    </message>
+    <message>
+        <source>Keep the newest event in view</source>
+        <translation>Das neueste Ereignis im Blick behalten</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::EventLogModel</name>
+    <message>
+        <source>#</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <source>Time (ms)</source>
+        <translation>Zeit (ms)</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Was geschah</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::EventText</name>
+    <message>
+        <source>replacement policy written</source>
+        <translation>Ersetzungsstrategie geschrieben</translation>
+    </message>
+    <message>
+        <source>trigger_gc written: GC woken</source>
+        <translation>trigger_gc geschrieben: GC geweckt</translation>
+    </message>
+    <message>
+        <source>forced invalidation</source>
+        <translation>erzwungene Invalidierung</translation>
+    </message>
+    <message>
+        <source>forced priority rescale</source>
+        <translation>erzwungene Neuskalierung der Prioritäten</translation>
+    </message>
+    <message>
+        <source>discard setting changed</source>
+        <translation>Discard-Einstellung geändert</translation>
+    </message>
+    <message>
+        <source>command %1</source>
+        <translation>Befehl %1</translation>
+    </message>
+    <message>
+        <source>bucket %1 invalidated: gen %2 to %3, %4 sectors of cached data dropped</source>
+        <translation>Bucket %1 invalidiert: Gen %2 auf %3, %4 Sektoren zwischengespeicherter Daten verworfen</translation>
+    </message>
+    <message>
+        <source>bucket %1 allocated from free[%2] (gen %3)</source>
+        <translation>Bucket %1 aus free[%2] alloziert (Gen %3)</translation>
+    </message>
+    <message>
+        <source>allocation from free[%1] failed: the free lists are empty, the caller waits</source>
+        <translation>Allokation aus free[%1] fehlgeschlagen: Die Freilisten sind leer, der Aufrufer wartet</translation>
+    </message>
+    <message>
+        <source>garbage collection started</source>
+        <translation>Garbage Collection gestartet</translation>
+    </message>
+    <message>
+        <source>garbage collection finished after %1 ms</source>
+        <translation>Garbage Collection nach %1 ms beendet</translation>
+    </message>
+    <message>
+        <source>prios and gens written (prio set %1, first prio bucket %2)</source>
+        <translation>Prios und Gens geschrieben (Prio-Satz %1, erster Prio-Bucket %2)</translation>
+    </message>
+    <message>
+        <source>journal entry %1 written to bucket %2</source>
+        <translation>Journaleintrag %1 in Bucket %2 geschrieben</translation>
+    </message>
+    <message>
+        <source>bucket %1 discarded before reuse</source>
+        <translation>Bucket %1 vor der Wiederverwendung verworfen (Discard)</translation>
+    </message>
+    <message>
+        <source>priorities rescaled: min_prio is now %1</source>
+        <translation>Prioritäten neu skaliert: min_prio ist jetzt %1</translation>
+    </message>
+    <message>
+        <source>replacement policy set to %1</source>
+        <translation>Ersetzungsstrategie auf %1 gesetzt</translation>
+    </message>
+    <message>
+        <source>error %1 (see the engine&apos;s last error)</source>
+        <translation>Fehler %1 (siehe letzten Fehler der Engine)</translation>
+    </message>
+    <message>
+        <source>unknown event</source>
+        <translation>unbekanntes Ereignis</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::HeatmapPanel</name>
+    <message>
+        <source>Bucket field shown by the heatmap</source>
+        <translation>Von der Heatmap gezeigtes Bucket-Feld</translation>
+    </message>
+    <message>
+        <source>Hilbert curve</source>
+        <translation>Hilbert-Kurve</translation>
+    </message>
+    <message>
+        <source>Row by row</source>
+        <translation>Zeilenweise</translation>
+    </message>
+    <message>
+        <source>How bucket numbers are laid out: the Hilbert curve keeps neighbouring buckets together</source>
+        <translation>Wie die Bucket-Nummern angeordnet werden: Die Hilbert-Kurve hält benachbarte Buckets zusammen</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Einpassen</translation>
+    </message>
+    <message>
+        <source>Zoom to show every bucket (or double-click the map)</source>
+        <translation>So zoomen, dass jeder Bucket sichtbar ist (oder Doppelklick auf die Karte)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::HeatmapText</name>
+    <message>
+        <source>prio 1</source>
+        <translation>Prio 1</translation>
+    </message>
+    <message>
+        <source>INITIAL_PRIO (32768)</source>
+        <translation>INITIAL_PRIO (32768)</translation>
+    </message>
+    <message>
+        <source>prio 0</source>
+        <translation>Prio 0</translation>
+    </message>
+    <message>
+        <source>BTREE_PRIO</source>
+        <translation>BTREE_PRIO</translation>
+    </message>
+    <message>
+        <source>gen 0</source>
+        <translation>Gen 0</translation>
+    </message>
+    <message>
+        <source>gen 255 (wraps)</source>
+        <translation>Gen 255 (läuft über)</translation>
+    </message>
+    <message>
+        <source>unused</source>
+        <translation>unbenutzt</translation>
+    </message>
+    <message>
+        <source>reclaimable (clean)</source>
+        <translation>wiederverwendbar (sauber)</translation>
+    </message>
+    <message>
+        <source>dirty</source>
+        <translation>dirty (nicht zurückgeschrieben)</translation>
+    </message>
+    <message>
+        <source>metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>1 pin</source>
+        <translation>1 Pin</translation>
+    </message>
+    <message>
+        <source>8+ pins</source>
+        <translation>8+ Pins</translation>
+    </message>
+    <message>
+        <source>unpinned</source>
+        <translation>nicht gepinnt</translation>
+    </message>
+    <message>
+        <source>1 sector</source>
+        <translation>1 Sektor</translation>
+    </message>
+    <message>
+        <source>%1 sectors (full)</source>
+        <translation>%1 Sektoren (voll)</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>leer</translation>
+    </message>
+    <message>
+        <source>&gt;= BUCKET_GC_GEN_MAX: needs GC</source>
+        <translation>&gt;= BUCKET_GC_GEN_MAX: braucht GC</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>GC mark</source>
+        <translation>GC-Markierung</translation>
+    </message>
+    <message>
+        <source>Pin count</source>
+        <translation>Pin-Anzahl</translation>
+    </message>
+    <message>
+        <source>Sectors used</source>
+        <translation>Belegte Sektoren</translation>
+    </message>
+    <message>
+        <source>List membership</source>
+        <translation>Listenzugehörigkeit</translation>
+    </message>
+    <message>
+        <source>Gen distance (GC)</source>
+        <translation>Gen-Abstand (GC)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::HeatmapWidget</name>
+    <message>
+        <source>No engine running</source>
+        <translation>Keine Engine aktiv</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::MainWindow</name>
+    <message>
+        <source>bucketscope</source>
+        <translation>bucketscope</translation>
+    </message>
+    <message>
+        <source>No engine running</source>
+        <translation>Keine Engine aktiv</translation>
+    </message>
+    <message>
+        <source>Controls</source>
+        <translation>Steuerung</translation>
+    </message>
+    <message>
+        <source>Bucket</source>
+        <translation>Bucket</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Messwerte</translation>
+    </message>
+    <message>
+        <source>Event log</source>
+        <translation>Ereignisprotokoll</translation>
+    </message>
+    <message>
+        <source>priority_stats</source>
+        <translation>priority_stats</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New demo engine…</source>
+        <translation>&amp;Neue Demo-Engine …</translation>
+    </message>
+    <message>
+        <source>&amp;Open image read-only…</source>
+        <translation>Abbild schreibgeschützt ö&amp;ffnen …</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>Save &amp;screenshot…</source>
+        <translation>&amp;Bildschirmfoto speichern …</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Two heatmaps side by side</source>
+        <translation>Zwei Heatmaps nebeneinander</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemvorgabe</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About bucketscope</source>
+        <translation>&amp;Über bucketscope</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Could not start the engine: %1</source>
+        <translation>Die Engine konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>New demo engine</source>
+        <translation>Neue Demo-Engine</translation>
+    </message>
+    <message>
+        <source>The engine refused these settings:
+%1</source>
+        <translation>Die Engine hat diese Einstellungen abgelehnt:
+%1</translation>
+    </message>
+    <message>
+        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4</source>
+        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, Strategie %3, Linux %4</translation>
+    </message>
+    <message>
+        <source>Open cache image read-only</source>
+        <translation>Cache-Abbild schreibgeschützt öffnen</translation>
+    </message>
+    <message>
+        <source>Cache images (*.img *.bin);;All files (*)</source>
+        <translation>Cache-Abbilder (*.img *.bin);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Open image read-only</source>
+        <translation>Abbild schreibgeschützt öffnen</translation>
+    </message>
+    <message>
+        <source>Inspecting %1 is not yet available in the workbench.
+Use &quot;bucketscope-cli inspect&quot; for now.</source>
+        <translation>Das Untersuchen von %1 ist in der Werkbank noch nicht verfügbar.
+Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
+    </message>
+    <message>
+        <source>Save screenshot</source>
+        <translation>Bildschirmfoto speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>The language changes when bucketscope starts next.</source>
+        <translation>Die Sprache ändert sich beim nächsten Start von bucketscope.</translation>
+    </message>
+    <message>
+        <source>About bucketscope</source>
+        <translation>Über bucketscope</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;bucketscope %1&lt;/h3&gt;&lt;p&gt;An inspector and tuning workbench for the Linux bcache bucket allocator.&lt;/p&gt;&lt;p&gt;The engine reproduces the kernel&apos;s alloc.c (Linux 6.2 and 4.6): gens, prios, free lists, invalidation policies, GC and prio writes, on a RAM device or a cache image.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;bucketscope %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank zum Untersuchen und Abstimmen des Bucket-Allokators von Linux-bcache.&lt;/p&gt;&lt;p&gt;Die Engine bildet alloc.c des Kernels nach (Linux 6.2 und 4.6): Gens, Prios, Freilisten, Invalidierungsstrategien, GC und Prio-Schreibvorgänge, auf einem RAM-Gerät oder einem Cache-Abbild.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::MetricHistory</name>
+    <message>
+        <source>free[BTREE] %</source>
+        <translation>free[BTREE] %</translation>
+    </message>
+    <message>
+        <source>free[PRIO] %</source>
+        <translation>free[PRIO] %</translation>
+    </message>
+    <message>
+        <source>free[MOVINGGC] %</source>
+        <translation>free[MOVINGGC] %</translation>
+    </message>
+    <message>
+        <source>free[NONE] %</source>
+        <translation>free[NONE] %</translation>
+    </message>
+    <message>
+        <source>free_inc %</source>
+        <translation>free_inc %</translation>
+    </message>
+    <message>
+        <source>allocations/s</source>
+        <translation>Allokationen/s</translation>
+    </message>
+    <message>
+        <source>invalidations/s</source>
+        <translation>Invalidierungen/s</translation>
+    </message>
+    <message>
+        <source>bucket_alloc waits/s</source>
+        <translation>Wartevorgänge in bucket_alloc/s</translation>
+    </message>
+    <message>
+        <source>ms waited per s</source>
+        <translation>ms Wartezeit pro s</translation>
+    </message>
+    <message>
+        <source>GC runs</source>
+        <translation>GC-Läufe</translation>
+    </message>
+    <message>
+        <source>ms per GC run</source>
+        <translation>ms pro GC-Lauf</translation>
+    </message>
+    <message>
+        <source>prio writes</source>
+        <translation>Prio-Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>journal writes</source>
+        <translation>Journal-Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>discards</source>
+        <translation>Discards</translation>
+    </message>
+    <message>
+        <source>read hit ratio %</source>
+        <translation>Lesetrefferquote %</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::MetricPlots</name>
+    <message>
+        <source>Free lists</source>
+        <translation>Freilisten</translation>
+    </message>
+    <message>
+        <source>fill (%)</source>
+        <translation>Füllstand (%)</translation>
+    </message>
+    <message>
+        <source>Rates</source>
+        <translation>Raten</translation>
+    </message>
+    <message>
+        <source>buckets per second</source>
+        <translation>Buckets pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Stalls</source>
+        <translation>Wartezeiten</translation>
+    </message>
+    <message>
+        <source>per second</source>
+        <translation>pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Metadata writes</source>
+        <translation>Metadaten-Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Hit ratio</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <source>reads that hit (%)</source>
+        <translation>Lesezugriffe mit Treffer (%)</translation>
+    </message>
+    <message>
+        <source>Save plot as PNG…</source>
+        <translation>Diagramm als PNG speichern …</translation>
+    </message>
+    <message>
+        <source>Export data as CSV…</source>
+        <translation>Daten als CSV exportieren …</translation>
+    </message>
+    <message>
+        <source>engine time (s)</source>
+        <translation>Engine-Zeit (s)</translation>
+    </message>
+    <message>
+        <source>Save plot</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>Messwerte exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::NewEngineDialog</name>
+    <message>
+        <source>New demo engine</source>
+        <translation>Neue Demo-Engine</translation>
+    </message>
+    <message>
+        <source>nbuckets, including the buckets below first_bucket</source>
+        <translation>nbuckets, einschließlich der Buckets unterhalb von first_bucket</translation>
+    </message>
+    <message>
+        <source>%1 KiB</source>
+        <translation>%1 KiB</translation>
+    </message>
+    <message>
+        <source>Linux 6.2</source>
+        <translation>Linux 6.2</translation>
+    </message>
+    <message>
+        <source>Linux 4.6</source>
+        <translation>Linux 4.6</translation>
+    </message>
+    <message>
+        <source>Buckets</source>
+        <translation>Buckets</translation>
+    </message>
+    <message>
+        <source>Bucket size</source>
+        <translation>Bucket-Größe</translation>
+    </message>
+    <message>
+        <source>Replacement policy</source>
+        <translation>Ersetzungsstrategie</translation>
+    </message>
+    <message>
+        <source>Kernel profile</source>
+        <translation>Kernel-Profil</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert (Seed)</translation>
+    </message>
+    <message>
+        <source>Writer processes</source>
+        <translation>Schreibende Prozesse</translation>
+    </message>
+    <message>
+        <source>The RAM device takes %1.</source>
+        <translation>Das RAM-Gerät belegt %1.</translation>
+    </message>
+    <message>
+        <source>Too large: the RAM device would take %1, at most %2 are allowed.</source>
+        <translation>Zu groß: Das RAM-Gerät würde %1 belegen, erlaubt sind höchstens %2.</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::PriorityStatsPanel</name>
+    <message>
+        <source>No engine running</source>
+        <translation>Keine Engine aktiv</translation>
+    </message>
+    <message>
+        <source>buckets</source>
+        <translation>Buckets</translation>
+    </message>
+    <message>
+        <source>prio</source>
+        <translation>Prio</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,99 @@
+// Commands travel as queued lambdas, so they run on the worker thread in the order they
+// were given, between two step batches, never in the middle of one.
+#include "widgets/engine_controller.h"
+
+#include <QCoreApplication>
+
+#include "widgets/engine_worker.h"
+
+namespace bucketscope {
+
+EngineOptions demo_engine_options() {
+    EngineOptions o;
+    o.geometry.nbuckets = 16384;
+    o.geometry.bucket_size = 8;
+    o.geometry.block_size = 8;
+    o.geometry.first_bucket = 1;
+    o.policy = ReplacementPolicy::Lru;
+    o.profile = KernelProfile::V6_2;
+    o.seed = 1;
+    o.workload.processes = 4;
+    return o;
+}
+
+EngineController::EngineController(QObject* parent) : QObject(parent), worker_(new EngineWorker) {
+    qRegisterMetaType<FramePtr>();
+    thread_.setObjectName(QStringLiteral("bucketscope engine"));
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &EngineWorker::frameReady, this, [this](const FramePtr& f) {
+        last_ = f;
+        emit frameReady(f);
+    });
+    connect(worker_, &EngineWorker::opened, this, [this](bool ok, const QString& msg) {
+        has_engine_ = ok;
+        emit engineOpened(ok, msg);
+    });
+    connect(worker_, &EngineWorker::commandRefused, this, &EngineController::commandRefused);
+    thread_.start();
+}
+
+EngineController::~EngineController() {
+    thread_.quit();
+    thread_.wait();
+}
+
+template <typename F> void EngineController::post(F&& f) {
+    QMetaObject::invokeMethod(worker_, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+void EngineController::open(const EngineOptions& opts) {
+    options_ = opts;
+    post([w = worker_, opts] { w->open(opts); });
+}
+
+bool EngineController::openSync(const EngineOptions& opts, QString* why) {
+    options_ = opts;
+    bool ok = false;
+    QString message;
+    QMetaObject::invokeMethod(
+        worker_,
+        [&, w = worker_] {
+            const auto c = connect(w, &EngineWorker::opened, w, [&](bool o, const QString& m) {
+                ok = o;
+                message = m;
+            });
+            w->open(opts);
+            disconnect(c);
+        },
+        Qt::BlockingQueuedConnection);
+    QCoreApplication::sendPostedEvents(this);
+    if (why)
+        *why = message;
+    return ok;
+}
+
+void EngineController::sync() {
+    QMetaObject::invokeMethod(worker_, &EngineWorker::publish, Qt::BlockingQueuedConnection);
+    QCoreApplication::sendPostedEvents(this);
+}
+
+void EngineController::setPlaying(bool on) { post([w = worker_, on] { w->setPlaying(on); }); }
+void EngineController::stepOnce() { step(1); }
+void EngineController::step(quint64 n) { post([w = worker_, n] { w->step(n); }); }
+void EngineController::setStepsPerTick(quint64 n) {
+    post([w = worker_, n] { w->setStepsPerTick(n); });
+}
+void EngineController::setPolicy(ReplacementPolicy p) {
+    post([w = worker_, p] { w->setPolicy(int(p)); });
+}
+void EngineController::triggerGc() { post([w = worker_] { w->triggerGc(); }); }
+void EngineController::forceInvalidate(std::optional<uint64_t> bucket) {
+    const qint64 b = bucket ? qint64(*bucket) : -1;
+    post([w = worker_, b] { w->forceInvalidate(b); });
+}
+void EngineController::rescale() { post([w = worker_] { w->rescale(); }); }
+void EngineController::setDiscard(bool on) { post([w = worker_, on] { w->setDiscard(on); }); }
+void EngineController::setVictimCount(int n) { post([w = worker_, n] { w->setVictimCount(n); }); }
+
+} // namespace bucketscope

@@ -1,0 +1,64 @@
+#pragma once
+// The UI's handle on the engine. EngineController lives on the UI thread, owns the worker
+// thread and its EngineWorker, forwards commands to it as queued calls and re-emits the
+// frames the worker publishes. Nothing here blocks on the engine except open_sync() and
+// sync(), which tests and the screenshot mode use to wait for a known state.
+
+#include <QObject>
+#include <QThread>
+#include <optional>
+
+#include "widgets/engine_frame.h"
+
+namespace bucketscope {
+
+class EngineWorker;
+
+// A RAM-backed demo cache small enough to hold in memory: 16384 buckets of 4 KiB.
+EngineOptions demo_engine_options();
+
+class EngineController : public QObject {
+    Q_OBJECT
+  public:
+    explicit EngineController(QObject* parent = nullptr);
+    ~EngineController() override;
+
+    // Starts a new engine; engineOpened() reports the outcome.
+    void open(const EngineOptions& opts);
+    // Same, waiting for the outcome; false with `why` when the engine refuses the options.
+    bool openSync(const EngineOptions& opts, QString* why = nullptr);
+    bool hasEngine() const { return has_engine_; }
+    const EngineOptions& options() const { return options_; }
+
+    // Waits until the worker has handled every earlier command and delivers a fresh frame.
+    void sync();
+    FramePtr lastFrame() const { return last_; }
+
+  public slots:
+    void setPlaying(bool on);
+    void stepOnce();
+    void step(quint64 steps);
+    void setStepsPerTick(quint64 steps);
+    void setPolicy(bucketscope::ReplacementPolicy policy);
+    void triggerGc();
+    void forceInvalidate(std::optional<uint64_t> bucket);
+    void rescale();
+    void setDiscard(bool on);
+    void setVictimCount(int n);
+
+  signals:
+    void engineOpened(bool ok, const QString& message);
+    void frameReady(const bucketscope::FramePtr& frame);
+    void commandRefused(const QString& why);
+
+  private:
+    template <typename F> void post(F&& f);
+
+    QThread thread_;
+    EngineWorker* worker_;
+    FramePtr last_;
+    EngineOptions options_;
+    bool has_engine_ = false;
+};
+
+} // namespace bucketscope

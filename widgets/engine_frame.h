@@ -1,0 +1,41 @@
+#pragma once
+// What the engine worker hands the UI each time it publishes: an immutable bundle of the
+// bucket snapshot, the metrics, the events drained since the previous frame and the next
+// victims. The UI only reads frames; it never touches the engine (heaptrack's pattern of
+// finished data handed over by signal).
+
+#include <QMetaType>
+#include <QString>
+#include <memory>
+#include <vector>
+
+#include "core/engine/engine.h"
+
+namespace bucketscope {
+
+struct EngineFrame {
+    SnapshotPtr snapshot;
+    EngineMetrics metrics;
+    std::vector<EngineEvent> events; // since the previous frame, oldest first
+    // For each event, the bucket's gen right after it (meaningful for invalidations),
+    // worked back from the snapshot taken with the same drain.
+    std::vector<uint8_t> gen_after;
+    std::vector<TaskInfo> tasks;
+    std::vector<uint64_t> victims; // what one invalidate pass would take now, in order
+    uint64_t events_dropped = 0;
+    bool playing = false;
+    uint64_t steps_per_tick = 0;
+    std::vector<std::string> violations;
+};
+
+using FramePtr = std::shared_ptr<const EngineFrame>;
+
+// gen_after for `events` given the gens in `snap` taken after the last of them: walking
+// back, each invalidation's bucket had one gen less before it (bch_inc_gen is the only
+// place gens move while the engine runs).
+std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
+                                       const BucketSnapshot& snap);
+
+} // namespace bucketscope
+
+Q_DECLARE_METATYPE(bucketscope::FramePtr)
