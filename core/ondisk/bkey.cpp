@@ -1,7 +1,7 @@
 // bkey packing. A key is two header words plus one word per pointer; the field positions
 // are the kernel's BITMASK layout (bcache-ondisk.md section 4). Bit 63 of the high word is
-// always set on encode because KEY() sets it and the fixtures show it on every key; decode
-// ignores it, as the kernel does.
+// is set by default because KEY() sets it; decode keeps it and any other unused bit, and
+// the bit 63 of check-key pointer words, so keys re-encode byte for byte.
 
 #include "core/ondisk/bkey.h"
 
@@ -9,6 +9,8 @@
 
 namespace bucketscope::ondisk {
 namespace {
+
+constexpr uint64_t kKnownHighBits = (7ull << 60) | (1ull << 36) | (0xffffull << 20) | MAX_KEY_INODE;
 
 constexpr uint64_t field(uint64_t word, unsigned shift, unsigned bits) {
     return (word >> shift) & ((1ull << bits) - 1);
@@ -25,13 +27,14 @@ BkeyPtr decode_ptr(uint64_t word) {
     p.dev = static_cast<uint16_t>(field(word, 51, 12));
     p.offset = field(word, 8, 43);
     p.gen = static_cast<uint8_t>(field(word, 0, 8));
+    p.bit63 = (word >> 63) != 0;
     return p;
 }
 
 size_t bkey_u64s(uint64_t high_word) { return 2 + field(high_word, 60, 3); }
 
 uint64_t bkey_high(const Bkey& k) {
-    return (1ull << 63) | (static_cast<uint64_t>(k.nptrs & 7) << 60) |
+    return (k.high_other & ~kKnownHighBits) | (static_cast<uint64_t>(k.nptrs & 7) << 60) |
            (static_cast<uint64_t>(k.dirty) << 36) | (static_cast<uint64_t>(k.size & 0xffff) << 20) |
            (k.inode & MAX_KEY_INODE);
 }
@@ -40,7 +43,8 @@ void encode_bkey(const Bkey& k, std::span<uint64_t> out) {
     out[0] = bkey_high(k);
     out[1] = k.offset;
     for (unsigned i = 0; i < k.nptrs; ++i)
-        out[2 + i] = make_ptr(k.ptrs[i].gen, k.ptrs[i].offset, k.ptrs[i].dev);
+        out[2 + i] = make_ptr(k.ptrs[i].gen, k.ptrs[i].offset, k.ptrs[i].dev) |
+                     (static_cast<uint64_t>(k.ptrs[i].bit63) << 63);
 }
 
 Bkey decode_bkey(std::span<const uint64_t> in) {
@@ -50,6 +54,7 @@ Bkey decode_bkey(std::span<const uint64_t> in) {
     k.dirty = field(high, 36, 1) != 0;
     k.size = static_cast<uint32_t>(field(high, 20, 16));
     k.inode = field(high, 0, 20);
+    k.high_other = high & ~kKnownHighBits;
     k.offset = in.size() > 1 ? in[1] : 0;
     const size_t avail = in.size() > 2 ? in.size() - 2 : 0;
     for (size_t i = 0; i < std::min<size_t>(k.nptrs, avail); ++i)

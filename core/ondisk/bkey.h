@@ -20,6 +20,9 @@ struct BkeyPtr {
     uint16_t dev = 0;
     uint64_t offset = 0; // sectors on the cache device
     uint8_t gen = 0;
+    // Bit 63 is unused, but check keys (PTR_CHECK_DEV) carry a random pointer word that
+    // may set it; kept so such keys re-encode byte for byte.
+    bool bit63 = false;
 };
 
 struct Bkey {
@@ -29,6 +32,9 @@ struct Bkey {
     bool dirty = false;
     uint8_t nptrs = 0;
     std::array<BkeyPtr, MAX_PTRS> ptrs{};
+    // High-word bits outside the fields above (bit 63 that KEY() sets, KEY_CSUM, pads),
+    // kept for byte-exact re-encoding.
+    uint64_t high_other = 1ull << 63;
 
     uint64_t start() const { return offset - size; }
     size_t u64s() const { return 2 + nptrs; }
