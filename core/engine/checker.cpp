@@ -103,9 +103,7 @@ class StateCheck {
             report(3, i, b, std::string(to_string(bk.mark())) + " bucket on " + where);
         if (who != FREE_INC && c_.sync && b < ca.disk_gens.size()) {
             const uint8_t disk = ca.disk_gens[b];
-            const bool ok = bk.gen == disk ||
-                            (seeded(i, b) && bk.gen == static_cast<uint8_t>(disk + 1));
-            if (!ok)
+            if (!gen_is_durable(bk.gen, disk, seeded(i, b)))
                 report(1, i, b,
                        "gen " + std::to_string(bk.gen) + " on " + where + " but the durable prio set has " +
                            std::to_string(disk));

@@ -55,6 +55,12 @@ struct CheckContext {
 std::vector<Violation> check_invariants(const CacheSet& c, const ExtentIndex& idx,
                                         const CheckContext& ctx);
 
+// Invariant 1 for one bucket under CACHE_SYNC: its gen is the one the newest durable prio set
+// holds, or one past it for a bucket bch_initial_gc_finish seeded.
+inline bool gen_is_durable(uint8_t gen, uint8_t disk_gen, bool seeded) {
+    return gen == disk_gen || (seeded && gen == static_cast<uint8_t>(disk_gen + 1));
+}
+
 // Event-time invariants. Forwards every AllocObserver call to `next` (may be nullptr) so it
 // can sit in front of the engine's tracer.
 class InvariantMonitor : public AllocObserver {

@@ -67,9 +67,7 @@ void InvariantMonitor::on_alloc(const Cache& ca, uint64_t bucket, Reserve reserv
         report(5, i, bucket, "allocated with pin " + std::to_string(b.pin) + ", not 1");
     if (c_.sync && bucket < ca.disk_gens.size()) {
         const uint8_t disk = ca.disk_gens[bucket];
-        const bool ok = b.gen == disk ||
-                        (seeded(i, bucket) && b.gen == static_cast<uint8_t>(disk + 1));
-        if (!ok)
+        if (!gen_is_durable(b.gen, disk, seeded(i, bucket)))
             report(1, i, bucket,
                    "allocated with gen " + std::to_string(b.gen) + " before it was persisted (" +
                        std::to_string(disk) + " on disk)");
