@@ -14,13 +14,21 @@ EngineRecorder::EngineRecorder(Engine& engine, SessionStore& store, RecorderOpti
 size_t EngineRecorder::pump() {
     std::vector<EngineEvent> events;
     engine_.poll_events(events);
+    std::vector<EventRecord> records;
+    records.reserve(events.size());
     for (const auto& e : events) {
-        nlohmann::json detail = {{"value", e.value}, {"dev", e.dev}, {"task", e.task}};
+        // Formatted by hand: this runs for every event and a JSON object per event would
+        // cost more than the SQLite insert.
+        std::string detail = "{\"value\":" + std::to_string(e.value) +
+                             ",\"dev\":" + std::to_string(e.dev) +
+                             ",\"task\":" + std::to_string(e.task);
         if (e.kind == EventKind::Alloc || e.kind == EventKind::AllocFail)
-            detail["reserve"] = to_string(Reserve(e.reserve));
-        store_.record_event({e.clock_ns, to_string(e.kind), static_cast<int64_t>(e.bucket),
-                             detail.dump()});
+            detail += std::string(",\"reserve\":\"") + to_string(Reserve(e.reserve)) + "\"";
+        detail += '}';
+        records.push_back({e.clock_ns, to_string(e.kind), static_cast<int64_t>(e.bucket),
+                           std::move(detail)});
     }
+    store_.record_events(std::move(records));
     const uint64_t now = engine_.clock_ns();
     if (now >= next_metric_ns_) {
         sample_metrics(now);

@@ -114,17 +114,43 @@ void SessionStore::end_session(const std::string& outcome) {
 }
 
 bool SessionStore::enqueue(Record r) {
+    bool was_empty = false;
     {
         std::lock_guard lock(mu_);
         if (queue_.size() >= opts_.queue_capacity || session_ < 0) {
             ++dropped_;
             return false;
         }
+        was_empty = queue_.empty();
         queue_.push_back(std::move(r));
         ++enqueued_;
     }
-    wake_.notify_one();
+    // The writer only sleeps on an empty queue, so only the first record needs to wake it.
+    if (was_empty)
+        wake_.notify_one();
     return true;
+}
+
+size_t SessionStore::record_events(std::vector<EventRecord>&& batch) {
+    size_t accepted = 0;
+    bool was_empty = false;
+    {
+        std::lock_guard lock(mu_);
+        was_empty = queue_.empty();
+        for (auto& e : batch) {
+            if (queue_.size() >= opts_.queue_capacity || session_ < 0) {
+                ++dropped_;
+                continue;
+            }
+            queue_.push_back(std::move(e));
+            ++accepted;
+        }
+        enqueued_ += accepted;
+    }
+    if (was_empty && accepted)
+        wake_.notify_one();
+    batch.clear();
+    return accepted;
 }
 
 bool SessionStore::record_event(EventRecord r) { return enqueue(std::move(r)); }

@@ -95,6 +95,8 @@ class SessionStore {
     bool record_metric(MetricRecord r);
     bool record_command(CommandRecord r);
     bool record_snapshot(SnapshotRecord r);
+    // Many events under one lock; returns how many were accepted (the rest are dropped).
+    size_t record_events(std::vector<EventRecord>&& batch);
 
     // Waits until every record queued so far is committed.
     void flush();
