@@ -33,7 +33,13 @@ struct ref_heap {
     Bucket** data;
 };
 
-enum { REF_RESERVE_BTREE, REF_RESERVE_PRIO, REF_RESERVE_MOVINGGC, REF_RESERVE_NONE, REF_RESERVE_NR };
+enum {
+    REF_RESERVE_BTREE,
+    REF_RESERVE_PRIO,
+    REF_RESERVE_MOVINGGC,
+    REF_RESERVE_NONE,
+    REF_RESERVE_NR,
+};
 
 struct ref_cache_set;
 

@@ -38,7 +38,9 @@ class Rig {
     ref_cache_set& rset() { return rset_; }
     ref_cache& rcache() { return rca_; }
     // The bucket array the reference works on.
-    std::vector<Bucket>& ref_buckets() { return sharing_ == Sharing::SameBuckets ? cache().buckets : own_; }
+    std::vector<Bucket>& ref_buckets() {
+        return sharing_ == Sharing::SameBuckets ? cache().buckets : own_;
+    }
 
     // Everything back to the pristine state: buckets, queues, cursors, flags, min_prio.
     void reset();
