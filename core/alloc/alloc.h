@@ -38,7 +38,15 @@ std::unique_ptr<Cache> make_cache(const CacheGeometry& geo, KernelProfile profil
                                   ReplacementPolicy policy, const QueueSizes& sizes);
 
 // --- gens and prios ---------------------------------------------------------------------
-uint8_t bch_inc_gen(CacheSet& c, Bucket& b);
+// Bumps the gen and raises need_gc to the bucket's gen distance. Inline: the invalidate
+// scans call it per bucket they take.
+inline uint8_t bch_inc_gen(CacheSet& c, Bucket& b) {
+    ++b.gen;
+    const uint8_t distance = bucket_gc_gen(b);
+    if (distance > c.need_gc)
+        c.need_gc = distance;
+    return b.gen;
+}
 // Subtracts `sectors` from the rescale budget; on underflow refills it with
 // nbuckets * bucket_size / 1024 and decrements every unpinned non-btree non-zero prio.
 // Returns true if a rescale pass ran.
@@ -64,6 +72,16 @@ bool bch_allocator_push(Cache& ca, uint64_t bucket);
 // reported, as in the kernel); the caller decides whether to wait and retry.
 std::optional<uint64_t> bch_bucket_alloc(CacheSet& c, Cache& ca, Reserve reserve,
                                          AllocObserver* obs = nullptr);
+// The same with the kernel's return convention: the bucket, or -1. bch_bucket_alloc wraps
+// it inline so the optional is built in the caller's registers (an out-of-line optional
+// return costs a store-forwarding stall on this hot path).
+int64_t bch_bucket_alloc_index(CacheSet& c, Cache& ca, Reserve reserve,
+                               AllocObserver* obs = nullptr);
+inline std::optional<uint64_t> bch_bucket_alloc(CacheSet& c, Cache& ca, Reserve reserve,
+                                                AllocObserver* obs) {
+    const int64_t r = bch_bucket_alloc_index(c, ca, reserve, obs);
+    return r < 0 ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(r));
+}
 void __bch_bucket_free(CacheSet& c, Cache& ca, Bucket& b);
 
 // A pointer as bcache stores it in a bkey: device, sector offset, gen.

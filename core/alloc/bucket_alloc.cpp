@@ -35,17 +35,16 @@ void bch_update_bucket_in_use(CacheSet& c) {
             static_cast<unsigned>((c.nbuckets - c.avail_nbuckets) * 100 / c.nbuckets);
 }
 
-std::optional<uint64_t> bch_bucket_alloc(CacheSet& c, Cache& ca, Reserve reserve,
-                                         AllocObserver* obs) {
+int64_t bch_bucket_alloc_index(CacheSet& c, Cache& ca, Reserve reserve, AllocObserver* obs) {
     const bool v6 = c.profile == KernelProfile::V6_2;
     if (v6 && c.io_disable)
-        return std::nullopt;
+        return -1;
 
     uint64_t r;
     if (!ca.free[RESERVE_NONE].pop(r) && !ca.free[reserve].pop(r)) {
         if (obs)
             obs->on_alloc_fail(ca, reserve);
-        return std::nullopt;
+        return -1;
     }
     if (obs)
         obs->on_alloc(ca, r, reserve);
@@ -62,7 +61,7 @@ std::optional<uint64_t> bch_bucket_alloc(CacheSet& c, Cache& ca, Reserve reserve
         --c.avail_nbuckets;
         bch_update_bucket_in_use(c);
     }
-    return r;
+    return static_cast<int64_t>(r);
 }
 
 void __bch_bucket_free(CacheSet& c, Cache& /*ca*/, Bucket& b) {
@@ -110,8 +109,8 @@ bool bch_bucket_alloc_set(CacheSet& c, Reserve reserve, unsigned n, Ptr* ptrs,
         ptrs[i] = Ptr{};
     for (unsigned i = 0; i < n; ++i) {
         Cache& ca = *c.caches[i];
-        const auto b = bch_bucket_alloc(c, ca, reserve, obs);
-        if (!b) {
+        const int64_t b = bch_bucket_alloc_index(c, ca, reserve, obs);
+        if (b < 0) {
             // Undo the buckets already taken: unmark them and drop their pins, so the
             // next invalidate pass can take them back.
             for (unsigned j = 0; j < i; ++j) {
@@ -121,8 +120,9 @@ bool bch_bucket_alloc_set(CacheSet& c, Reserve reserve, unsigned n, Ptr* ptrs,
             bkey_put(c, ptrs, i);
             return false;
         }
-        ptrs[i] = Ptr{static_cast<uint8_t>(ca.geo.nr_this_dev), ca.buckets[*b].gen,
-                      *b * ca.geo.bucket_size};
+        const auto bucket = static_cast<uint64_t>(b);
+        ptrs[i] = Ptr{static_cast<uint8_t>(ca.geo.nr_this_dev), ca.buckets[bucket].gen,
+                      bucket * ca.geo.bucket_size};
     }
     return true;
 }

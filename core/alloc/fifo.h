@@ -35,18 +35,22 @@ template <typename T> class Fifo {
     bool empty() const { return front_ == back_; }
     bool full() const { return used() == capacity_; }
 
+    // Indices are kept masked; working on a local copy lets the compiler keep them in
+    // registers (a T store could otherwise alias them when T is size_t).
     bool push(T v) {
-        if (full())
+        const size_t back = back_;
+        if (((back - front_) & mask_) == capacity_)
             return false;
-        data_[back_++ & mask_] = v;
-        back_ &= mask_;
+        data_[back] = v;
+        back_ = (back + 1) & mask_;
         return true;
     }
     bool pop(T& out) {
-        if (empty())
+        const size_t front = front_;
+        if (front == back_)
             return false;
-        out = data_[front_++ & mask_];
-        front_ &= mask_;
+        out = data_[front];
+        front_ = (front + 1) & mask_;
         return true;
     }
     const T& front() const {

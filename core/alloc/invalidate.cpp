@@ -56,6 +56,20 @@ struct LruRank {
     }
 };
 
+// __bch_invalidate_one_bucket plus the push to free_inc, inlined into the scan loops.
+inline void invalidate_bucket(CacheSet& c, Cache& ca, uint64_t bucket, AllocObserver* obs) {
+    Bucket& b = ca.buckets[bucket];
+    assert(b.mark() == GcMark::None || b.mark() == GcMark::Reclaimable);
+    // The kernel traces bcache_invalidate only when data is evicted (sectors != 0); the
+    // observer sees every invalidation and gets the count to make that call itself.
+    if (obs)
+        obs->on_invalidate(ca, bucket, b.sectors_used());
+    bch_inc_gen(c, b);
+    b.prio = INITIAL_PRIO;
+    ++b.pin;
+    ca.free_inc.push(bucket);
+}
+
 void give_up(Cache& ca, AllocObserver* obs) {
     ca.invalidate_needs_gc = true;
     if (obs)
@@ -96,7 +110,7 @@ void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs) {
             give_up(ca, obs);
             return;
         }
-        bch_invalidate_one_bucket(c, ca, e.bucket, obs);
+        invalidate_bucket(c, ca, e.bucket, obs);
     }
 }
 
@@ -114,7 +128,7 @@ void invalidate_buckets_fifo(CacheSet& c, Cache& ca, AllocObserver* obs) {
             cursor = first;
         const uint64_t bucket = cursor++;
         if (invalidatable(b[bucket])) {
-            bch_invalidate_one_bucket(c, ca, bucket, obs);
+            invalidate_bucket(c, ca, bucket, obs);
             --room;
         }
         if (++checked >= end) {
@@ -138,7 +152,7 @@ void invalidate_buckets_random(CacheSet& c, Cache& ca, AllocObserver* obs) {
     while (room) {
         const uint64_t bucket = first + splitmix64_next(ca.random_state) % span;
         if (invalidatable(b[bucket])) {
-            bch_invalidate_one_bucket(c, ca, bucket, obs);
+            invalidate_bucket(c, ca, bucket, obs);
             --room;
         }
         if (++checked >= limit) {
@@ -161,16 +175,7 @@ uint64_t bucket_prio(uint16_t min_prio, const Bucket& b) {
 }
 
 void bch_invalidate_one_bucket(CacheSet& c, Cache& ca, uint64_t bucket, AllocObserver* obs) {
-    Bucket& b = ca.buckets[bucket];
-    assert(b.mark() == GcMark::None || b.mark() == GcMark::Reclaimable);
-    // The kernel traces bcache_invalidate only when data is evicted (sectors != 0); the
-    // observer sees every invalidation and gets the count to make that call itself.
-    if (obs)
-        obs->on_invalidate(ca, bucket, b.sectors_used());
-    bch_inc_gen(c, b);
-    b.prio = INITIAL_PRIO;
-    ++b.pin;
-    ca.free_inc.push(bucket);
+    invalidate_bucket(c, ca, bucket, obs);
 }
 
 void invalidate_buckets(CacheSet& c, Cache& ca, AllocObserver* obs) {

@@ -1,8 +1,5 @@
-// Gens and priorities: bch_inc_gen() and bch_rescale_priorities().
-//
-// A bucket is reused by bumping its 8-bit gen; need_gc tracks how far any bucket's gen has
-// run ahead of the oldest pointer GC saw, so GC can run before a gen could wrap onto a
-// live pointer.
+// Priority aging: bch_rescale_priorities(). (bch_inc_gen, its companion in alloc.c, is
+// inline in alloc.h.)
 //
 // Priorities age by rescaling: every nbuckets * bucket_size / 1024 sectors of cached-device
 // traffic (1/1024 of the cache's capacity), every unpinned data bucket's prio drops by one,
@@ -21,12 +18,6 @@
 #include "core/alloc/alloc.h"
 
 namespace bucketscope {
-
-uint8_t bch_inc_gen(CacheSet& c, Bucket& b) {
-    ++b.gen;
-    c.need_gc = std::max(c.need_gc, bucket_gc_gen(b));
-    return b.gen;
-}
 
 namespace {
 
