@@ -129,7 +129,7 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
 
     if (opts.check_invariants) {
         e->checks = std::make_unique<InvariantHook>(c, *e->index, e->rt->roots, e->initial_seeded,
-                                                    e->rt.get());
+                                                    e->rt.get(), opts.check_index_every);
         e->rt->set_monitor(&e->checks->monitor(), &e->checks->monitor());
     }
     Impl* raw = e.get();

@@ -86,6 +86,10 @@ struct EngineOptions {
     // allocator event; violations are collected, see Engine::violations(). O(nbuckets +
     // extents) per step: for tests and for the GUI's "check" toggle on small caches.
     bool check_invariants = false;
+    // With check_invariants: the part that walks every extent (pointer ages, live pointers
+    // in marked buckets, the index's structure) runs every this many steps and after every
+    // GC; the bucket-state invariants still run after every step.
+    uint32_t check_index_every = 1;
 };
 
 // What a task was waiting for when the scheduler last saw it (for the GUI's task view).

@@ -4,8 +4,9 @@
 namespace bucketscope {
 
 InvariantHook::InvariantHook(const CacheSet& c, const ExtentIndex& idx, const GcRoots& roots,
-                             std::vector<std::vector<uint64_t>> seeded, AllocObserver* next)
-    : c_(c), idx_(idx), monitor_(c, next) {
+                             std::vector<std::vector<uint64_t>> seeded, AllocObserver* next,
+                             uint32_t index_every)
+    : c_(c), idx_(idx), monitor_(c, next), index_every_(index_every ? index_every : 1) {
     ctx_.roots = &roots;
     ctx_.initial_seeded = seeded;
     monitor_.set_initial_seeded(std::move(seeded));
@@ -21,6 +22,7 @@ void InvariantHook::record(const std::vector<Violation>& v) {
 
 void InvariantHook::after_step(bool just_finished_gc) {
     ctx_.just_finished_gc = just_finished_gc;
+    ctx_.check_index = just_finished_gc || ++steps_ % index_every_ == 0;
     record(check_invariants(c_, idx_, ctx_));
     record(monitor_.take_violations());
 }

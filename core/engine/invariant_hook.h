@@ -18,7 +18,8 @@ class InvariantHook {
     static constexpr size_t kMaxViolations = 1000;
 
     InvariantHook(const CacheSet& c, const ExtentIndex& idx, const GcRoots& roots,
-                  std::vector<std::vector<uint64_t>> seeded, AllocObserver* next);
+                  std::vector<std::vector<uint64_t>> seeded, AllocObserver* next,
+                  uint32_t index_every);
 
     InvariantMonitor& monitor() { return monitor_; }
     // After every task step. `just_finished_gc`: the step ran bch_btree_gc_finish.
@@ -33,6 +34,8 @@ class InvariantHook {
     CheckContext ctx_;
     InvariantMonitor monitor_;
     std::vector<std::string> messages_;
+    uint32_t index_every_;
+    uint64_t steps_ = 0;
 };
 
 } // namespace bucketscope

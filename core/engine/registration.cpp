@@ -15,7 +15,10 @@
 // registration would otherwise wait for a bucket, which is when the kernel's would matter.
 #include <algorithm>
 
+#include "core/alloc/random.h"
 #include "core/engine/engine_impl.h"
+#include "core/ondisk/bkey.h"
+#include "core/ondisk/bset.h"
 
 namespace bucketscope {
 
@@ -149,11 +152,27 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
         return false;
     bkey_put(c, &root, 1);
     e.index->init_root(root);
-    const uint32_t block_sectors = ca0.geo.block_size;
-    if (!write_whole(e, root.dev, ptr_bucket(ca0, root), uint64_t(block_sectors) << 9, why,
-                     "btree root"))
+    // One empty version-1 bset; the kernel draws a node's bset seq at random.
+    uint64_t seed = e.opts.seed ^ 0x726f6f74ull;
+    uint64_t bset_seq = splitmix64_next(seed) | 1;
+    const uint64_t block_bytes = uint64_t(ca0.geo.block_size) << 9;
+    const auto node = ondisk::encode_bset({}, rt.set_magic, bset_seq, ondisk::BCACHE_BSET_VERSION,
+                                          ondisk::make_ptr(root.gen, root.offset, root.dev),
+                                          block_bytes);
+    IoRequest node_io;
+    node_io.op = IoOp::Write;
+    node_io.dev = root.dev;
+    node_io.offset = root.offset << 9;
+    node_io.length = node.size();
+    node_io.data = node.data();
+    uint64_t node_cost = 0;
+    if (const Status st = rt.perform_io(node_io, &node_cost); !st) {
+        if (why)
+            *why = "btree root write: " + st.message;
         return false;
-    ca0.btree_sectors_written += block_sectors;
+    }
+    rt.advance(node_cost);
+    ca0.btree_sectors_written += node.size() >> 9;
 
     // 7.
     c.sync = true;

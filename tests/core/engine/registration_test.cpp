@@ -4,6 +4,9 @@
 
 #include "tests/core/engine/engine_fixture.h"
 
+#include "core/ondisk/bkey.h"
+#include "core/ondisk/bset.h"
+
 namespace bucketscope::test {
 namespace {
 
@@ -72,6 +75,23 @@ TEST(Registration, FirstJsetIsSeqOneInSecondJournalBucket) {
             EXPECT_EQ(ca.buckets[b].mark(), GcMark::Metadata) << "bucket " << b;
             EXPECT_EQ(ca.buckets[b].pin, 0) << "bucket " << b;
         }
+    });
+}
+
+TEST(Registration, RootIsAnEmptyLeafNodeOnDisk) {
+    const EngineOptions o = no_workload(1088, 16);
+    auto rig = make_rig(o);
+    rig->with_state([&](CacheSet&, ExtentIndex& idx, const GcRoots&) {
+        const RootKey root = idx.root_key();
+        const uint64_t block_bytes = uint64_t(o.geometry.block_size) << 9;
+        const auto buf = read_bytes(*rig.devices[0], root.ptr.offset << 9, uint64_t(root.size) << 9);
+        const auto node = ondisk::decode_btree_node(
+            buf, rig->set_magic(), ondisk::make_ptr(root.ptr.gen, root.ptr.offset, root.ptr.dev),
+            block_bytes, root.ptr.offset << 9);
+        ASSERT_TRUE(node) << node.error().to_string();
+        ASSERT_EQ(node.value().bsets.size(), 1u);
+        EXPECT_TRUE(node.value().bsets[0].keys.empty());
+        EXPECT_EQ(node.value().bsets[0].version, 1u);
     });
 }
 
