@@ -87,20 +87,35 @@ std::vector<std::string> fixture_names() {
     return names;
 }
 
+// Decompressed images are cached across test processes (ctest runs each TEST in its own
+// process) under a name keyed by the compressed file's size and mtime, published with an
+// atomic rename; tests only read them and damage scratch copies.
 fs::path fixture_image(const std::string& name) {
     static Cleanup cleanup;
     static std::map<std::string, fs::path> done;
     if (auto it = done.find(name); it != done.end())
         return it->second;
-    const fs::path out = temp_root() / (name + ".img");
-    decompress(fixture_dir() / (name + ".img.zst"), out);
+    const fs::path src = fixture_dir() / (name + ".img.zst");
+    const auto stamp = fs::last_write_time(src).time_since_epoch().count();
+    const fs::path cache = fs::temp_directory_path() / ("bucketscope-fixtures-" + std::to_string(getuid()));
+    fs::create_directories(cache);
+    const fs::path out = cache / (name + "-" + std::to_string(fs::file_size(src)) + "-" +
+                                  std::to_string(stamp) + ".img");
+    if (!fs::exists(out)) {
+        const fs::path tmp = temp_root() / (name + ".img.part");
+        decompress(src, tmp);
+        fs::permissions(tmp, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+        fs::rename(tmp, out);
+    }
     done[name] = out;
     return out;
 }
 
 fs::path scratch_copy(const fs::path& image, const std::string& tag) {
+    static Cleanup cleanup;
     const fs::path out = temp_root() / (image.stem().string() + "-" + tag + ".img");
     fs::copy_file(image, out, fs::copy_options::overwrite_existing);
+    fs::permissions(out, fs::perms::owner_read | fs::perms::owner_write);
     return out;
 }
 
