@@ -78,6 +78,8 @@ struct EngineOptions {
     KernelProfile profile = KernelProfile::V6_2;
     uint64_t seed = 1;
     bool discard = false;
+    // Informational for front ends: a Threaded engine is driven with start()/stop(), a
+    // Deterministic one with step()/run_for(). step() refuses while threads run.
     RunMode mode = RunMode::Deterministic;
     WorkloadParams workload;
     IoCosts costs;
