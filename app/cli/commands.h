@@ -14,6 +14,7 @@ namespace bucketscope::cli {
 void register_victims(CLI::App& app);
 void register_sim(CLI::App& app);
 void register_sessions(CLI::App& app);
-void register_ondisk_commands(CLI::App& app); // format, super, inspect
+void register_ondisk_commands(CLI::App& app); // super, inspect
+void register_format(CLI::App& app);
 
 } // namespace bucketscope::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     bucketscope::cli::register_sim(app);
     bucketscope::cli::register_sessions(app);
     bucketscope::cli::register_ondisk_commands(app);
+    bucketscope::cli::register_format(app);
 
     CLI11_PARSE(app, argc, argv);
     return 0;

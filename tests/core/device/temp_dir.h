@@ -39,6 +39,15 @@ inline std::vector<char> slurp(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// The first `n` bytes of a file (fewer if it is shorter).
+inline std::vector<char> head(const std::string& path, size_t n) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> data(n);
+    in.read(data.data(), static_cast<std::streamsize>(n));
+    data.resize(static_cast<size_t>(in.gcount()));
+    return data;
+}
+
 // Writes `bytes` (all zero unless `fill` says otherwise) to a new file.
 inline void write_file(const std::string& path, size_t bytes, char fill = 0) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
