@@ -257,10 +257,6 @@
         <source>Next victims shown</source>
         <translation>Angezeigte nächste Opfer</translation>
     </message>
-    <message numerus="yes">
-        <source>%n step(s) per tick</source>
-        <translation><numerusform>%n Schritt pro Takt</numerusform><numerusform>%n Schritte pro Takt</numerusform></translation>
-    </message>
     <message>
         <source>Pause</source>
         <translation>Anhalten</translation>
@@ -268,6 +264,10 @@
     <message>
         <source>Engine time %1 ms · %2 steps · min_prio %3 · %4 events dropped · %5 invariant violations</source>
         <translation>Engine-Zeit %1 ms · %2 Schritte · min_prio %3 · %4 Ereignisse verworfen · %5 Invariantenverletzungen</translation>
+    </message>
+    <message>
+        <source>Steps per tick: %1</source>
+        <translation>Schritte pro Takt: %1</translation>
     </message>
 </context>
 <context>

@@ -87,7 +87,7 @@ ControlsPanel::ControlsPanel(EngineController* controller, QWidget* parent)
 
     auto update_speed = [this] {
         const quint64 steps = stepsForSlider(speed_->value());
-        speed_label_->setText(tr("%n step(s) per tick", nullptr, int(steps)));
+        speed_label_->setText(tr("Steps per tick: %1").arg(steps));
         controller_->setStepsPerTick(steps);
     };
     update_speed();

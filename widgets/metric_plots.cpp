@@ -56,6 +56,8 @@ void MetricPlots::addPlot(const QString& title, const QString& y_label,
     plot->yAxis->setLabel(y_label);
     plot->legend->setVisible(true);
     plot->legend->setFont(font());
+    plot->legend->setBrush(QColor(255, 255, 255, 200));
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot->setMinimumHeight(120);
     for (auto s : series) {

@@ -27,6 +27,7 @@ PriorityStatsPanel::PriorityStatsPanel(QWidget* parent)
     bars_->setBrush(QColor(0x21, 0x91, 0x8c));
     bars_->setPen(Qt::NoPen);
     plot_->xAxis->setLabel(tr("prio"));
+    plot_->xAxis->ticker()->setTickCount(4);
     plot_->yAxis->setLabel(tr("buckets"));
     plot_->setMinimumHeight(120);
     auto* box = new QHBoxLayout(this);

@@ -11,6 +11,7 @@
 #include <QLocale>
 #include <QSettings>
 #include <QTranslator>
+#include <algorithm>
 #include <cstdio>
 
 #include "widgets/engine_controller.h"
@@ -73,13 +74,21 @@ int main(int argc, char** argv) {
     if (!shooting)
         return app.exec();
 
-    // Screenshot mode: half the steps under LRU, then FIFO and a forced GC, then the rest.
+    // Screenshot mode: half the steps under LRU, then FIFO and a forced GC, then the rest,
+    // in chunks the event ring can hold so the event log shows an unbroken tail.
     auto* c = window.controller();
     const quint64 n = parser.value(steps).toULongLong();
-    c->step(n / 2);
+    constexpr quint64 kChunk = 10000;
+    auto run = [&](quint64 total) {
+        for (quint64 done = 0; done < total; done += kChunk) {
+            c->step(std::min(kChunk, total - done));
+            c->sync();
+        }
+    };
+    run(n / 2);
     c->setPolicy(bucketscope::ReplacementPolicy::Fifo);
     c->triggerGc();
-    c->step(n - n / 2);
+    run(n - n / 2);
     window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
     const QImage img = window.renderScreenshot();
     if (!img.save(parser.value(screenshot))) {
