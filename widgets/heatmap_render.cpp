@@ -38,10 +38,6 @@ class Renderer {
             const unsigned block_order = view_.zoom >= 0 ? grid_.order - unsigned(view_.zoom) : grid_.order;
             xy2d_ = hilbert_xy2d_table(block_order);
         }
-        if (A == Aggregate::Mean && view_.zoom > 0 && grid_.layout == HeatmapLayout::RowMajor) {
-            sums_.resize(size_t(w));
-            counts_.resize(size_t(w));
-        }
     }
 
     void fill(QImage& img) {
@@ -100,41 +96,63 @@ class Renderer {
             }
             return;
         }
-        // Blocks span `rows` grid rows: reduce row by row into per-pixel accumulators.
-        if constexpr (A == Aggregate::Mean) {
-            std::fill(sums_.begin() + pb, sums_.begin() + pe, 0);
-            std::fill(counts_.begin() + pb, counts_.begin() + pe, 0);
-        } else {
-            maxes_.assign(size_t(w_), 0);
-            counts_.assign(size_t(w_), 0);
-        }
+        // Blocks span `rows` grid rows: reduce row by row into per-pixel accumulators. Only
+        // the grid's last row can be shorter than `width`, so a pixel's bucket count follows
+        // from its column and how many whole rows it covers.
+        auto& acc = A == Aggregate::Mean ? sums_ : maxes_;
+        acc.assign(size_t(w_), 0);
+        uint64_t whole_rows = 0, short_row_len = 0;
         for (uint64_t r = 0; r < rows; ++r) {
             const uint64_t row_first = (cy0 + r) * grid_.width;
             if (row_first >= n_)
                 break;
             const uint64_t row_len = std::min<uint64_t>(grid_.width, n_ - row_first);
+            if (row_len == grid_.width)
+                ++whole_rows;
+            else
+                short_row_len = row_len;
             const T* row = values_ + row_first;
-            for (int px = pb; px < pe; ++px) {
-                const uint64_t cx0 = uint64_t(view_.origin_x + px) << z;
-                if (cx0 >= row_len)
-                    break;
-                const uint64_t len = std::min(side, row_len - cx0);
-                const uint64_t v = reduce_run<T, A>(row + cx0, len);
-                if constexpr (A == Aggregate::Mean)
-                    sums_[size_t(px)] += v;
-                else
-                    maxes_[size_t(px)] = std::max(maxes_[size_t(px)], v);
-                counts_[size_t(px)] += len;
+            switch (z) {
+            case 1: reduce_row<2>(acc, row, row_len, pb, pe, z); break;
+            case 2: reduce_row<4>(acc, row, row_len, pb, pe, z); break;
+            default: reduce_row<0>(acc, row, row_len, pb, pe, z); break;
             }
         }
         for (int px = pb; px < pe; ++px) {
-            const uint64_t count = counts_[size_t(px)];
-            if (count == 0)
-                line[px] = HEATMAP_BACKGROUND;
-            else if constexpr (A == Aggregate::Mean)
-                line[px] = colour(sums_[size_t(px)], count, 2 * z);
+            const uint64_t cx0 = uint64_t(view_.origin_x + px) << z;
+            const uint64_t count = whole_rows * std::min(side, grid_.width - cx0) +
+                                   (short_row_len > cx0 ? std::min(side, short_row_len - cx0) : 0);
+            line[px] = count ? colour(acc[size_t(px)], count, 2 * z) : HEATMAP_BACKGROUND;
+        }
+    }
+
+    // Adds one grid row to the accumulators; kSide > 0 fixes the block width at compile
+    // time for the common zoom levels so the inner loop unrolls.
+    template <uint64_t kSide>
+    void reduce_row(std::vector<uint64_t>& acc, const T* row, uint64_t row_len, int pb, int pe,
+                    unsigned z) const {
+        const uint64_t side = kSide ? kSide : uint64_t{1} << z;
+        const uint64_t first_cx = uint64_t(view_.origin_x + pb) << z;
+        // Pixels whose whole block lies inside this row take the fast path.
+        const int64_t whole = row_len > first_cx ? int64_t((row_len - first_cx) / side) : 0;
+        const int fast_end = int(std::min<int64_t>(pe, pb + whole));
+        const T* p = row + first_cx;
+        for (int px = pb; px < fast_end; ++px, p += side) {
+            const uint64_t v = reduce_run<T, A>(p, side);
+            if constexpr (A == Aggregate::Mean)
+                acc[size_t(px)] += v;
             else
-                line[px] = colour(maxes_[size_t(px)], count, 2 * z);
+                acc[size_t(px)] = std::max(acc[size_t(px)], v);
+        }
+        if (fast_end < pe) {
+            const uint64_t cx0 = uint64_t(view_.origin_x + fast_end) << z;
+            if (cx0 < row_len) {
+                const uint64_t v = reduce_run<T, A>(row + cx0, row_len - cx0);
+                if constexpr (A == Aggregate::Mean)
+                    acc[size_t(fast_end)] += v;
+                else
+                    acc[size_t(fast_end)] = std::max(acc[size_t(fast_end)], v);
+            }
         }
     }
 
@@ -251,7 +269,7 @@ class Renderer {
     const HeatmapView& view_;
     int w_;
     const uint32_t* xy2d_ = nullptr;
-    std::vector<uint64_t> sums_, maxes_, counts_;
+    std::vector<uint64_t> sums_, maxes_;
 };
 
 template <typename T>
