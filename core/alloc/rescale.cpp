@@ -25,13 +25,15 @@ uint16_t rescale_cache(Cache& ca, uint16_t min_prio) {
     Bucket* b = ca.buckets.data();
     const uint64_t end = ca.geo.nbuckets;
     unsigned lowest = min_prio;
+    // A plain branch, as the kernel writes it: GCC turns a branch-free version of this
+    // loop over 12-byte buckets into slow vector shuffles through the stack (measured in
+    // bench/, docs/performance.md). One unsigned compare covers prio != 0 && != BTREE_PRIO.
     for (uint64_t i = ca.geo.first_bucket; i < end; ++i) {
         const unsigned prio = b[i].prio;
-        const unsigned ages = (prio != 0) & (prio != BTREE_PRIO) & (b[i].pin == 0);
-        const unsigned aged = prio - ages;
-        b[i].prio = static_cast<uint16_t>(aged);
-        // Buckets that did not age contribute 65535, which never lowers the minimum.
-        lowest = std::min(lowest, ages ? aged : 0xffffu);
+        if (prio - 1u < BTREE_PRIO - 1u && b[i].pin == 0) {
+            b[i].prio = static_cast<uint16_t>(prio - 1);
+            lowest = std::min(lowest, prio - 1);
+        }
     }
     return static_cast<uint16_t>(lowest);
 }
