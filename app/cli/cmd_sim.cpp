@@ -3,7 +3,9 @@
 // clock and seeded scheduler, never from wall time, so the same arguments print the same
 // bytes on every run and machine.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <unistd.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -11,6 +13,7 @@
 #include "app/cli/commands.h"
 #include "core/device/ram_device.h"
 #include "core/engine/engine.h"
+#include "core/store/engine_recorder.h"
 
 namespace bucketscope::cli {
 
@@ -30,7 +33,39 @@ struct SimArgs {
     unsigned caches = 1;
     bool discard = false;
     unsigned processes = 4;
+    bool no_record = false;
+    std::string db;
 };
+
+// The session for this run, if recording works: a store that cannot be opened (read-only
+// home, a database from a newer bucketscope) is reported and the simulation runs anyway.
+struct Recording {
+    std::unique_ptr<store::SessionStore> store;
+    std::unique_ptr<store::EngineRecorder> recorder;
+    int64_t id = -1;
+};
+
+Recording start_recording(const SimArgs& a, Engine& engine, const std::string& device) {
+    Recording r;
+    if (a.no_record)
+        return r;
+    const std::string path = a.db.empty() ? store::SessionStore::default_path() : a.db;
+    try {
+        r.store = std::make_unique<store::SessionStore>(path);
+        nlohmann::ordered_json opts = {{"command", "sim"},      {"buckets", a.buckets},
+                                       {"policy", a.policy},    {"seed", a.seed},
+                                       {"steps", a.steps},      {"bucket_size", a.bucket_size},
+                                       {"caches", a.caches},    {"discard", a.discard},
+                                       {"processes", a.processes}};
+        r.id = r.store->begin_session(
+            store::describe_session(engine, device, opts.dump(), "cli"));
+        r.recorder = std::make_unique<store::EngineRecorder>(engine, *r.store);
+    } catch (const store::StoreError& e) {
+        std::cerr << "sim: not recording this session: " << e.what() << "\n";
+        r = {};
+    }
+    return r;
+}
 
 [[noreturn]] void fail(const std::string& msg) {
     std::cerr << "sim: " << msg << "\n";
@@ -134,7 +169,8 @@ void run_sim(const SimArgs& a) {
     o.seed = a.seed;
     o.discard = a.discard;
     o.workload.processes = a.processes;
-    o.event_capacity = 1;
+    // Without a recorder nobody drains the events; a one-slot ring keeps that cheap.
+    o.event_capacity = a.no_record ? 1 : 1u << 16;
 
     std::vector<std::unique_ptr<RamDevice>> devs;
     std::vector<Device*> ptrs;
@@ -146,7 +182,29 @@ void run_sim(const SimArgs& a) {
     auto engine = Engine::create(ptrs, o, &why);
     if (!engine)
         fail(why);
-    const uint64_t ran = engine->step(a.steps);
+    Recording rec = start_recording(a, *engine, devs.front()->name());
+    // Steps in slices so the recorder drains the event ring before it can overflow.
+    constexpr uint64_t kSlice = 8192;
+    uint64_t ran = 0;
+    while (ran < a.steps) {
+        const uint64_t want = std::min(kSlice, a.steps - ran);
+        const uint64_t got = engine->step(want);
+        ran += got;
+        if (rec.recorder)
+            rec.recorder->pump();
+        if (got < want)
+            break;
+    }
+    if (rec.recorder) {
+        rec.recorder->snapshot_now();
+        rec.store->end_session(ran < a.steps ? "blocked" : "completed");
+        if (!rec.store->last_error().empty())
+            std::cerr << "sim: session log incomplete: " << rec.store->last_error() << "\n";
+        // Chatter for people only: scripts compare sim's output byte for byte.
+        if (::isatty(STDERR_FILENO))
+            std::cerr << "sim: session " << rec.id << " recorded in " << rec.store->path()
+                      << "\n";
+    }
     const EngineMetrics m = engine->metrics();
     const auto j = to_json(a, m, ran);
     if (a.json)
@@ -181,6 +239,10 @@ void register_sim(CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--discard", args->discard, "Discard each bucket before reuse");
     cmd->add_option("--processes", args->processes, "Workload processes")->capture_default_str();
+    cmd->add_flag("--no-record", args->no_record, "Do not record a session in SQLite");
+    cmd->add_option("--db", args->db,
+                    "Session database (default: $BUCKETSCOPE_DB or "
+                    "$XDG_DATA_HOME/bucketscope/sessions.db)");
     cmd->callback([args] { run_sim(*args); });
 }
 

@@ -1,0 +1,72 @@
+// The CLI end to end: `sim` records a session by default, `sessions` reads it back.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+    int status = -1;
+    std::string out;
+};
+
+Run run(const std::string& args) {
+    Run r;
+    const std::string cmd = std::string(BUCKETSCOPE_CLI) + " " + args + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf{};
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
+    r.status = WEXITSTATUS(::pclose(p));
+    return r;
+}
+
+TEST(CliSessions, SimRecordsASessionThatSessionsShowsAndExports) {
+    const auto db = (fs::temp_directory_path() /
+                     ("bucketscope-cli-sessions-" + std::to_string(::getpid()) + ".db"))
+                        .string();
+    fs::remove(db);
+    const auto sim = run("sim --buckets 1088 --policy lru --seed 4 --steps 20000 --db " + db);
+    ASSERT_EQ(sim.status, 0) << sim.out;
+
+    const auto list = run("sessions --db " + db + " list");
+    ASSERT_EQ(list.status, 0) << list.out;
+    EXPECT_NE(list.out.find("completed\tcli\tv6.2"), std::string::npos) << list.out;
+
+    const auto show = run("sessions --db " + db + " show 1");
+    ASSERT_EQ(show.status, 0) << show.out;
+    EXPECT_NE(show.out.find("\"policy\":\"lru\""), std::string::npos) << show.out;
+
+    const auto csv = run("sessions --db " + db + " export 1 --csv");
+    ASSERT_EQ(csv.status, 0);
+    EXPECT_EQ(csv.out.rfind("record,clock_ns,name,bucket,value,detail\n", 0), 0u);
+    EXPECT_NE(csv.out.find("event,"), std::string::npos);
+
+    EXPECT_EQ(run("sessions --db " + db + " show 7").status, 1);
+    const auto pruned = run("sessions --db " + db + " prune --id 1");
+    EXPECT_EQ(pruned.status, 0) << pruned.out;
+    EXPECT_NE(pruned.out.find("pruned 1 session"), std::string::npos) << pruned.out;
+    EXPECT_NE(run("sessions --db " + db + " prune").status, 0); // says which option it needs
+
+    const auto off = run("sim --buckets 1088 --policy lru --seed 4 --steps 2000 --no-record "
+                         "--db " + db);
+    ASSERT_EQ(off.status, 0);
+    EXPECT_EQ(run("sessions --db " + db + " list").out.find("\n1\t"), std::string::npos);
+    fs::remove(db);
+    fs::remove(db + "-wal");
+    fs::remove(db + "-shm");
+}
+
+TEST(CliSessions, MissingDatabaseIsAClearError) {
+    const auto r = run("sessions --db /nonexistent/dir/x.db list");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find("/nonexistent/dir/x.db"), std::string::npos) << r.out;
+}
+
+} // namespace
