@@ -1,6 +1,7 @@
 // `bucketscope-cli victims` end to end: the built binary on temporary CSV files, its
 // output compared with the kernel model (kernel_model.h) and with hand-worked orders.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <sys/wait.h>
 
@@ -32,7 +33,9 @@ std::string slurp(const std::string& path) {
 }
 
 CliRun run_victims(const std::string& args) {
-    const std::string err_path = ::testing::TempDir() + "victims_stderr.txt";
+    // One file per process: ctest runs the tests of this binary in parallel processes.
+    const std::string err_path =
+        ::testing::TempDir() + "victims_stderr_" + std::to_string(::getpid()) + ".txt";
     const std::string cmd = std::string("'") + BUCKETSCOPE_CLI + "' victims " + args + " 2>'" +
                             err_path + "'";
     CliRun r;
