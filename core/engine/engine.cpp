@@ -145,35 +145,35 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
 
 const EngineOptions& Engine::options() const { return impl_->opts; }
 
-uint64_t Engine::step(uint64_t n) {
-    std::lock_guard lk(impl_->c.bucket_lock);
-    if (impl_->sched->running())
+namespace {
+
+// The deterministic run loop behind step(), run_for() and run_until_allocations(): steps
+// while `more(done)` holds and some task can run. Does nothing while threads run the tasks.
+template <typename More> uint64_t run_steps(Engine::Impl& impl, More more) {
+    std::lock_guard lk(impl.c.bucket_lock);
+    if (impl.sched->running())
         return 0;
     uint64_t done = 0;
-    while (done < n && impl_->sched->step_one())
+    while (more(done) && impl.sched->step_one())
         ++done;
     return done;
+}
+
+} // namespace
+
+uint64_t Engine::step(uint64_t n) {
+    return run_steps(*impl_, [n](uint64_t done) { return done < n; });
 }
 
 uint64_t Engine::run_for(uint64_t ns) {
-    std::lock_guard lk(impl_->c.bucket_lock);
-    if (impl_->sched->running())
-        return 0;
-    const uint64_t end = impl_->rt->now() + ns;
-    uint64_t done = 0;
-    while (impl_->rt->now() < end && impl_->sched->step_one())
-        ++done;
-    return done;
+    const uint64_t end = clock_ns() + ns;
+    return run_steps(*impl_, [this, end](uint64_t) { return impl_->rt->now() < end; });
 }
 
 uint64_t Engine::run_until_allocations(uint64_t allocations) {
-    std::lock_guard lk(impl_->c.bucket_lock);
-    if (impl_->sched->running())
-        return 0;
-    uint64_t done = 0;
-    while (impl_->rt->metrics.total_allocations() < allocations && impl_->sched->step_one())
-        ++done;
-    return done;
+    return run_steps(*impl_, [this, allocations](uint64_t) {
+        return impl_->rt->metrics.total_allocations() < allocations;
+    });
 }
 
 void Engine::start() { impl_->sched->start(); }

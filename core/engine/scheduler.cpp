@@ -47,15 +47,20 @@ bool Scheduler::step_one() {
     return true;
 }
 
+void Scheduler::park(Slot& s, const StepResult& r) {
+    // The queue's generation now: a wake-up bumps it, which is how runnable() sees one.
+    s.wait = r.wait;
+    s.queue = r.queue;
+    s.gen = rt_.queue_gen(r.queue);
+}
+
 void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
     switch (r.kind) {
     case StepResult::Kind::Yield:
         s.wait = WaitOn::Runnable;
         break;
     case StepResult::Kind::Block:
-        s.wait = r.wait;
-        s.queue = r.queue;
-        s.gen = rt_.queue_gen(r.queue);
+        park(s, r);
         break;
     case StepResult::Kind::Io: {
         uint64_t cost = 0;
@@ -112,9 +117,7 @@ void Scheduler::thread_main(size_t i) {
             lk.lock();
             break;
         case StepResult::Kind::Block:
-            s.wait = r.wait;
-            s.queue = r.queue;
-            s.gen = rt_.queue_gen(r.queue);
+            park(s, r);
             break;
         case StepResult::Kind::Io: {
             s.wait = WaitOn::Io;

@@ -61,6 +61,8 @@ class Scheduler {
     bool runnable(const Slot& s) const;
     // Records what the step asked for; performs deterministic I/O at once.
     void apply_deterministic(Slot& s, const StepResult& r);
+    // A blocked step: remember what the task waits on, in both modes.
+    void park(Slot& s, const StepResult& r);
     void thread_main(size_t i);
 
     Runtime& rt_;
