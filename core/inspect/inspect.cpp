@@ -74,6 +74,8 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
     if (!chain)
         return chain.error();
     r.prio_chain = chain.value().buckets;
+    for (const ParseError& w : chain.value().warnings)
+        r.warnings.push_back(w.to_string());
     r.totals.prio_buckets = r.prio_chain.size();
     r.totals.prio_seq = chain.value().seq;
 

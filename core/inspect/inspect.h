@@ -51,6 +51,9 @@ struct InspectReport {
     uint64_t uuid_bucket = 0;
     PriorityStats stats;
     InspectTotals totals;
+    // What the kernel of the chosen profile would only warn about (v4.6: bad prio csum or
+    // magic), each naming structure and offset.
+    std::vector<std::string> warnings;
 };
 
 ondisk::Result<InspectReport> inspect_cache(Device& dev, const InspectOptions& options = {});

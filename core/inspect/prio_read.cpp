@@ -50,7 +50,8 @@ Result<PrioChain> read_prios(Device& dev, const ondisk::CacheSuperblock& sb,
         auto buf = read_structure(dev, "prio_set", offset, prio_buffer_bytes(sb, profile));
         if (!buf)
             return buf.error();
-        auto p = ondisk::decode_prio_set(buf.value(), sb.set_magic(), offset);
+        auto p = ondisk::decode_prio_set(buf.value(), sb.set_magic(), offset,
+                                         profile == Profile::v4_6 ? &chain.warnings : nullptr);
         if (!p)
             return p.error();
         if (chain.buckets.empty())
