@@ -26,6 +26,7 @@
 #include "widgets/metric_plots.h"
 #include "widgets/new_engine_dialog.h"
 #include "widgets/priority_stats_panel.h"
+#include "widgets/stall_timeline.h"
 
 namespace bucketscope {
 namespace {
@@ -38,7 +39,7 @@ MainWindow::MainWindow(QWidget* parent)
       details_(new BucketDetails), controls_(new ControlsPanel(controller_)),
       event_model_(new EventLogModel(20000, this)), event_log_(new EventLog(event_model_)),
       plots_(new MetricPlots), prio_stats_(new PriorityStatsPanel), images_(new ImageController(this)),
-      image_panel_(new ImagePanel) {
+      image_panel_(new ImagePanel), stalls_(new StallTimeline) {
     setWindowTitle(tr("bucketscope"));
     setWindowIcon(QIcon(QStringLiteral(":/bucketscope/bucketscope.svg")));
     setDockNestingEnabled(true);
@@ -87,6 +88,9 @@ void MainWindow::buildDocks() {
     auto* log = dock(event_log_, tr("Event log"), "events", Qt::BottomDockWidgetArea);
     auto* stats = dock(prio_stats_, tr("priority_stats"), "priority_stats", Qt::BottomDockWidgetArea);
     auto* image = dock(image_panel_, tr("Image"), "image", Qt::RightDockWidgetArea);
+    auto* stalls = dock(stalls_, tr("Stall timeline"), "stalls", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(plots, stalls);
+    plots->raise();
     tabifyDockWidget(log, stats);
     tabifyDockWidget(details, image);
     details->raise();
@@ -147,6 +151,7 @@ bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
     QString why;
     event_model_->clear();
     plots_->clear();
+    stalls_->clear();
     details_->setBucket(std::nullopt);
     if (!controller_->openSync(opts, &why)) {
         statusBar()->showMessage(tr("Could not start the engine: %1").arg(why));
@@ -237,6 +242,7 @@ void MainWindow::onFrame(const FramePtr& frame) {
     controls_->showFrame(frame);
     event_model_->append(frame);
     plots_->showFrame(frame);
+    stalls_->showFrame(frame);
     prio_stats_->showFrame(frame);
 }
 

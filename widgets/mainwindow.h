@@ -1,7 +1,7 @@
 #pragma once
 // The workbench's main window: heatmaps in the centre (one, or two side by side), and
-// docks for the selected bucket, the controls, the metric plots, the event log,
-// priority_stats and the opened image. The dock layout and window geometry persist in
+// docks for the selected bucket, the controls, the metric plots, the stall timeline, the
+// event log, priority_stats and the opened image. The dock layout and window geometry persist in
 // QSettings.
 //
 // It shows either the engine or an image opened read-only; it never owns allocator state
@@ -30,6 +30,7 @@ class ImagePanel;
 class MetricPlots;
 struct OpenedImage;
 class PriorityStatsPanel;
+class StallTimeline;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -46,6 +47,7 @@ class MainWindow : public QMainWindow {
     PriorityStatsPanel* priorityStats() const { return prio_stats_; }
     ImageController* images() const { return images_; }
     ImagePanel* imagePanel() const { return image_panel_; }
+    StallTimeline* stallTimeline() const { return stalls_; }
     bool showingImage() const { return showing_image_; }
 
     // Starts a demo engine with `opts`; false (and a message box unless `quiet`) if the
@@ -89,6 +91,7 @@ class MainWindow : public QMainWindow {
     PriorityStatsPanel* prio_stats_;
     ImageController* images_;
     ImagePanel* image_panel_;
+    StallTimeline* stalls_;
     bool showing_image_ = false;
     QMenu* view_menu_ = nullptr;
     QMenu* recent_menu_ = nullptr;
