@@ -29,6 +29,18 @@ std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
     return out;
 }
 
+CacheWrites cache_writes(Engine& engine) {
+    CacheWrites w;
+    engine.with_cache_set([&](CacheSet& c) {
+        for (const auto& ca : c.caches) {
+            w.data += ca->sectors_written;
+            w.btree += ca->btree_sectors_written;
+            w.meta += ca->meta_sectors_written;
+        }
+    });
+    return w;
+}
+
 EngineWorker::EngineWorker() = default;
 EngineWorker::~EngineWorker() = default;
 
@@ -192,6 +204,7 @@ void EngineWorker::publish() {
     engine_->poll_events(frame->events);
     frame->snapshot = engine_->snapshot(0);
     frame->metrics = engine_->metrics();
+    frame->writes = cache_writes(*engine_);
     frame->gen_after = gens_after_events(frame->events, *frame->snapshot);
     frame->tasks = engine_->tasks();
     frame->victims = predictVictims();

@@ -1,14 +1,18 @@
 // bucketscope: the desktop workbench.
 //
-// Starts a demo engine on a RAM device so the window is alive from the first second. The
+// Starts a demo engine on a RAM device so the window is alive from the first second, and
+// makes the demo image (a formatted cache in the application data folder) on first start.
+// An IMAGE argument (or --demo-image) is opened read-only as File > Open would. The
 // language follows the system locale unless Settings > Language chose one. With
-// --screenshot FILE it runs the engine for --steps task steps, switches the policy, forces
-// a GC, saves the window as FILE and exits: that is how the README's screenshots are made
-// (under xvfb-run on a machine without a display).
+// --screenshot FILE it runs the engine for --steps task steps (on the opened image's
+// geometry, if one was given), switches the policy, forces a GC, saves the window as FILE
+// and exits: that is how the README's screenshots are made and what the xvfb smoke test
+// runs (under xvfb-run on a machine without a display).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QPushButton>
 #include <QSettings>
 #include <QTranslator>
 #include <algorithm>
@@ -16,6 +20,9 @@
 
 #include "widgets/engine_controller.h"
 #include "widgets/heatmap_panel.h"
+#include "widgets/image_controller.h"
+#include "widgets/image_panel.h"
+#include "widgets/long_job.h"
 #include "widgets/mainwindow.h"
 
 namespace {
@@ -56,9 +63,21 @@ int main(int argc, char** argv) {
                                       QStringLiteral("code"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for the screenshot."),
                                   QStringLiteral("WxH"), QStringLiteral("1400x900"));
-    parser.addOptions({screenshot, steps, language, size});
+    const QCommandLineOption demo_image(QStringLiteral("demo-image"),
+                                        QStringLiteral("Open the demo image made on first start."));
+    parser.addOptions({screenshot, steps, language, size, demo_image});
+    parser.addPositionalArgument(QStringLiteral("image"),
+                                 QStringLiteral("A cache image or device to open read-only."),
+                                 QStringLiteral("[image]"));
     parser.process(app);
     install_translations(app, parser.value(language));
+
+    QString why;
+    if (!bucketscope::ImageController::ensureDemoImage(&why))
+        std::fprintf(stderr, "bucketscope: no demo image: %s\n", qPrintable(why));
+    QString image = parser.positionalArguments().value(0);
+    if (image.isEmpty() && parser.isSet(demo_image))
+        image = bucketscope::ImageController::demoImagePath();
 
     bucketscope::MainWindow window;
     const bool shooting = parser.isSet(screenshot);
@@ -71,8 +90,26 @@ int main(int argc, char** argv) {
     window.show();
     if (!window.openDemo(bucketscope::demo_engine_options(), shooting))
         return shooting ? 2 : app.exec();
+    if (!image.isEmpty())
+        window.openImage(image);
     if (!shooting)
         return app.exec();
+
+    // With an image: wait for inspect, then run its geometry as "Run its geometry on a
+    // RAM device" does; the image dock keeps showing what was read.
+    if (!image.isEmpty()) {
+        if (auto* job = window.images()->currentJob())
+            job->wait();
+        const auto opened = window.imagePanel()->image();
+        if (!opened || !opened->ok()) {
+            std::fprintf(stderr, "bucketscope: could not inspect %s: %s\n", qPrintable(image),
+                         opened ? qPrintable(opened->error) : "not opened");
+            return 2;
+        }
+        window.imagePanel()->simulateButton()->click();
+        if (window.showingImage())
+            return 2;
+    }
 
     // Screenshot mode: half the steps under LRU, then FIFO and a forced GC, then the rest,
     // in chunks the event ring can hold so the event log shows an unbroken tail.

@@ -23,6 +23,7 @@ struct Walker {
     const ondisk::CacheSuperblock& sb;
     BucketTable& table;
     ondisk::ExtentSet& leaves;
+    Progress* progress;
     BtreeStats stats;
     std::unordered_set<uint64_t> visited; // node start sectors
 
@@ -35,6 +36,8 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
     if (!table.ptr_available(key.ptrs[0]))
         return ParseError{"bset", offset, "btree node pointer names device " +
                                               std::to_string(key.ptrs[0].dev) + ", not this cache"};
+    if (!report_progress(progress, "btree", stats.nodes))
+        return ParseError{"bset", offset, kCancelledMessage};
     if (!visited.insert(sector).second)
         return ParseError{"bset", offset, "btree node at sector " + std::to_string(sector) +
                                               " is reached twice (the btree has a cycle)"};
@@ -81,7 +84,7 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
 
 Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb, BucketTable& table,
                                const Bkey& root, unsigned root_level, uint64_t jset_offset,
-                               ondisk::ExtentSet& leaves) {
+                               ondisk::ExtentSet& leaves, Progress* progress) {
     if (root_level > kMaxBtreeLevel)
         return ParseError{"jset", jset_offset,
                           "btree_level " + std::to_string(root_level) + ", expected at most " +
@@ -90,7 +93,7 @@ Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb, B
         return ParseError{"jset", jset_offset,
                           "bad btree root: the root key needs pointers, a non-zero size, no dirty "
                           "bit and its node inside one bucket of the device"};
-    Walker w{dev, sb, table, leaves, {}, {}};
+    Walker w{dev, sb, table, leaves, progress, {}, {}};
     w.stats.root_level = root_level;
     if (auto e = w.node(root, root_level))
         return *e;

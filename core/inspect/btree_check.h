@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "core/device/device.h"
+#include "core/device/progress.h"
 #include "core/inspect/bucket_state.h"
 #include "core/ondisk/bkey.h"
 #include "core/ondisk/extents.h"
@@ -32,10 +33,11 @@ struct ExtentStats {
     uint64_t dirty_sectors = 0;
 };
 
+// `progress` hears "btree" once per node, with the total unknown.
 ondisk::Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb,
                                        BucketTable& table, const ondisk::Bkey& root,
                                        unsigned root_level, uint64_t jset_offset,
-                                       ondisk::ExtentSet& leaves);
+                                       ondisk::ExtentSet& leaves, Progress* progress = nullptr);
 // Marks every valid extent at level 0 (bch_initial_mark_key) and counts them.
 ExtentStats mark_extents(BucketTable& table, const ondisk::ExtentSet& leaves);
 

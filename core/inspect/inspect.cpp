@@ -61,7 +61,7 @@ std::optional<ParseError> read_uuids(Device& dev, const ondisk::CacheSuperblock&
 std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt, InspectReport& r) {
     const ondisk::CacheSuperblock& sb = r.sb;
     BucketTable table(sb, opt.profile);
-    auto journal = read_journal(dev, sb);
+    auto journal = read_journal(dev, sb, opt.progress);
     if (!journal)
         return journal.error();
     const JournalEntry& newest = journal.value().newest();
@@ -70,7 +70,7 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
     r.totals.journal_replay = journal.value().replay.size();
 
     auto chain = read_prios(dev, sb, newest.jset.prio_bucket[sb.nr_this_dev], opt.profile,
-                            table.buckets());
+                            table.buckets(), opt.progress);
     if (!chain)
         return chain.error();
     r.prio_chain = chain.value().buckets;
@@ -83,7 +83,7 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
         return e;
     ondisk::ExtentSet leaves;
     auto btree = check_btree(dev, sb, table, newest.jset.btree_root, newest.jset.btree_level,
-                             newest.device_offset, leaves);
+                             newest.device_offset, leaves, opt.progress);
     if (!btree)
         return btree.error();
     r.totals.btree = btree.value();
@@ -97,6 +97,8 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
                 table.pin(k);
             leaves.insert(k);
         }
+    if (!report_progress(opt.progress, "extents", 0, leaves.size()))
+        return ParseError{"bkey", 0, kCancelledMessage};
     r.totals.extents = mark_extents(table, leaves);
 
     for (unsigned i = 0; i < newest.jset.uuid_bucket.nptrs; ++i)

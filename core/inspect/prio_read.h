@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/device/device.h"
+#include "core/device/progress.h"
 #include "core/inspect/bucket_state.h"
 #include "core/ondisk/prio_set.h"
 #include "core/ondisk/superblock.h"
@@ -27,8 +28,10 @@ uint64_t prios_per_bucket(const ondisk::CacheSuperblock& sb, Profile profile);
 // Fills prio, gen and last_gc of every bucket. Errors: a chain bucket outside
 // [first_bucket, nbuckets), a loop, a bad csum or magic (v6.1 refuses to register; v4.6
 // only warns, so with that profile they become PrioChain::warnings).
+// `progress` hears "prio sets" once per chain bucket.
 ondisk::Result<PrioChain> read_prios(Device& dev, const ondisk::CacheSuperblock& sb,
                                      uint64_t first_prio_bucket, Profile profile,
-                                     std::vector<BucketState>& buckets);
+                                     std::vector<BucketState>& buckets,
+                                     Progress* progress = nullptr);
 
 } // namespace bucketscope::inspect
