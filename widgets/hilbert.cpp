@@ -64,6 +64,40 @@ uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y) {
     return d;
 }
 
+// The nibble loop of hilbert_xy2d without its last nibble: the lowest four levels are the
+// tile's own, and the state before them is the curve's orientation inside the tile.
+HilbertTile hilbert_tile(unsigned order, uint32_t tx, uint32_t ty) {
+    const unsigned levels = (order + 3u) & ~3u;
+    unsigned state = (levels - order) & 1u ? kSwap : 0u;
+    const uint32_t x = tx << HILBERT_TILE_ORDER, y = ty << HILBERT_TILE_ORDER;
+    uint64_t d = 0;
+    for (int shift = static_cast<int>(levels) - 4; shift >= 4; shift -= 4) {
+        const unsigned xy = (((x >> shift) & 15u) << 4) | ((y >> shift) & 15u);
+        const uint16_t e = kTable.entry[state][xy];
+        d = (d << 8) | (e & 0xffu);
+        state = e >> 8;
+    }
+    return {d << 8, state};
+}
+
+namespace {
+struct TileOffsets {
+    std::array<std::array<uint8_t, 256>, 4> offset{};
+    constexpr TileOffsets() {
+        for (unsigned s = 0; s < 4; ++s)
+            for (unsigned ly = 0; ly < 16; ++ly)
+                for (unsigned lx = 0; lx < 16; ++lx)
+                    offset[s][ly * 16 + lx] =
+                        static_cast<uint8_t>(kTable.entry[s][(lx << 4) | ly] & 0xffu);
+    }
+};
+constexpr TileOffsets kTileOffsets;
+} // namespace
+
+const uint8_t* hilbert_tile_offsets(unsigned orientation) {
+    return kTileOffsets.offset[orientation & 3u].data();
+}
+
 void hilbert_d2xy(unsigned order, uint64_t d, uint32_t& x, uint32_t& y) {
     // Inverse of the level rule, applied from the smallest square outwards.
     uint32_t rx = 0, ry = 0;
