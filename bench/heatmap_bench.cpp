@@ -63,6 +63,7 @@ struct Case {
     HeatmapField field;
     QSize size;
     bool one_per_pixel; // zoom 0 from the top-left, else fitted
+    unsigned threads;   // render threads, 0 = automatic
 };
 
 void frame(benchmark::State& state, Case c) {
@@ -74,7 +75,7 @@ void frame(benchmark::State& state, Case c) {
         view = HeatmapView{};
     QImage backing(c.size, QImage::Format_ARGB32_Premultiplied);
     for (auto _ : state) {
-        const QImage img = render_heatmap(snap, palette, grid, view, c.size);
+        const QImage img = render_heatmap(snap, palette, grid, view, c.size, c.threads);
         QPainter p(&backing);
         p.drawImage(0, 0, img);
         p.end();
@@ -126,14 +127,18 @@ void register_all() {
     using F = HeatmapField;
     const QSize fit(1024, 1024), whole(2048, 2048), window(1400, 900);
     const std::pair<const char*, Case> cases[] = {
-        {"fit1024/hilbert/membership", {L::Hilbert, F::Membership, fit, false}},
-        {"fit1024/hilbert/prio", {L::Hilbert, F::Prio, fit, false}},
-        {"fit1024/rowmajor/membership", {L::RowMajor, F::Membership, fit, false}},
-        {"fit1024/rowmajor/prio", {L::RowMajor, F::Prio, fit, false}},
-        {"1px2048/hilbert/membership", {L::Hilbert, F::Membership, whole, true}},
-        {"1px2048/hilbert/prio", {L::Hilbert, F::Prio, whole, true}},
-        {"1px1400x900/hilbert/prio", {L::Hilbert, F::Prio, window, true}},
-        {"1px2048/rowmajor/prio", {L::RowMajor, F::Prio, whole, true}},
+        {"fit1024/hilbert/membership", {L::Hilbert, F::Membership, fit, false, 0}},
+        {"fit1024/hilbert/prio", {L::Hilbert, F::Prio, fit, false, 0}},
+        {"fit1024/rowmajor/membership", {L::RowMajor, F::Membership, fit, false, 0}},
+        {"fit1024/rowmajor/prio", {L::RowMajor, F::Prio, fit, false, 0}},
+        {"1px2048/hilbert/membership", {L::Hilbert, F::Membership, whole, true, 0}},
+        {"1px2048/hilbert/prio", {L::Hilbert, F::Prio, whole, true, 0}},
+        {"1px1400x900/hilbert/prio", {L::Hilbert, F::Prio, window, true, 0}},
+        {"1px2048/rowmajor/prio", {L::RowMajor, F::Prio, whole, true, 0}},
+        // The same on one thread: what a frame costs when the other core is busy.
+        {"1thread/fit1024/hilbert/prio", {L::Hilbert, F::Prio, fit, false, 1}},
+        {"1thread/1px2048/hilbert/membership", {L::Hilbert, F::Membership, whole, true, 1}},
+        {"1thread/1px2048/hilbert/prio", {L::Hilbert, F::Prio, whole, true, 1}},
     };
     for (const auto& [name, c] : cases)
         benchmark::RegisterBenchmark((std::string("BM_HeatmapFrame/") + name).c_str(), frame, c)

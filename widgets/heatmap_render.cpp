@@ -3,18 +3,19 @@
 // frame, not once per bucket.
 //
 // A frame is cut into bands of whole 16-pixel rows, rendered in parallel on up to
-// kMaxRenderThreads threads when it has enough pixels to be worth it; every band writes
-// only its own scanlines. Zoomed out in the Hilbert layout the renderer walks 16 x 16
-// pixel tiles: each tile is 256 consecutive blocks of the curve, placed by a 256-byte
-// offset table of its orientation (hilbert_tile), so the snapshot is read in runs, the
-// image is written a cache line per tile row, and no per-pixel table of the whole square
-// is touched. The other views are computed scanline by scanline.
+// kMaxRenderThreads threads when it has enough pixels to be worth it (for_each_band);
+// every band writes only its own scanlines. Zoomed out in the Hilbert layout the renderer walks 16
+// x 16 pixel tiles: each tile is 256 consecutive blocks of the curve, placed by a 256-byte offset
+// table of its orientation (hilbert_tile), so the snapshot is read in runs, the image is written a
+// cache line per tile row, and no per-pixel table of the whole square is touched. The other views
+// are computed scanline by scanline.
 #include "widgets/heatmap_render.h"
 
 #include "widgets/hilbert.h"
 
 #include <QRect>
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <thread>
 
@@ -249,7 +250,6 @@ template <typename T, Aggregate A> class Renderer {
         const int64_t col_lo = view_.origin_x + pb, col_hi = view_.origin_x + pe;
         const unsigned tiles_order = k - HILBERT_TILE_ORDER; // tiles per square side, log2
         const int64_t tile_mask = (int64_t{1} << tiles_order) - 1;
-        const uint64_t run = uint64_t{1} << (2 * z);
         for (int64_t tr = row_lo / kTileSide; tr * kTileSide < row_hi; ++tr) {
             const int64_t ty0 = std::max(tr * kTileSide, row_lo),
                           ty1 = std::min((tr + 1) * kTileSide, row_hi);
@@ -262,30 +262,56 @@ template <typename T, Aggregate A> class Renderer {
                     hilbert_tile(k, uint32_t(tc & tile_mask), uint32_t(tr & tile_mask));
                 const uint64_t first = (square << (2 * grid_.order)) + (tile.first << (2 * z));
                 const uint8_t* offsets = hilbert_tile_offsets(tile.orientation);
-                const bool whole = first + (uint64_t{256} << (2 * z)) <= n_;
-                for (int64_t cy = ty0; cy < ty1; ++cy) {
-                    QRgb* out = line(int(cy - view_.origin_y)) - view_.origin_x;
-                    const uint8_t* row = offsets + (cy & (kTileSide - 1)) * kTileSide;
-                    for (int64_t cx = tx0; cx < tx1; ++cx) {
-                        const uint64_t b = first + (uint64_t(row[cx & (kTileSide - 1)]) << (2 * z));
-                        if (!whole && b >= n_) {
-                            out[cx] = HEATMAP_BACKGROUND;
-                            continue;
-                        }
-                        if constexpr (kZ == 0) {
-                            out[cx] = table_[values_[b]];
-                        } else if constexpr (kZ > 0) {
-                            constexpr uint64_t kRun = uint64_t{1} << (2 * kZ);
-                            out[cx] =
-                                whole || b + kRun <= n_
-                                    ? colour(reduce_run<T, A, kRun>(values_ + b, kRun), kRun, 2 * z)
-                                    : colour(reduce_run<T, A>(values_ + b, n_ - b), n_ - b, 2 * z);
-                        } else {
-                            const uint64_t len = std::min(run, n_ - b);
-                            out[cx] = colour(reduce_run<T, A>(values_ + b, len), len, 2 * z);
-                        }
-                    }
+                if (first + (uint64_t{256} << (2 * z)) <= n_)
+                    whole_tile<kZ>(first, offsets, z, ty0, ty1, tx0, tx1);
+                else
+                    partial_tile(first, offsets, z, ty0, ty1, tx0, tx1);
+            }
+        }
+    }
+
+    // A tile whose every block lies below nbuckets: no bounds checks, and the pointers in
+    // locals so the compiler keeps them in registers across the stores.
+    template <int kZ>
+    void whole_tile(uint64_t first, const uint8_t* offsets, unsigned z, int64_t ty0, int64_t ty1,
+                    int64_t tx0, int64_t tx1) const {
+        const T* values = values_ + first;
+        const QRgb* table = table_;
+        const unsigned shift = 2 * z;
+        for (int64_t cy = ty0; cy < ty1; ++cy) {
+            QRgb* out = line(int(cy - view_.origin_y)) - view_.origin_x;
+            const uint8_t* row = offsets + (cy & (kTileSide - 1)) * kTileSide;
+            for (int64_t cx = tx0; cx < tx1; ++cx) {
+                const T* run = values + (uint64_t(row[cx & (kTileSide - 1)]) << shift);
+                if constexpr (kZ == 0) {
+                    out[cx] = table[*run];
+                } else if constexpr (kZ > 0) {
+                    constexpr uint64_t kRun = uint64_t{1} << (2 * kZ);
+                    const uint64_t r = reduce_run<T, A, kRun>(run, kRun);
+                    out[cx] = table[A == Aggregate::Mean ? r >> (2 * kZ) : r];
+                } else {
+                    out[cx] = colour(reduce_run<T, A>(run, uint64_t{1} << shift),
+                                     uint64_t{1} << shift, shift);
                 }
+            }
+        }
+    }
+
+    // The tile holding the last bucket, or past it: blocks cut short or missing.
+    void partial_tile(uint64_t first, const uint8_t* offsets, unsigned z, int64_t ty0, int64_t ty1,
+                      int64_t tx0, int64_t tx1) const {
+        const uint64_t run = uint64_t{1} << (2 * z);
+        for (int64_t cy = ty0; cy < ty1; ++cy) {
+            QRgb* out = line(int(cy - view_.origin_y)) - view_.origin_x;
+            const uint8_t* row = offsets + (cy & (kTileSide - 1)) * kTileSide;
+            for (int64_t cx = tx0; cx < tx1; ++cx) {
+                const uint64_t b = first + (uint64_t(row[cx & (kTileSide - 1)]) << (2 * z));
+                if (b >= n_) {
+                    out[cx] = HEATMAP_BACKGROUND;
+                    continue;
+                }
+                const uint64_t len = std::min(run, n_ - b);
+                out[cx] = colour(reduce_run<T, A>(values_ + b, len), len, 2 * z);
             }
         }
     }
@@ -337,36 +363,43 @@ template <typename T, Aggregate A> class Renderer {
     std::vector<uint64_t> acc_;
 };
 
-// Runs band(y0, y1) over bands of whole tile rows covering [0, h), in parallel when the
-// frame is large. The caller's thread takes the first band itself.
-template <typename F> void for_each_band(int h, int64_t pixels, F&& band) {
+// Runs band(y0, y1) over bands of whole tile rows covering [0, h). A large frame is cut
+// into kBandsPerThread bands per thread, which the caller's thread and its helpers take
+// from a shared counter: a helper the scheduler starts late (the engine keeps a core busy
+// while it runs) finds the work done instead of holding the frame up.
+template <typename F> void for_each_band(int h, int64_t pixels, unsigned threads, F&& band) {
+    constexpr int kBandsPerThread = 8;
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned n = pixels >= kParallelPixels ? std::min(hw, kMaxRenderThreads) : 1;
-    const int rows = (h + int(n) - 1) / int(n);
-    const int step = std::max(kTileSide, (rows + kTileSide - 1) / kTileSide * kTileSide);
-    std::vector<std::thread> helpers;
-    int y = step;
-    try {
-        for (; y < h; y += step)
-            helpers.emplace_back([&band, y, h, step] { band(y, std::min(h, y + step)); });
-    } catch (const std::exception&) {
-        // No thread to spare: the rest is drawn here.
-        for (; y < h; y += step)
+    const unsigned n =
+        pixels >= kParallelPixels ? (threads ? threads : std::min(hw, kMaxRenderThreads)) : 1;
+    const int bands = int(n) * kBandsPerThread;
+    const int step =
+        std::max(kTileSide, (h + bands - 1) / bands + kTileSide - 1) / kTileSide * kTileSide;
+    std::atomic<int> next{0};
+    auto work = [&] {
+        for (int y; (y = next.fetch_add(step)) < h;)
             band(y, std::min(h, y + step));
+    };
+    std::vector<std::thread> helpers;
+    try {
+        for (unsigned i = 1; i < n; ++i)
+            helpers.emplace_back(work);
+    } catch (const std::exception&) {
+        // No thread to spare: this one draws the rest.
     }
-    band(0, std::min(h, step));
+    work();
     for (auto& t : helpers)
         t.join();
 }
 
 template <typename T>
 void render_field(QImage& img, const std::vector<T>& values, const HeatmapPalette& palette,
-                  const HeatmapGrid& grid, const HeatmapView& view) {
+                  const HeatmapGrid& grid, const HeatmapView& view, unsigned threads) {
     const uint64_t n = std::min<uint64_t>(grid.nbuckets, values.size());
     uchar* bits = img.bits(); // detaches once, before any band writes
     const qsizetype stride = img.bytesPerLine();
     const int64_t pixels = int64_t(img.width()) * img.height();
-    for_each_band(img.height(), pixels, [&](int y0, int y1) {
+    for_each_band(img.height(), pixels, threads, [&](int y0, int y1) {
         if (palette.aggregate == Aggregate::Mean)
             Renderer<T, Aggregate::Mean>(values.data(), n, palette.table.data(), grid, view, bits,
                                          stride, img.width())
@@ -381,7 +414,8 @@ void render_field(QImage& img, const std::vector<T>& values, const HeatmapPalett
 } // namespace
 
 QImage render_heatmap(const BucketSnapshot& snap, const HeatmapPalette& palette,
-                      const HeatmapGrid& grid, const HeatmapView& view, QSize size) {
+                      const HeatmapGrid& grid, const HeatmapView& view, QSize size,
+                      unsigned threads) {
     QImage img(size, QImage::Format_RGB32);
     if (img.isNull())
         return img;
@@ -390,26 +424,26 @@ QImage render_heatmap(const BucketSnapshot& snap, const HeatmapPalette& palette,
     v.zoom = std::min(v.zoom, HeatmapView::max_zoom(grid));
     switch (palette.field) {
     case HeatmapField::Prio:
-        render_field(img, snap.prio, palette, grid, v);
+        render_field(img, snap.prio, palette, grid, v, threads);
         break;
     case HeatmapField::Gen:
-        render_field(img, snap.gen, palette, grid, v);
+        render_field(img, snap.gen, palette, grid, v, threads);
         break;
     case HeatmapField::GcMark:
-        render_field(img, snap.mark, palette, grid, v);
+        render_field(img, snap.mark, palette, grid, v, threads);
         break;
     case HeatmapField::Pin:
-        render_field(img, snap.pin, palette, grid, v);
+        render_field(img, snap.pin, palette, grid, v, threads);
         break;
     case HeatmapField::SectorsUsed:
-        render_field(img, snap.sectors_used, palette, grid, v);
+        render_field(img, snap.sectors_used, palette, grid, v, threads);
         break;
     case HeatmapField::Membership:
-        render_field(img, snap.membership, palette, grid, v);
+        render_field(img, snap.membership, palette, grid, v, threads);
         break;
     case HeatmapField::GcGen:
     case HeatmapField::Count:
-        render_field(img, snap.gc_gen, palette, grid, v);
+        render_field(img, snap.gc_gen, palette, grid, v, threads);
         break;
     }
     return img;
