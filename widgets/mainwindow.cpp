@@ -31,7 +31,7 @@
 
 namespace bucketscope {
 namespace {
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: workload, image and stall timeline docks
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -99,13 +99,14 @@ void MainWindow::buildDocks() {
     auto* stats = dock(prio_stats_, tr("priority_stats"), "priority_stats", Qt::BottomDockWidgetArea);
     auto* image = dock(image_panel_, tr("Image"), "image", Qt::RightDockWidgetArea);
     auto* stalls = dock(stalls_, tr("Stall timeline"), "stalls", Qt::BottomDockWidgetArea);
+    // Split first, tabify after: splitting a dock out of a tab group moves it alone.
+    splitDockWidget(plots, log, Qt::Horizontal);
     tabifyDockWidget(plots, stalls);
-    plots->raise();
     tabifyDockWidget(log, stats);
     tabifyDockWidget(details, image);
-    details->raise();
-    splitDockWidget(plots, log, Qt::Horizontal);
+    plots->raise();
     log->raise();
+    details->raise();
 }
 
 void MainWindow::buildMenus() {

@@ -18,6 +18,8 @@ WorkloadPanel::WorkloadPanel(QWidget* parent)
       processes_(new QSpinBox(this)), flash_(new QSpinBox(this)), read_(new QSpinBox(this)),
       sequential_(new QSpinBox(this)), write_kib_(new QSpinBox(this)), note_(new QLabel(this)),
       apply_(new QPushButton(tr("Apply (restarts the engine)"), this)) {
+    source_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    source_->setMinimumContentsLength(12);
     source_->addItem(tr("Built-in write generator"), int(BuiltIn));
     source_->addItem(tr("Trace file…"), int(TraceFile));
     source_->addItem(tr("Generator spec (zipf, hotcold, scan…)"), int(GeneratorSpec));
@@ -54,6 +56,7 @@ WorkloadPanel::WorkloadPanel(QWidget* parent)
     apply_->setToolTip(note_->text());
 
     auto* form = new QFormLayout;
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("Source"), source_);
     form->addRow(QString(), trace_);
     form->addRow(tr("Processes"), processes_);
