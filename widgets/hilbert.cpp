@@ -48,14 +48,14 @@ struct NibbleTable {
 };
 constexpr NibbleTable kTable;
 
-} // namespace
-
-uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y) {
-    // Pad to whole nibbles: each leading zero level contributes digit 0 and a transpose.
+// The curve position of (x, y) down to the nibble at `last_shift` (0: the whole order,
+// 4: all but the lowest four levels), and the state the walk ends in. Pads to whole
+// nibbles: each leading zero level contributes digit 0 and a transpose.
+uint64_t walk(unsigned order, uint32_t x, uint32_t y, int last_shift, unsigned& state) {
     const unsigned levels = (order + 3u) & ~3u;
-    unsigned state = (levels - order) & 1u ? kSwap : 0u;
+    state = (levels - order) & 1u ? kSwap : 0u;
     uint64_t d = 0;
-    for (int shift = static_cast<int>(levels) - 4; shift >= 0; shift -= 4) {
+    for (int shift = static_cast<int>(levels) - 4; shift >= last_shift; shift -= 4) {
         const unsigned xy = (((x >> shift) & 15u) << 4) | ((y >> shift) & 15u);
         const uint16_t e = kTable.entry[state][xy];
         d = (d << 8) | (e & 0xffu);
@@ -64,19 +64,18 @@ uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y) {
     return d;
 }
 
-// The nibble loop of hilbert_xy2d without its last nibble: the lowest four levels are the
-// tile's own, and the state before them is the curve's orientation inside the tile.
+} // namespace
+
+uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y) {
+    unsigned state;
+    return walk(order, x, y, 0, state);
+}
+
+// The lowest four levels are the tile's own: the state before them is the curve's
+// orientation inside the tile.
 HilbertTile hilbert_tile(unsigned order, uint32_t tx, uint32_t ty) {
-    const unsigned levels = (order + 3u) & ~3u;
-    unsigned state = (levels - order) & 1u ? kSwap : 0u;
-    const uint32_t x = tx << HILBERT_TILE_ORDER, y = ty << HILBERT_TILE_ORDER;
-    uint64_t d = 0;
-    for (int shift = static_cast<int>(levels) - 4; shift >= 4; shift -= 4) {
-        const unsigned xy = (((x >> shift) & 15u) << 4) | ((y >> shift) & 15u);
-        const uint16_t e = kTable.entry[state][xy];
-        d = (d << 8) | (e & 0xffu);
-        state = e >> 8;
-    }
+    unsigned state;
+    const uint64_t d = walk(order, tx << HILBERT_TILE_ORDER, ty << HILBERT_TILE_ORDER, 4, state);
     return {d << 8, state};
 }
 
