@@ -2,7 +2,7 @@
 // stands out before anyone thinks of writing to it.
 #include "widgets/image_panel.h"
 
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
@@ -12,7 +12,8 @@
 namespace bucketscope {
 namespace {
 const QColor kWarning(0xc0, 0x20, 0x20);
-}
+constexpr int kTitlePathPixels = 220;
+} // namespace
 
 ImagePanel::ImagePanel(QWidget* parent)
     : QWidget(parent), title_(new QLabel(this)), tree_(new QTreeWidget(this)),
@@ -33,11 +34,11 @@ ImagePanel::ImagePanel(QWidget* parent)
                              "and discard setting; the image itself is not written"));
     close_->setToolTip(tr("Show the live engine again"));
 
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(run_);
-    buttons->addWidget(simulate_);
-    buttons->addWidget(close_);
-    buttons->addStretch(1);
+    // Two rows keep the dock narrow enough to share the window with the heatmaps.
+    auto* buttons = new QGridLayout;
+    buttons->addWidget(run_, 0, 0);
+    buttons->addWidget(close_, 0, 1);
+    buttons->addWidget(simulate_, 1, 0, 1, 2);
     auto* box = new QVBoxLayout(this);
     box->setContentsMargins(4, 4, 4, 4);
     box->addWidget(title_);
@@ -68,9 +69,13 @@ void ImagePanel::showImage(std::shared_ptr<const OpenedImage> image) {
                            "kernel (or the engine) wrote."));
         return;
     }
-    title_->setText(ok ? tr("<b>%1</b> (opened read-only; nothing is written)")
-                             .arg(image_->path.toHtmlEscaped())
-                       : tr("<b>%1</b> could not be inspected").arg(image_->path.toHtmlEscaped()));
+    // A path does not wrap: shorten it in the middle (the tooltip has it whole), or the
+    // label would widen the dock and with it the window.
+    const QString shown =
+        fontMetrics().elidedText(image_->path, Qt::ElideMiddle, kTitlePathPixels).toHtmlEscaped();
+    title_->setToolTip(image_->path);
+    title_->setText(ok ? tr("<b>%1</b> (opened read-only; nothing is written)").arg(shown)
+                       : tr("<b>%1</b> could not be inspected").arg(shown));
 
     auto section = [this](const QString& name) {
         auto* item = new QTreeWidgetItem(tree_, {name});

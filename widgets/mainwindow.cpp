@@ -27,10 +27,11 @@
 #include "widgets/new_engine_dialog.h"
 #include "widgets/priority_stats_panel.h"
 #include "widgets/stall_timeline.h"
+#include "widgets/workload_panel.h"
 
 namespace bucketscope {
 namespace {
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: workload, image and stall timeline docks
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -39,7 +40,8 @@ MainWindow::MainWindow(QWidget* parent)
       details_(new BucketDetails), controls_(new ControlsPanel(controller_)),
       event_model_(new EventLogModel(20000, this)), event_log_(new EventLog(event_model_)),
       plots_(new MetricPlots), prio_stats_(new PriorityStatsPanel), images_(new ImageController(this)),
-      image_panel_(new ImagePanel), stalls_(new StallTimeline) {
+      image_panel_(new ImagePanel), stalls_(new StallTimeline),
+      workload_(new WorkloadPanel) {
     setWindowTitle(tr("bucketscope"));
     setWindowIcon(QIcon(QStringLiteral(":/bucketscope/bucketscope.svg")));
     setDockNestingEnabled(true);
@@ -66,6 +68,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(images_, &ImageController::recentFilesChanged, this, &MainWindow::updateRecentMenu);
     connect(images_, &ImageController::formatted, this, [this](const QString& path) { openImage(path); });
     connect(image_panel_, &ImagePanel::closeRequested, this, &MainWindow::closeImage);
+    connect(workload_, &WorkloadPanel::applyRequested, this, [this](const WorkloadParams& w) {
+        EngineOptions o = controller_->hasEngine() ? controller_->options() : demo_engine_options();
+        o.workload = w;
+        openDemo(o);
+    });
     connect(image_panel_, &ImagePanel::simulateRequested, this, [this](const EngineOptions& o) { openDemo(o); });
 
     resize(1280, 860);
@@ -82,20 +89,24 @@ void MainWindow::buildDocks() {
         addDockWidget(area, d);
         return d;
     };
-    dock(controls_, tr("Controls"), "controls", Qt::LeftDockWidgetArea);
+    auto* controls = dock(controls_, tr("Controls"), "controls", Qt::LeftDockWidgetArea);
+    auto* workload = dock(workload_, tr("Workload"), "workload", Qt::LeftDockWidgetArea);
+    tabifyDockWidget(controls, workload);
+    controls->raise();
     auto* details = dock(details_, tr("Bucket"), "details", Qt::RightDockWidgetArea);
     auto* plots = dock(plots_, tr("Metrics"), "plots", Qt::BottomDockWidgetArea);
     auto* log = dock(event_log_, tr("Event log"), "events", Qt::BottomDockWidgetArea);
     auto* stats = dock(prio_stats_, tr("priority_stats"), "priority_stats", Qt::BottomDockWidgetArea);
     auto* image = dock(image_panel_, tr("Image"), "image", Qt::RightDockWidgetArea);
     auto* stalls = dock(stalls_, tr("Stall timeline"), "stalls", Qt::BottomDockWidgetArea);
+    // Split first, tabify after: splitting a dock out of a tab group moves it alone.
+    splitDockWidget(plots, log, Qt::Horizontal);
     tabifyDockWidget(plots, stalls);
-    plots->raise();
     tabifyDockWidget(log, stats);
     tabifyDockWidget(details, image);
-    details->raise();
-    splitDockWidget(plots, log, Qt::Horizontal);
+    plots->raise();
     log->raise();
+    details->raise();
 }
 
 void MainWindow::buildMenus() {
@@ -148,6 +159,7 @@ void MainWindow::buildMenus() {
 bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
     showing_image_ = false;
     controls_->setEnabled(true);
+    workload_->setEnabled(true);
     QString why;
     event_model_->clear();
     plots_->clear();
@@ -159,6 +171,7 @@ bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
             QMessageBox::warning(this, tr("New demo engine"), tr("The engine refused these settings:\n%1").arg(why));
         return false;
     }
+    workload_->showOptions(opts);
     statusBar()->showMessage(tr("Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4")
                                  .arg(opts.geometry.nbuckets)
                                  .arg(opts.geometry.bucket_size)
@@ -196,6 +209,7 @@ void MainWindow::showImage(std::shared_ptr<const OpenedImage> image) {
     showing_image_ = true;
     controller_->setPlaying(false);
     controls_->setEnabled(false);
+    workload_->setEnabled(false);
     auto frame = std::make_shared<EngineFrame>();
     frame->snapshot = image->snapshot;
     for (auto* h : heatmaps_) {
@@ -214,6 +228,7 @@ void MainWindow::showImage(std::shared_ptr<const OpenedImage> image) {
 void MainWindow::closeImage() {
     showing_image_ = false;
     controls_->setEnabled(true);
+    workload_->setEnabled(true);
     image_panel_->showImage(nullptr);
     setWindowTitle(tr("bucketscope"));
     if (const FramePtr f = controller_->lastFrame())

@@ -1,7 +1,7 @@
 #pragma once
 // The workbench's main window: heatmaps in the centre (one, or two side by side), and
-// docks for the selected bucket, the controls, the metric plots, the stall timeline, the
-// event log, priority_stats and the opened image. The dock layout and window geometry persist in
+// docks for the selected bucket, the controls, the workload, the metric plots, the stall
+// timeline, the event log, priority_stats and the opened image. The dock layout and window geometry persist in
 // QSettings.
 //
 // It shows either the engine or an image opened read-only; it never owns allocator state
@@ -31,6 +31,7 @@ class MetricPlots;
 struct OpenedImage;
 class PriorityStatsPanel;
 class StallTimeline;
+class WorkloadPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -48,6 +49,7 @@ class MainWindow : public QMainWindow {
     ImageController* images() const { return images_; }
     ImagePanel* imagePanel() const { return image_panel_; }
     StallTimeline* stallTimeline() const { return stalls_; }
+    WorkloadPanel* workload() const { return workload_; }
     bool showingImage() const { return showing_image_; }
 
     // Starts a demo engine with `opts`; false (and a message box unless `quiet`) if the
@@ -92,6 +94,7 @@ class MainWindow : public QMainWindow {
     ImageController* images_;
     ImagePanel* image_panel_;
     StallTimeline* stalls_;
+    WorkloadPanel* workload_;
     bool showing_image_ = false;
     QMenu* view_menu_ = nullptr;
     QMenu* recent_menu_ = nullptr;

@@ -14,7 +14,7 @@
 namespace bucketscope {
 namespace {
 
-constexpr double kFollowSeconds = 2.0;
+constexpr double kFollowSeconds = 0.2;
 constexpr double kMinBoxPixels = 2.0;
 
 QColor lane_colour(StallHistory::Lane lane) {

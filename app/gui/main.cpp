@@ -10,6 +10,7 @@
 // runs (under xvfb-run on a machine without a display).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPushButton>
@@ -19,6 +20,7 @@
 #include <cstdio>
 
 #include "widgets/engine_controller.h"
+#include "widgets/event_log_model.h"
 #include "widgets/heatmap_panel.h"
 #include "widgets/image_controller.h"
 #include "widgets/image_panel.h"
@@ -125,13 +127,33 @@ int main(int argc, char** argv) {
     run(n / 2);
     c->setPolicy(bucketscope::ReplacementPolicy::Fifo);
     c->triggerGc();
+    c->sync();
+    // Both commands must have reached the engine and come back in its event log.
+    bool gc_forced = false, policy_logged = false;
+    for (int r = 0; r < window.eventLog()->rowCount(); ++r) {
+        const auto& e = window.eventLog()->row(r).event;
+        gc_forced |= e.kind == bucketscope::EventKind::Command &&
+                     e.value == uint64_t(bucketscope::CommandKind::TriggerGc);
+        policy_logged |= e.kind == bucketscope::EventKind::PolicyChange;
+    }
     run(n - n / 2);
     window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
+    for (const char* dock : {"stalls", "image"})
+        if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock)))
+            d->raise();
     const QImage img = window.renderScreenshot();
     if (!img.save(parser.value(screenshot))) {
         std::fprintf(stderr, "bucketscope: could not write the screenshot to %s\n",
                      qPrintable(parser.value(screenshot)));
         return 1;
     }
+    // What the run did, for the smoke test and for whoever made the screenshot.
+    const auto f = c->lastFrame();
+    std::printf("bucketscope: %s: %llu steps, %llu buckets, policy %s, %llu GC runs, trigger_gc %s, "
+                "policy change %s\n",
+                qPrintable(parser.value(screenshot)), static_cast<unsigned long long>(f->metrics.steps),
+                static_cast<unsigned long long>(f->snapshot->nbuckets),
+                bucketscope::to_string(f->snapshot->policy), static_cast<unsigned long long>(f->metrics.gc_runs),
+                gc_forced ? "logged" : "missing", policy_logged ? "logged" : "missing");
     return 0;
 }
