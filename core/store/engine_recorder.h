@@ -30,11 +30,13 @@ class EngineRecorder {
 
     // Drains events and takes the samples that are due. Returns the events recorded.
     size_t pump();
-    // The same for events the caller drained from the engine itself.
-    size_t record(std::span<const EngineEvent> events);
+    // The same for events the caller drained from the engine itself; `current`, if
+    // given, is a snapshot the caller took right after draining, used when one is due.
+    size_t record(std::span<const EngineEvent> events, SnapshotPtr current = nullptr);
     // A user command with its argument ("set_policy", "fifo"), at the engine's clock.
     void record_command(const std::string& command, const std::string& argument);
-    // A snapshot now, whatever the interval.
+    // A snapshot now, whatever the interval (right after a drain, so the snapshot's
+    // event_seq is exact).
     void snapshot_now();
     // Ends the session: a last snapshot and metric sample, the engine ring's drops, and
     // `outcome` ("completed", "blocked", "closed", ...).
@@ -43,8 +45,9 @@ class EngineRecorder {
     const RecorderOptions& options() const { return opts_; }
 
   private:
-    size_t take(std::vector<EngineEvent>&& batch);
-    void take_samples();
+    size_t take(std::vector<EngineEvent>&& batch, SnapshotPtr current);
+    void take_samples(SnapshotPtr current);
+    void snapshot(SnapshotPtr s);
 
     Engine& engine_;
     SessionStore& store_;
@@ -52,11 +55,18 @@ class EngineRecorder {
     uint64_t next_snapshot_ns_ = 0;
     uint64_t next_metric_ns_ = 0;
     uint64_t ring_dropped_at_start_;
+    uint64_t next_seq_ = 0; // seq of the next event the engine will emit, as far as we know
+    bool have_snapshot_ = false;
+    uint64_t last_snapshot_ns_ = 0;
+    uint64_t last_snapshot_seq_ = 0;
 };
 
 // A session description for `engine` on `device`: the superblock summary holds the
 // geometry, the policy and the free list capacities (a replay needs them for fill levels).
 SessionInfo describe_session(const Engine& engine, const std::string& device,
                              const std::string& options_json, const std::string& origin);
+// The engine's options as a JSON object (geometry, policy, profile, seed, discard, mode,
+// workload), for a session's options when a front end has no command line to store.
+std::string options_json(const EngineOptions& o);
 
 } // namespace bucketscope::store

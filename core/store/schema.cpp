@@ -92,6 +92,9 @@ constexpr std::array kMigrations = {
     FROM events;
     DROP TABLE events;
     ALTER TABLE events_v2 RENAME TO events;
+    -- The seq of the first event after the snapshot: a replay walks gens from a snapshot
+    -- over exactly the events that followed it. NULL in version-1 rows.
+    ALTER TABLE snapshots ADD COLUMN event_seq INTEGER;
     )sql",
 };
 

@@ -205,12 +205,16 @@ std::vector<CommandRecord> SessionReader::commands(int64_t id) const {
 
 std::vector<StoredSnapshot> SessionReader::snapshots(int64_t id) const {
     std::vector<StoredSnapshot> out;
-    SQLite::Statement q(*db_, "SELECT clock_ns, nbuckets FROM snapshots "
+    SQLite::Statement q(*db_, "SELECT clock_ns, nbuckets, event_seq FROM snapshots "
                               "WHERE session_id = ? ORDER BY rowid");
     q.bind(1, id);
-    while (q.executeStep())
-        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()),
-                       static_cast<uint64_t>(q.getColumn(1).getInt64())});
+    while (q.executeStep()) {
+        StoredSnapshot s{static_cast<uint64_t>(q.getColumn(0).getInt64()),
+                         static_cast<uint64_t>(q.getColumn(1).getInt64()), std::nullopt};
+        if (!q.getColumn(2).isNull())
+            s.event_seq = static_cast<uint64_t>(q.getColumn(2).getInt64());
+        out.push_back(s);
+    }
     return out;
 }
 

@@ -32,6 +32,9 @@ struct SessionRow {
 struct StoredSnapshot {
     uint64_t clock_ns = 0;
     uint64_t nbuckets = 0;
+    // The first event after it (events with a lower seq happened before); empty for
+    // snapshots recorded by schema 1.
+    std::optional<uint64_t> event_seq;
 };
 
 class SessionReader {

@@ -84,7 +84,8 @@ struct SessionStore::Statements {
         : events(db, event_insert(kEventsPerInsert)), event(db, event_insert(1)),
           metric(db, "INSERT INTO metrics VALUES (?, ?, ?, ?)"),
           command(db, "INSERT INTO commands VALUES (?, ?, ?, ?)"),
-          snapshot(db, "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?)") {}
+          snapshot(db, "INSERT INTO snapshots (session_id, clock_ns, nbuckets, codec, "
+                       "raw_size, data, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)") {}
     // After a failed step a statement must be reset before it can be bound again.
     void reset_all() {
         for (auto* q : {&events, &event, &metric, &command, &snapshot}) {
@@ -118,7 +119,12 @@ SessionStore::SessionStore(const std::string& path, StoreOptions opts) : path_(p
     if (!parent.empty())
         std::filesystem::create_directories(parent, ec);
     db_ = open_database(path);
-    stmts_ = std::make_unique<Statements>(*db_);
+    try {
+        stmts_ = std::make_unique<Statements>(*db_);
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(path + ": not a session database this version can write: " +
+                         e.what());
+    }
     writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -252,8 +258,8 @@ bool SessionStore::record_metric(MetricRecord r) {
 bool SessionStore::record_command(CommandRecord r) {
     return enqueue(std::move(r));
 }
-bool SessionStore::record_snapshot(SnapshotPtr s) {
-    return s ? enqueue(std::move(s)) : false;
+bool SessionStore::record_snapshot(SnapshotPtr s, uint64_t event_seq) {
+    return s ? enqueue(SnapshotSample{std::move(s), event_seq}) : false;
 }
 
 void SessionStore::flush() {
@@ -373,16 +379,18 @@ void SessionStore::write_batch(std::vector<Record>& batch, int64_t session) {
             q.bindNoCopy(4, c->argument);
             q.exec();
             q.reset();
-        } else if (auto* p = std::get_if<SnapshotPtr>(&rec)) {
-            const auto raw = serialise_buckets(**p);
+        } else if (auto* p = std::get_if<SnapshotSample>(&rec)) {
+            const BucketSnapshot& snap = *p->snapshot;
+            const auto raw = serialise_buckets(snap);
             const auto packed = compress(raw);
             auto& q = st.snapshot;
             q.bind(1, session);
-            q.bind(2, static_cast<int64_t>((*p)->clock_ns));
-            q.bind(3, static_cast<int64_t>((*p)->nbuckets));
+            q.bind(2, static_cast<int64_t>(snap.clock_ns));
+            q.bind(3, static_cast<int64_t>(snap.nbuckets));
             q.bindNoCopy(4, "zstd");
             q.bind(5, static_cast<int64_t>(raw.size()));
             q.bindNoCopy(6, packed.data(), static_cast<int>(packed.size()));
+            q.bind(7, static_cast<int64_t>(p->event_seq));
             q.exec();
             q.reset();
         }

@@ -111,8 +111,9 @@ class SessionStore {
     bool record_metrics(const EngineMetrics& m);
     bool record_metric(MetricRecord r);
     bool record_command(CommandRecord r);
-    // Serialised and compressed on the writer thread.
-    bool record_snapshot(SnapshotPtr s);
+    // Serialised and compressed on the writer thread. `event_seq` is the seq of the first
+    // event emitted after the snapshot was taken.
+    bool record_snapshot(SnapshotPtr s, uint64_t event_seq);
 
     // Waits until every record queued so far is committed (or failed).
     void flush();
@@ -132,8 +133,12 @@ class SessionStore {
     struct MetricsSample {
         std::unique_ptr<const EngineMetrics> metrics; // keeps the queue's entries small
     };
+    struct SnapshotSample {
+        SnapshotPtr snapshot;
+        uint64_t event_seq;
+    };
     using Record =
-        std::variant<EventBatch, MetricsSample, MetricRecord, CommandRecord, SnapshotPtr>;
+        std::variant<EventBatch, MetricsSample, MetricRecord, CommandRecord, SnapshotSample>;
     struct Statements;
 
     bool enqueue(Record r);

@@ -183,11 +183,12 @@ TEST_F(SessionStoreTest, SnapshotsAreCompressedAndComeBackExactly) {
         SessionStore store(db_);
         id = store.begin_session(info());
         s.clock_ns = 42;
-        store.record_snapshot(std::make_shared<BucketSnapshot>(s));
+        store.record_snapshot(std::make_shared<BucketSnapshot>(s), 17);
         store.end_session("completed");
     }
     SessionReader reader(db_);
     ASSERT_EQ(reader.snapshots(id).size(), 1u);
+    EXPECT_EQ(reader.snapshots(id)[0].event_seq, 17u);
     const auto back = reader.load_snapshot(id, 0);
     EXPECT_EQ(back.clock_ns, 42u);
     EXPECT_EQ(back.gen, s.gen);
