@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/engine/engine.h"
+#include "core/engine/event_gens.h"
 
 namespace bucketscope {
 
@@ -40,11 +41,6 @@ struct EngineFrame {
 
 using FramePtr = std::shared_ptr<const EngineFrame>;
 
-// gen_after for `events` given the gens in `snap` taken after the last of them: walking
-// back, each invalidation's bucket had one gen less before it (bch_inc_gen is the only
-// place gens move while the engine runs).
-std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
-                                       const BucketSnapshot& snap);
 // The caches' write counters, read under bucket_lock (EngineMetrics does not carry them).
 CacheWrites cache_writes(Engine& engine);
 

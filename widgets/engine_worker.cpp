@@ -4,30 +4,10 @@
 #include "widgets/engine_worker.h"
 
 #include <QCoreApplication>
-#include <unordered_map>
 
 #include "core/alloc/alloc.h"
 
 namespace bucketscope {
-
-std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
-                                       const BucketSnapshot& snap) {
-    std::vector<uint8_t> out(events.size(), 0);
-    std::unordered_map<uint64_t, uint8_t> moved; // bucket -> its gen as we walk back
-    auto current = [&](uint64_t b) -> uint8_t& {
-        return moved.try_emplace(b, snap.gen[b]).first->second;
-    };
-    for (size_t i = events.size(); i-- > 0;) {
-        const EngineEvent& e = events[i];
-        if (e.dev != 0 || e.bucket >= snap.gen.size())
-            continue;
-        uint8_t& gen = current(e.bucket);
-        out[i] = gen;
-        if (e.kind == EventKind::Invalidate)
-            gen = uint8_t(gen - 1);
-    }
-    return out;
-}
 
 CacheWrites cache_writes(Engine& engine) {
     CacheWrites w;
