@@ -896,8 +896,8 @@
 %1</translation>
     </message>
     <message>
-        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4</source>
-        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, Strategie %3, Linux %4</translation>
+        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, started with the %3 policy, Linux %4</source>
+        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, gestartet mit Strategie %3, Linux %4</translation>
     </message>
     <message>
         <source>Open cache image read-only</source>

@@ -88,7 +88,7 @@ void ImagePanel::showImage(std::shared_ptr<const OpenedImage> image) {
     };
     auto rows = [](QTreeWidgetItem* parent, const FieldRows& fields) {
         for (const auto& [label, value] : fields)
-            new QTreeWidgetItem(parent, {label, value});
+            (new QTreeWidgetItem(parent, {label, value}))->setToolTip(1, value);
     };
 
     if (!ok) {
@@ -106,7 +106,8 @@ void ImagePanel::showImage(std::shared_ptr<const OpenedImage> image) {
         item->setForeground(1, kWarning);
     }
     for (const auto& n : notes)
-        new QTreeWidgetItem(safety, {tr("note"), QString::fromStdString(n)});
+        (new QTreeWidgetItem(safety, {tr("note"), QString::fromStdString(n)}))
+            ->setToolTip(1, QString::fromStdString(n));
     if (blockers.empty() && notes.empty())
         new QTreeWidgetItem(safety, {tr("found"), tr("nothing that would stop a write")});
 
