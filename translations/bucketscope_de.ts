@@ -676,8 +676,8 @@
         <translation>Zum Ausführen öffnen…</translation>
     </message>
     <message>
-        <source>Run its geometry on a RAM device</source>
-        <translation>Seine Geometrie auf einem RAM-Gerät ausführen</translation>
+        <source>Run its geometry in RAM</source>
+        <translation>Geometrie im RAM ausführen</translation>
     </message>
     <message>
         <source>Close image</source>

@@ -18,7 +18,7 @@ constexpr int kTitlePathPixels = 220;
 ImagePanel::ImagePanel(QWidget* parent)
     : QWidget(parent), title_(new QLabel(this)), tree_(new QTreeWidget(this)),
       run_(new QPushButton(tr("Open for running…"), this)),
-      simulate_(new QPushButton(tr("Run its geometry on a RAM device"), this)),
+      simulate_(new QPushButton(tr("Run its geometry in RAM"), this)),
       close_(new QPushButton(tr("Close image"), this)) {
     title_->setWordWrap(true);
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
     if (!shooting)
         return app.exec();
 
-    // With an image: wait for inspect, then run its geometry as "Run its geometry on a
-    // RAM device" does; the image dock keeps showing what was read.
+    // With an image: wait for inspect, then run its geometry as "Run its geometry in RAM"
+    // does; the image dock keeps showing what was read.
     if (!image.isEmpty()) {
         if (auto* job = window.images()->currentJob())
             job->wait();
