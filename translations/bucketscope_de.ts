@@ -676,8 +676,8 @@
         <translation>Zum Ausführen öffnen…</translation>
     </message>
     <message>
-        <source>Run its geometry on a RAM device</source>
-        <translation>Seine Geometrie auf einem RAM-Gerät ausführen</translation>
+        <source>Run its geometry in RAM</source>
+        <translation>Geometrie im RAM ausführen</translation>
     </message>
     <message>
         <source>Close image</source>
@@ -896,8 +896,8 @@
 %1</translation>
     </message>
     <message>
-        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4</source>
-        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, Strategie %3, Linux %4</translation>
+        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, started with the %3 policy, Linux %4</source>
+        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, gestartet mit Strategie %3, Linux %4</translation>
     </message>
     <message>
         <source>Open cache image read-only</source>

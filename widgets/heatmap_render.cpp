@@ -2,9 +2,9 @@
 // inner loops are plain array scans the compiler can unroll; the field is chosen once per
 // frame, not once per bucket.
 //
-// A frame is cut into bands of whole 16-pixel rows, rendered in parallel on up to
-// kMaxRenderThreads threads when it has enough pixels to be worth it (for_each_band);
-// every band writes only its own scanlines. Zoomed out in the Hilbert layout the renderer walks 16
+// A frame is cut into bands of whole 16-pixel rows (for_each_band), rendered in parallel
+// when the frame is large and the machine has cores to spare; every band writes only its
+// own scanlines. Zoomed out in the Hilbert layout the renderer walks 16
 // x 16 pixel tiles: each tile is 256 consecutive blocks of the curve, placed by a 256-byte offset
 // table of its orientation (hilbert_tile), so the snapshot is read in runs, the image is written a
 // cache line per tile row, and no per-pixel table of the whole square is touched. The other views
@@ -363,15 +363,23 @@ template <typename T, Aggregate A> class Renderer {
     std::vector<uint64_t> acc_;
 };
 
+// How many threads a large frame gets by default. The engine's worker keeps one core busy
+// while it runs and the UI wants another, so helpers pay only with cores to spare: on a
+// two-core machine a helper that the scheduler preempts mid-band holds the whole frame up
+// for a time slice, and two threads measured slower than one (docs/performance.md).
+unsigned default_render_threads() {
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    return hw > 2 ? std::min(hw - 2, kMaxRenderThreads) : 1;
+}
+
 // Runs band(y0, y1) over bands of whole tile rows covering [0, h). A large frame is cut
 // into kBandsPerThread bands per thread, which the caller's thread and its helpers take
-// from a shared counter: a helper the scheduler starts late (the engine keeps a core busy
-// while it runs) finds the work done instead of holding the frame up.
+// from a shared counter: a helper the scheduler starts late finds the work done instead
+// of holding the frame up.
 template <typename F> void for_each_band(int h, int64_t pixels, unsigned threads, F&& band) {
     constexpr int kBandsPerThread = 8;
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const unsigned n =
-        pixels >= kParallelPixels ? (threads ? threads : std::min(hw, kMaxRenderThreads)) : 1;
+        pixels >= kParallelPixels ? (threads ? threads : default_render_threads()) : 1;
     const int bands = int(n) * kBandsPerThread;
     const int step =
         std::max(kTileSide, (h + bands - 1) / bands + kTileSide - 1) / kTileSide * kTileSide;

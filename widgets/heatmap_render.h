@@ -63,7 +63,7 @@ struct HeatmapView {
 };
 
 // Fills a Format_RGB32 image of `size` pixels. Large frames are cut into bands rendered
-// on up to `threads` threads (0: as many as the machine has, at most 4).
+// on `threads` threads (0: one, or with more than two cores all but two, at most 4).
 QImage render_heatmap(const BucketSnapshot& snap, const HeatmapPalette& palette,
                       const HeatmapGrid& grid, const HeatmapView& view, QSize size,
                       unsigned threads = 0);

@@ -18,7 +18,7 @@ constexpr int kTitlePathPixels = 220;
 ImagePanel::ImagePanel(QWidget* parent)
     : QWidget(parent), title_(new QLabel(this)), tree_(new QTreeWidget(this)),
       run_(new QPushButton(tr("Open for running…"), this)),
-      simulate_(new QPushButton(tr("Run its geometry on a RAM device"), this)),
+      simulate_(new QPushButton(tr("Run its geometry in RAM"), this)),
       close_(new QPushButton(tr("Close image"), this)) {
     title_->setWordWrap(true);
     title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -88,7 +88,7 @@ void ImagePanel::showImage(std::shared_ptr<const OpenedImage> image) {
     };
     auto rows = [](QTreeWidgetItem* parent, const FieldRows& fields) {
         for (const auto& [label, value] : fields)
-            new QTreeWidgetItem(parent, {label, value});
+            (new QTreeWidgetItem(parent, {label, value}))->setToolTip(1, value);
     };
 
     if (!ok) {
@@ -106,7 +106,8 @@ void ImagePanel::showImage(std::shared_ptr<const OpenedImage> image) {
         item->setForeground(1, kWarning);
     }
     for (const auto& n : notes)
-        new QTreeWidgetItem(safety, {tr("note"), QString::fromStdString(n)});
+        (new QTreeWidgetItem(safety, {tr("note"), QString::fromStdString(n)}))
+            ->setToolTip(1, QString::fromStdString(n));
     if (blockers.empty() && notes.empty())
         new QTreeWidgetItem(safety, {tr("found"), tr("nothing that would stop a write")});
 

@@ -6,7 +6,7 @@
 //
 // Two ways on from here: "Open for running" will run the engine on the device itself
 // once the engine can open one (issue #4); until then it is disabled and says so. "Run its
-// geometry on a RAM device" starts the demo engine with the image's geometry, policy and
+// geometry in RAM" starts the demo engine on a RAM device with the image's geometry, policy and
 // discard setting, which for a never-registered image is exactly what the kernel would do
 // with it, only without writing it.
 

@@ -172,7 +172,7 @@ bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
         return false;
     }
     workload_->showOptions(opts);
-    statusBar()->showMessage(tr("Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4")
+    statusBar()->showMessage(tr("Demo engine: %1 buckets of %2 sectors on a RAM device, started with the %3 policy, Linux %4")
                                  .arg(opts.geometry.nbuckets)
                                  .arg(opts.geometry.bucket_size)
                                  .arg(policy_name(opts.policy))
@@ -277,7 +277,9 @@ void MainWindow::setSideBySide(bool on) {
 
 QImage MainWindow::renderScreenshot() {
     controller_->sync();
-    if (const FramePtr f = controller_->lastFrame()) {
+    if (showing_image_) {
+        prio_stats_->recompute(*image_panel_->image()->snapshot);
+    } else if (const FramePtr f = controller_->lastFrame()) {
         prio_stats_->recompute(*f->snapshot);
         plots_->showFrame(f);
     }

@@ -162,6 +162,11 @@ void StallTimeline::showFrame(const FramePtr& frame) {
         refresh();
 }
 
+void StallTimeline::showEvent(QShowEvent* e) {
+    QWidget::showEvent(e);
+    refresh();
+}
+
 void StallTimeline::clear() {
     history_.clear();
     metrics_ = {};

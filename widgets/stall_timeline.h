@@ -33,6 +33,10 @@ class StallTimeline : public QWidget {
     QString summary() const;
     bool savePng(const QString& path) const;
 
+  protected:
+    // Frames arriving while hidden only fill the history; showing catches the view up.
+    void showEvent(QShowEvent* e) override;
+
   private:
     void refresh();
 

@@ -7,7 +7,8 @@
 // --screenshot FILE it runs the engine for --steps task steps (on the opened image's
 // geometry, if one was given), switches the policy, forces a GC, saves the window as FILE
 // and exits: that is how the README's screenshots are made and what the xvfb smoke test
-// runs (under xvfb-run on a machine without a display).
+// runs (under xvfb-run on a machine without a display). --inspect-only shoots the image as
+// inspected instead, running nothing.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -67,7 +68,9 @@ int main(int argc, char** argv) {
                                   QStringLiteral("WxH"), QStringLiteral("1400x900"));
     const QCommandLineOption demo_image(QStringLiteral("demo-image"),
                                         QStringLiteral("Open the demo image made on first start."));
-    parser.addOptions({screenshot, steps, language, size, demo_image});
+    const QCommandLineOption inspect_only(QStringLiteral("inspect-only"),
+                                          QStringLiteral("With --screenshot and an image: show the image as inspected, run nothing."));
+    parser.addOptions({screenshot, steps, language, size, demo_image, inspect_only});
     parser.addPositionalArgument(QStringLiteral("image"),
                                  QStringLiteral("A cache image or device to open read-only."),
                                  QStringLiteral("[image]"));
@@ -97,8 +100,8 @@ int main(int argc, char** argv) {
     if (!shooting)
         return app.exec();
 
-    // With an image: wait for inspect, then run its geometry as "Run its geometry on a
-    // RAM device" does; the image dock keeps showing what was read.
+    // With an image: wait for inspect, then run its geometry as "Run its geometry in RAM"
+    // does; the image dock keeps showing what was read.
     if (!image.isEmpty()) {
         if (auto* job = window.images()->currentJob())
             job->wait();
@@ -107,6 +110,18 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "bucketscope: could not inspect %s: %s\n", qPrintable(image),
                          opened ? qPrintable(opened->error) : "not opened");
             return 2;
+        }
+        if (parser.isSet(inspect_only)) {
+            window.heatmap(0)->setField(bucketscope::HeatmapField::GcMark);
+            window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
+            if (auto* d = window.findChild<QDockWidget*>(QStringLiteral("priority_stats")))
+                d->raise();
+            const QImage img = window.renderScreenshot();
+            if (!img.save(parser.value(screenshot)))
+                return 1;
+            std::printf("bucketscope: %s: %s inspected, %llu buckets\n", qPrintable(parser.value(screenshot)),
+                        qPrintable(image), static_cast<unsigned long long>(opened->report->sb.nbuckets));
+            return 0;
         }
         window.imagePanel()->simulateButton()->click();
         if (window.showingImage())

@@ -248,11 +248,11 @@ void TestImages::refusedTargetNeedsAnExplicitForce() {
 }
 
 void TestImages::cancelStopsALongJob() {
-    // Work that would never end on its own: only the cancel stops it.
-    uint64_t reports = 0;
-    LongJob job([&](Progress& p) {
-        while (p.report("btree", reports))
-            ++reports;
+    // Work that would never end on its own: only the cancel stops it. (The cancel may
+    // even answer the very first report, so the count of reports proves nothing.)
+    LongJob job([](Progress& p) {
+        for (uint64_t n = 0; p.report("btree", n);)
+            ++n;
     });
     QSignalSpy progressed(&job, &LongJob::progressed);
     QSignalSpy finished(&job, &LongJob::finished);
@@ -262,7 +262,7 @@ void TestImages::cancelStopsALongJob() {
     job.wait();
     QCOMPARE(finished.count(), 1);
     QCOMPARE(finished.at(0).at(0).toBool(), true);
-    QVERIFY(reports > 0);
+    QVERIFY(job.cancelRequested());
     QVERIFY(!job.isRunning());
     QCOMPARE(job.stage(), QStringLiteral("btree"));
 }
