@@ -1463,4 +1463,384 @@
         <translation>Ich habe das gelesen und möchte trotzdem schreiben (--force)</translation>
     </message>
 </context>
+<context>
+    <name>bucketscope::SessionActions</name>
+    <message>
+        <source>S&amp;essions</source>
+        <translation>&amp;Sitzungen</translation>
+    </message>
+    <message>
+        <source>&amp;Browse recorded sessions…</source>
+        <translation>Aufgezeichnete Sitzungen &amp;durchsuchen …</translation>
+    </message>
+    <message>
+        <source>&amp;Replay the newest session</source>
+        <translation>Neueste Sitzung &amp;wiedergeben</translation>
+    </message>
+    <message>
+        <source>&amp;Record sessions</source>
+        <translation>Sitzungen &amp;aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Record every engine run, with its commands, in the session database</source>
+        <translation>Jeden Engine-Lauf mit seinen Befehlen in der Sitzungsdatenbank aufzeichnen</translation>
+    </message>
+    <message>
+        <source>&amp;Sessions…</source>
+        <translation>Sit&amp;zungen …</translation>
+    </message>
+    <message>
+        <source>No sessions recorded yet.</source>
+        <translation>Noch keine Sitzungen aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Replay session</source>
+        <translation>Sitzung wiedergeben</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionBrowser</name>
+    <message>
+        <source>&amp;Replay…</source>
+        <translation>&amp;Wiedergeben …</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>Als &amp;CSV exportieren …</translation>
+    </message>
+    <message>
+        <source>Export &amp;JSON…</source>
+        <translation>Als &amp;JSON exportieren …</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Recorded sessions</source>
+        <translation>Aufgezeichnete Sitzungen</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Prune…</source>
+        <translation>&amp;Aufräumen …</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Database: %1 (sessions: %2)</source>
+        <translation>Datenbank: %1 (Sitzungen: %2)</translation>
+    </message>
+    <message>
+        <source>The session being recorded cannot be deleted</source>
+        <translation>Die gerade aufgezeichnete Sitzung kann nicht gelöscht werden</translation>
+    </message>
+    <message>
+        <source>Select a session.</source>
+        <translation>Wählen Sie eine Sitzung aus.</translation>
+    </message>
+    <message>
+        <source>No sessions recorded yet.</source>
+        <translation>Noch keine Sitzungen aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Session %1%2
+</source>
+        <translation>Sitzung %1%2
+</translation>
+    </message>
+    <message>
+        <source> (recording now)</source>
+        <translation> (wird gerade aufgezeichnet)</translation>
+    </message>
+    <message>
+        <source>Started: %1
+Ended: %2
+Outcome: %3
+</source>
+        <translation>Begonnen: %1
+Beendet: %2
+Ergebnis: %3
+</translation>
+    </message>
+    <message>
+        <source>(not ended)</source>
+        <translation>(nicht beendet)</translation>
+    </message>
+    <message>
+        <source>Recorded by: %1, bucketscope %2
+Kernel profile: %3
+Device: %4
+</source>
+        <translation>Aufgezeichnet von: %1, bucketscope %2
+Kernel-Profil: %3
+Gerät: %4
+</translation>
+    </message>
+    <message>
+        <source>Superblock: %1
+Options: %2
+</source>
+        <translation>Superblock: %1
+Optionen: %2
+</translation>
+    </message>
+    <message>
+        <source>Events: %1 (%2 lost)
+Metric samples: %3
+Snapshots: %4
+</source>
+        <translation>Ereignisse: %1 (%2 verloren)
+Messwertproben: %3
+Snapshots: %4
+</translation>
+    </message>
+    <message>
+        <source>Commands (%1):
+</source>
+        <translation>Befehle (%1):
+</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>writing %1 failed</source>
+        <translation>Schreiben von %1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Replay session</source>
+        <translation>Sitzung wiedergeben</translation>
+    </message>
+    <message>
+        <source>Export session as CSV</source>
+        <translation>Sitzung als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>Export session as JSON</source>
+        <translation>Sitzung als JSON exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Export session</source>
+        <translation>Sitzung exportieren</translation>
+    </message>
+    <message>
+        <source>Delete sessions</source>
+        <translation>Sitzungen löschen</translation>
+    </message>
+    <message>
+        <source>Delete the selected sessions (%1) and everything they hold?</source>
+        <translation>Die ausgewählten Sitzungen (%1) mit allem, was sie enthalten, löschen?</translation>
+    </message>
+    <message>
+        <source>Prune sessions</source>
+        <translation>Sitzungen aufräumen</translation>
+    </message>
+    <message>
+        <source>Keep only the newest</source>
+        <translation>Nur die neuesten behalten</translation>
+    </message>
+    <message>
+        <source>Delete sessions started before</source>
+        <translation>Sitzungen löschen, die begannen vor</translation>
+    </message>
+    <message>
+        <source>Sessions deleted: %1</source>
+        <translation>Gelöschte Sitzungen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionListModel</name>
+    <message>
+        <source>%1
+superblock: %2
+options: %3</source>
+        <translation>%1
+Superblock: %2
+Optionen: %3</translation>
+    </message>
+    <message>
+        <source>(not ended)</source>
+        <translation>(nicht beendet)</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Started (UTC)</source>
+        <translation>Begonnen (UTC)</translation>
+    </message>
+    <message>
+        <source>Ended (UTC)</source>
+        <translation>Beendet (UTC)</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Aufgezeichnet von</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>Kernel</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Snapshots</source>
+        <translation>Snapshots</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>Verloren</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionRecording</name>
+    <message>
+        <source>Sessions are not recorded.</source>
+        <translation>Sitzungen werden nicht aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Recording session %1 in %2</source>
+        <translation>Sitzung %1 wird in %2 aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>Not recording this session: %1</source>
+        <translation>Diese Sitzung wird nicht aufgezeichnet: %1</translation>
+    </message>
+    <message>
+        <source>The session log is incomplete (%1 records lost): %2</source>
+        <translation>Das Sitzungsprotokoll ist unvollständig (%1 Datensätze verloren): %2</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionReplayWindow</name>
+    <message>
+        <source>Replay of session %1 (%2, %3)</source>
+        <translation>Wiedergabe der Sitzung %1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>Engine time of the recorded session</source>
+        <translation>Engine-Zeit der aufgezeichneten Sitzung</translation>
+    </message>
+    <message>
+        <source>◀ Snapshot</source>
+        <translation>◀ Snapshot</translation>
+    </message>
+    <message>
+        <source>Snapshot ▶</source>
+        <translation>Snapshot ▶</translation>
+    </message>
+    <message>
+        <source>Previous recorded snapshot</source>
+        <translation>Vorheriger aufgezeichneter Snapshot</translation>
+    </message>
+    <message>
+        <source>Next recorded snapshot</source>
+        <translation>Nächster aufgezeichneter Snapshot</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Metrics up to this moment</source>
+        <translation>Messwerte bis zu diesem Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>Events around this moment</source>
+        <translation>Ereignisse um diesen Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>Befehle</translation>
+    </message>
+    <message>
+        <source>t = %1 s of %2 s</source>
+        <translation>t = %1 s von %2 s</translation>
+    </message>
+    <message>
+        <source> · buckets as of the snapshot at %1 s</source>
+        <translation> · Buckets laut Snapshot bei %1 s</translation>
+    </message>
+    <message>
+        <source> · no snapshot recorded</source>
+        <translation> · kein Snapshot aufgezeichnet</translation>
+    </message>
+    <message>
+        <source> · %1 metric samples</source>
+        <translation> · %1 Messwertproben</translation>
+    </message>
+    <message>
+        <source> · gens unknown (no snapshot near these events)</source>
+        <translation> · Gens unbekannt (kein Snapshot in der Nähe dieser Ereignisse)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionSettingsDialog</name>
+    <message>
+        <source>Record every engine run as a session</source>
+        <translation>Jeden Engine-Lauf als Sitzung aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Sitzungen</translation>
+    </message>
+    <message>
+        <source>Leave empty for the default location</source>
+        <translation>Leer lassen für den Standardort</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Seconds of engine time between bucket snapshots; 0 records only the last one</source>
+        <translation>Sekunden Engine-Zeit zwischen Bucket-Snapshots; 0 zeichnet nur den letzten auf</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen …</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Snapshot interval</source>
+        <translation>Snapshot-Intervall</translation>
+    </message>
+    <message>
+        <source>Session database</source>
+        <translation>Sitzungsdatenbank</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite);;All files (*)</source>
+        <translation>SQLite-Datenbanken (*.db *.sqlite);;Alle Dateien (*)</translation>
+    </message>
+</context>
 </TS>

@@ -26,6 +26,7 @@
 #include "widgets/metric_plots.h"
 #include "widgets/new_engine_dialog.h"
 #include "widgets/priority_stats_panel.h"
+#include "widgets/session_menu.h"
 #include "widgets/stall_timeline.h"
 #include "widgets/workload_panel.h"
 
@@ -150,6 +151,8 @@ void MainWindow::buildMenus() {
         group->addAction(a);
         connect(a, &QAction::triggered, this, [this, code] { setLanguage(code); });
     }
+
+    install_session_actions(this, menuBar(), settings, controller_);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About bucketscope"), this, &MainWindow::about);

@@ -85,6 +85,14 @@ void MetricPlots::showFrame(const FramePtr& frame) {
         updatePlot(plots_[size_t(i)]);
 }
 
+void MetricPlots::showSamples(std::span<const EngineMetrics> samples) {
+    history_.clear();
+    for (const auto& m : samples)
+        history_.add(m);
+    for (const auto& p : plots_)
+        updatePlot(p);
+}
+
 void MetricPlots::clear() {
     history_.clear();
     for (const auto& p : plots_)

@@ -14,7 +14,7 @@ void add_record_options(CLI::App* cmd, RecordOptions& o) {
                     "$XDG_DATA_HOME/bucketscope/sessions.db)");
     cmd->add_option("--snapshot-interval", o.snapshot_interval_s,
                     "Seconds of engine time between recorded bucket snapshots (0: only the "
-                    "last one)")
+                    "last one; at most one per slice of steps the command runs)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
 }
