@@ -77,6 +77,16 @@ void Runtime::error(const std::string& msg) {
     emit(EventKind::Error, 0, 0, metrics.errors);
 }
 
+bool Runtime::io_failed(const std::string& what, const Status& st) {
+    if (!io_disabled_)
+        error(what + ": " + st.message + "; the cache set stops (I/O disabled)");
+    io_disabled_ = true;
+    c.io_disable = true;
+    for (unsigned q = 0; q < nqueues(); ++q)
+        wake(q);
+    return false;
+}
+
 Status Runtime::perform_io(const IoRequest& io, uint64_t* cost_ns) {
     Device& d = *devices[io.dev];
     const IoCosts& k = opts.costs;

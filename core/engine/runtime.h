@@ -158,6 +158,20 @@ class Runtime final : public AllocObserver {
 
     bool gc_requested = false; // trigger_gc
 
+    // --- data writes ---
+    // Write ids name the write that put a data sector on the device: (write_id_base << 40)
+    // + n. An engine opened on a device takes the base from the superblock's seq, which
+    // every registration raises, so ids keep growing across runs of the same cache.
+    uint64_t write_id_base = 0;
+    uint64_t new_write_id() { return (write_id_base << 40) | ++writes_started_; }
+
+    // --- I/O errors ---
+    // A failed write or flush stops the cache set (bch_cache_set_error; v6.2 sets
+    // CACHE_SET_IO_DISABLE, so bch_bucket_alloc refuses from then on). Records the error,
+    // wakes every task so they can finish, and returns false for the caller's convenience.
+    bool io_failed(const std::string& what, const Status& st);
+    bool io_disabled() const { return io_disabled_; }
+
     // The observer to hand the allocator functions: the invariant monitor when checking
     // (it forwards to this runtime), else the runtime itself.
     AllocObserver* obs() { return monitor_front_ ? monitor_front_ : this; }
@@ -179,6 +193,8 @@ class Runtime final : public AllocObserver {
     std::vector<uint64_t> gen_;
     std::vector<std::condition_variable> cv_;
     uint64_t event_seq_ = 0;
+    uint64_t writes_started_ = 0;
+    bool io_disabled_ = false;
 };
 
 } // namespace bucketscope

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/alloc/random.h"
+#include "core/engine/data_write.h"
 
 namespace bucketscope {
 
@@ -91,6 +92,7 @@ void WorkloadTask::start_write(Runtime& rt) {
     len = std::min(len, volume_sectors_ - start);
     offset_ = start;
     remaining_ = len;
+    write_id_ = rt.new_write_id();
     next_sequential_ = start + len;
     if (!flash_only_)
         rt.rescale(static_cast<int>(len)); // check_should_bypass
@@ -102,7 +104,8 @@ StepResult WorkloadTask::step(Runtime& rt) {
         switch (state_) {
         case State::Idle: {
             const WorkloadParams& w = rt.opts.workload;
-            if (w.max_writes_per_process && writes_done_ >= w.max_writes_per_process)
+            if (rt.io_disabled() ||
+                (w.max_writes_per_process && writes_done_ >= w.max_writes_per_process))
                 return StepResult::done();
             if (draw(100) < w.read_percent)
                 return read(rt);
@@ -134,10 +137,15 @@ StepResult WorkloadTask::step(Runtime& rt) {
             rt.metrics.sectors_written += grant_.sectors;
             state_ = State::Insert;
             // The data write, with the lock dropped.
-            return StepResult::yield(rt.opts.costs.io_latency_ns +
-                                     grant_.sectors * rt.opts.costs.ns_per_sector);
+            return StepResult::do_io(
+                build_data_write(rt, grant_, {inode_, offset_, write_id_}, data_));
         }
         case State::Insert: {
+            if (!io_status) {
+                rt.io_failed("data write", io_status);
+                bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+                return StepResult::done();
+            }
             Extent k;
             k.inode = inode_;
             k.offset = offset_ + grant_.sectors;

@@ -11,7 +11,7 @@
 // something to invalidate.
 //
 //   write: bch_alloc_sectors (sleeping on bucket_wait when it needs a bucket and none is
-//          free), the data write (lock dropped), then insertion into the index, which
+//          free), the data write (lock dropped; core/engine/data_write.h), then insertion into the index, which
 //          makes overwritten extents stale, bkey_put of the extent's pins and the
 //          sectors_to_gc accounting that wakes GC. A write larger than what the open
 //          bucket has left continues in further pieces, as bch_data_insert_start loops.
@@ -57,6 +57,8 @@ class WorkloadTask final : public Task {
     uint64_t offset_ = 0;    // where the rest of the current write starts
     uint64_t remaining_ = 0; // sectors of the current write still to place
     SectorGrant grant_;
+    uint64_t write_id_ = 0;
+    std::vector<std::byte> data_; // the data write in flight
     bool waiting_ = false;
     uint64_t wait_start_ns_ = 0;
 };
