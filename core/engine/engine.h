@@ -39,6 +39,7 @@ namespace bucketscope {
 
 class ExtentIndex;
 struct GcRoots;
+struct AckedWrite;
 
 enum class RunMode : uint8_t { Deterministic, Threaded };
 const char* to_string(RunMode m);
@@ -92,6 +93,9 @@ struct EngineOptions {
     // in marked buckets, the index's structure) runs every this many steps and after every
     // GC; the bucket-state invariants still run after every step.
     uint32_t check_index_every = 1;
+    // Keep every acknowledged write for poll_acks() (what `run --ack-log` writes). Off by
+    // default: nobody would drain them.
+    bool record_acks = false;
 };
 
 // What a task was waiting for when the scheduler last saw it (for the GUI's task view).
@@ -103,6 +107,8 @@ enum class WaitOn : uint8_t {
     BtreeCacheWait, // metadata allocation
     GcWait,         // GC thread idle
     Io,             // an I/O in flight (threaded mode, lock dropped)
+    Journal,        // a journal entry to become durable, or room in the open one
+    BtreeWrite,     // the btree writer: a split, a node rewrite or a leaf flush
     Done,           // workload finished or engine stopped
 };
 const char* to_string(WaitOn w);
@@ -136,6 +142,16 @@ class Engine {
     // Runs until the workload has made `allocations` bucket allocations in total (all
     // reserves) or nothing is runnable; returns the steps run.
     uint64_t run_until_allocations(uint64_t allocations);
+
+    // --- durability (caller's thread; not while threaded tasks run) ---------------------
+    // Makes every key inserted so far durable: the journal writes its open entry. Runs
+    // only the kernel's own tasks (allocators, GC, journal, btree writer), never the
+    // workload. False once the cache set has stopped on an I/O error.
+    bool sync();
+    // Clean stop (cache_set_flush): stops the threads if they run, writes every btree
+    // node holding unwritten keys and then a journal entry with nothing left to replay.
+    // The engine can still be observed afterwards. False with `why` on an I/O error.
+    bool close(std::string* why = nullptr);
 
     // --- running (threaded mode; one controlling thread) --------------------------------
     void start();  // spawns one thread per task; no-op if running
@@ -191,6 +207,10 @@ class Engine {
     // Invariant violations found with options().check_invariants, oldest first, at most
     // the first 1000. Any thread.
     std::vector<std::string> violations() const;
+    // Writes acknowledged since the last call (durable: their journal entry is on the
+    // device), in the order their keys were inserted. Needs EngineOptions::record_acks.
+    // Any thread.
+    size_t poll_acks(std::vector<AckedWrite>& out);
 
     struct Impl;
 

@@ -2,10 +2,12 @@
 // Engine::Impl: everything the facade owns, shared by engine.cpp (the facade),
 // registration.cpp (bringing a new cache set up) and snapshot_builder.cpp. Internal.
 
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "core/engine/allocator_task.h"
+#include "core/engine/btree_store.h"
 #include "core/engine/engine.h"
 #include "core/engine/invariant_hook.h"
 #include "core/engine/journal_writer.h"
@@ -23,6 +25,7 @@ struct Engine::Impl {
     std::unique_ptr<ExtentIndex> index;
     std::unique_ptr<Runtime> rt;
     std::unique_ptr<JournalWriter> journal;
+    std::unique_ptr<BtreeStore> btree;
     std::vector<std::unique_ptr<PrioWriter>> prio;   // per cache
     std::unique_ptr<Scheduler> sched;
     std::vector<AllocatorTask*> allocators;          // per cache, owned by sched
@@ -34,6 +37,14 @@ struct Engine::Impl {
     // Runs one task's steps (registration, lock held, no threads yet) until it blocks or
     // finishes, performing its I/O at once. Returns the steps it ran.
     uint64_t run_until_blocked(Task& t);
+    // Writes the journal's open entry now, synchronously (registration and open, before
+    // any task runs): flush, write, flush on every device. False with `why` on failure.
+    bool write_journal_now(std::string* why);
+    // Adds the GC, journal, btree writer and workload tasks (after registration).
+    void add_background_tasks();
+    // Steps the kernel's own tasks (never the workload) until `done` holds or none can
+    // run; returns done(). bucket_lock held, no threads running.
+    bool drive(const std::function<bool()>& done);
 };
 
 // 4.3: brings a freshly built cache set up as the kernel's first registration does.

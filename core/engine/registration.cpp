@@ -15,7 +15,6 @@
 // registration would otherwise wait for a bucket, which is when the kernel's would matter.
 #include <algorithm>
 
-#include "core/alloc/random.h"
 #include "core/engine/engine_impl.h"
 #include "core/ondisk/bkey.h"
 #include "core/ondisk/bset.h"
@@ -153,8 +152,7 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
     bkey_put(c, &root, 1);
     e.index->init_root(root);
     // One empty version-1 bset; the kernel draws a node's bset seq at random.
-    uint64_t seed = e.opts.seed ^ 0x726f6f74ull;
-    uint64_t bset_seq = splitmix64_next(seed) | 1;
+    const uint64_t bset_seq = e.btree->new_bset_seq();
     const uint64_t block_bytes = uint64_t(ca0.geo.block_size) << 9;
     const auto node = ondisk::encode_bset({}, rt.set_magic, bset_seq, ondisk::BCACHE_BSET_VERSION,
                                           ondisk::make_ptr(root.gen, root.offset, root.dev),
@@ -173,33 +171,56 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
     }
     rt.advance(node_cost);
     ca0.btree_sectors_written += node.size() >> 9;
+    e.btree->adopt_written(e.index->root_id(), bset_seq,
+                           static_cast<uint32_t>(node.size() / block_bytes));
 
     // 7.
     c.sync = true;
-    const PreparedJset j = e.journal->prepare();
+    e.journal->request_meta();
+    if (!e.write_journal_now(why))
+        return false;
+    for (auto& pw : e.prio)
+        pw->commit_pending();
+    return true;
+}
+
+bool Engine::Impl::write_journal_now(std::string* why) {
+    PreparedJset j;
+    uint64_t pinned = 0;
+    if (!journal->begin_write(btree->last_seq(journal->open_seq()), j, &pinned)) {
+        if (why)
+            *why = "journal: no free journal bucket (entries up to seq " +
+                   std::to_string(pinned) + " are still needed)";
+        return false;
+    }
+    auto fail = [&](const Status& st) {
+        journal->write_failed();
+        if (why)
+            *why = "journal write seq " + std::to_string(j.seq) + ": " + st.message;
+        return false;
+    };
     for (size_t i = 0; i < j.offset_bytes.size(); ++i) {
         IoRequest io;
-        io.op = IoOp::Write;
         io.dev = static_cast<unsigned>(i);
+        uint64_t cost = 0;
+        io.op = IoOp::Flush;
+        if (rt->device_dirty(io.dev))
+            if (Status st = rt->perform_io(io, &cost); !st)
+                return fail(st);
+        io.op = IoOp::Write;
         io.offset = j.offset_bytes[i];
         io.length = j.buf.size();
         io.data = j.buf.data();
-        uint64_t cost = 0;
-        Status st = rt.perform_io(io, &cost);
-        if (st) {
-            io.op = IoOp::Flush;
-            st = rt.perform_io(io, &cost);
-        }
-        if (!st) {
-            if (why)
-                *why = "first journal write: " + st.message;
-            return false;
-        }
-        rt.advance(cost);
+        if (Status st = rt->perform_io(io, &cost); !st)
+            return fail(st);
+        io.op = IoOp::Flush;
+        if (Status st = rt->perform_io(io, &cost); !st)
+            return fail(st);
+        rt->advance(cost);
     }
-    e.journal->written(j);
-    for (auto& pw : e.prio)
-        pw->commit_pending();
+    journal->written(j);
+    rt->journal_durable(j.seq);
+    btree->complete_deferred_frees();
     return true;
 }
 

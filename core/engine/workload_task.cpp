@@ -5,6 +5,7 @@
 
 #include "core/alloc/random.h"
 #include "core/engine/data_write.h"
+#include "core/engine/key_insert.h"
 
 namespace bucketscope {
 
@@ -153,7 +154,11 @@ StepResult WorkloadTask::step(Runtime& rt) {
             k.dirty = flash_only_;
             k.nptrs = grant_.nptrs;
             k.ptrs = grant_.ptrs;
-            rt.index->insert(k);
+            if (auto r = insert_key(rt, k, write_id_, &journal_seq_)) {
+                if (r->kind == StepResult::Kind::Done)
+                    bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+                return *r;
+            }
             bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
             ++rt.metrics.extents_inserted;
             c.sectors_to_gc -= grant_.sectors;
@@ -161,58 +166,17 @@ StepResult WorkloadTask::step(Runtime& rt) {
                 rt.wake(kGcWait);
             offset_ += grant_.sectors;
             remaining_ -= grant_.sectors;
-            if (rt.index->nodes_needed()) {
-                state_ = State::NodeAlloc;
-                break;
-            }
-            if (remaining_) {
-                state_ = State::Alloc;
-                break;
-            }
+            state_ = remaining_ ? State::Alloc : State::Durable;
+            break;
+        }
+        case State::Durable:
+            // The write completes once the journal entry holding its last key is durable.
+            if (auto r = wait_durable(rt, journal_seq_))
+                return *r;
             ++writes_done_;
             ++rt.metrics.writes;
             state_ = State::Idle;
             return StepResult::yield();
-        }
-        case State::NodeAlloc: {
-            // btree_check_reserve: all the node buckets or none, sleeping on
-            // btree_cache_wait until the allocator has pushed enough.
-            const size_t need = rt.index->nodes_needed();
-            std::vector<Ptr> nodes(need);
-            size_t got = 0;
-            for (; got < need; ++got)
-                if (!bch_bucket_alloc_set(c, RESERVE_BTREE, 1, &nodes[got], rt.obs()))
-                    break;
-            if (got < need) {
-                for (size_t i = 0; i < got; ++i) {
-                    Cache& ca = *ptr_cache(c, nodes[i]);
-                    __bch_bucket_free(c, ca, ca.buckets[ptr_bucket(ca, nodes[i])]);
-                }
-                bkey_put(c, nodes.data(), static_cast<unsigned>(got));
-                begin_wait(rt);
-                return StepResult::block(WaitOn::BtreeCacheWait, kBtreeCacheWait);
-            }
-            end_wait(rt);
-            bkey_put(c, nodes.data(), static_cast<unsigned>(need));
-            const size_t used = rt.index->split(c, nodes);
-            const uint32_t node_sectors = rt.index->geometry().node_sectors;
-            for (size_t i = 0; i < used; ++i)
-                ptr_cache(c, nodes[i])->btree_sectors_written += node_sectors;
-            state_ = State::NodeWritten;
-            // The new nodes and their parent are written with the lock dropped.
-            return StepResult::yield(rt.opts.costs.io_latency_ns +
-                                     used * node_sectors * rt.opts.costs.ns_per_sector);
-        }
-        case State::NodeWritten:
-            rt.index->complete_node_frees(c);
-            rt.wake_allocators(); // prio_blocked went down
-            state_ = remaining_ ? State::Alloc : State::Idle;
-            if (!remaining_) {
-                ++writes_done_;
-                ++rt.metrics.writes;
-                return StepResult::yield();
-            }
-            break;
         }
     }
 }

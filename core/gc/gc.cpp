@@ -122,8 +122,11 @@ void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     // here they are dropped in place (no node bucket is spent). Either way the stale
     // pointers stop holding last_gc back from the next GC on.
     if (stale > GC_REWRITE_MAX_STALE || (keys - good) * 2 > keys) {
-        stats_.stale_dropped += idx.drop_extents(
-            id, [&](const Extent& e) { return extent_invalid(c, e) || extent_bad(c, e); });
+        if (sink_)
+            sink_(id);
+        else
+            stats_.stale_dropped += idx.drop_extents(
+                id, [&](const Extent& e) { return extent_invalid(c, e) || extent_bad(c, e); });
         ++stats_.nodes_rewritten;
     }
 }
