@@ -33,8 +33,6 @@ const char* to_string(WaitOn w) {
     return "?";
 }
 
-namespace {
-
 bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
                    std::string* why) {
     auto fail = [&](std::string msg) {
@@ -77,14 +75,15 @@ bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
     return true;
 }
 
-} // namespace
-
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-void Engine::Impl::add_background_tasks() {
+void Engine::Impl::add_kernel_tasks() {
     sched->add(std::make_unique<GcTask>());
     sched->add(std::make_unique<JournalTask>(*journal));
     sched->add(std::make_unique<BtreeWriter>(*btree));
+}
+
+void Engine::Impl::add_workload_tasks() {
     const VolumeLayout vol = volume_layout(opts);
     const WorkloadParams& w = opts.workload;
     const unsigned nflash = w.processes * w.flash_only_percent / 100;
@@ -97,8 +96,8 @@ Engine::~Engine() {
         impl_->sched->stop();
 }
 
-std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const EngineOptions& opts,
-                                       std::string* why) {
+std::unique_ptr<Engine::Impl> Engine::Impl::build(std::vector<Device*> devices,
+                                                 const EngineOptions& opts, std::string* why) {
     if (!check_options(devices, opts, why))
         return nullptr;
     auto e = std::make_unique<Impl>();
@@ -134,26 +133,38 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
         auto task = std::make_unique<AllocatorTask>(*e->rt, *ca, *e->prio.back());
         e->allocators.push_back(static_cast<AllocatorTask*>(&e->sched->add(std::move(task))));
     }
+    return e;
+}
 
-    std::lock_guard lk(c.bucket_lock);
-    if (!register_new_cache_set(*e, why))
-        return nullptr;
-
-    e->add_background_tasks();
-
+void Engine::Impl::finish() {
     if (opts.check_invariants) {
-        e->checks = std::make_unique<InvariantHook>(c, *e->index, e->rt->roots, e->initial_seeded,
-                                                    e->rt.get(), opts.check_index_every);
-        e->rt->set_monitor(&e->checks->monitor(), &e->checks->monitor());
+        checks = std::make_unique<InvariantHook>(c, *index, rt->roots, initial_seeded, rt.get(),
+                                                 opts.check_index_every);
+        rt->set_monitor(&checks->monitor(), &checks->monitor());
     }
-    Impl* raw = e.get();
-    e->sched->after_step = [raw] {
+    Impl* raw = this;
+    sched->after_step = [raw] {
         if (raw->checks)
             raw->checks->after_step(raw->rt->just_finished_gc);
         raw->rt->just_finished_gc = false;
         if (raw->hook)
             raw->hook(raw->c);
     };
+}
+
+std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const EngineOptions& opts,
+                                       std::string* why) {
+    auto e = Impl::build(std::move(devices), opts, why);
+    if (!e)
+        return nullptr;
+    {
+        std::lock_guard lk(e->c.bucket_lock);
+        if (!register_new_cache_set(*e, why))
+            return nullptr;
+        e->add_kernel_tasks();
+        e->add_workload_tasks();
+        e->finish();
+    }
     return std::unique_ptr<Engine>(new Engine(std::move(e)));
 }
 
@@ -400,6 +411,8 @@ uint64_t Engine::journal_seq() const {
 }
 
 uint64_t Engine::set_magic() const { return impl_->rt->set_magic; }
+
+const std::vector<std::string>& Engine::notes() const { return impl_->notes; }
 
 std::vector<std::string> Engine::violations() const {
     std::lock_guard lk(impl_->c.bucket_lock);

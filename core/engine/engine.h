@@ -119,6 +119,13 @@ struct TaskInfo {
     uint64_t steps = 0;
 };
 
+// What opening a formatted device may change in its superblock (as writing sysfs
+// cache_replacement_policy / discard does); unset keeps the superblock's.
+struct DeviceSettings {
+    std::optional<ReplacementPolicy> policy;
+    std::optional<bool> discard;
+};
+
 class Engine {
   public:
     // Creates the cache set on `devices` (one per cache, not owned; they must outlive the
@@ -127,6 +134,19 @@ class Engine {
     // 512, bucket smaller than a block, ...), for too small devices and for I/O errors.
     static std::unique_ptr<Engine> create(std::vector<Device*> devices,
                                           const EngineOptions& opts, std::string* why);
+    // Registers the cache on `device` (not owned; must outlive the engine), which
+    // bucketscope `format` or make-bcache formatted, as run_cache_set does: without
+    // CACHE_SYNC as a new cache (4.3: journal buckets, prios, uuids, root, first journal
+    // entry), with it from what the device holds (4.2: newest journal entry, prio chain,
+    // btree read and checked, initial GC, journal replay). Either way the superblock is
+    // then rewritten (seq + 1, version 3 at least, last_mount, policy and discard).
+    // Geometry, set magic, policy and discard come from the superblock; `opts` gives the
+    // rest (profile, seed, workload, costs, mode); opts.geometry and opts.ncaches are
+    // ignored. One device per set (nr_in_set 1). nullptr with `why` naming the device and
+    // what is wrong on failure; nothing is written before the superblock has been read and
+    // found good.
+    static std::unique_ptr<Engine> open(Device& device, const EngineOptions& opts,
+                                        const DeviceSettings& settings, std::string* why);
     ~Engine(); // stops the threaded engine if it runs
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -204,6 +224,9 @@ class Engine {
     // The set's magic (sb.set_magic): prio sets and jsets are stamped with it XOR their
     // own magic. Drawn from the seed. Any thread.
     uint64_t set_magic() const;
+    // What open() found worth reporting (a torn prio set replaced by an older one, a torn
+    // btree append ignored, ...). Fixed after open(); any thread.
+    const std::vector<std::string>& notes() const;
     // Invariant violations found with options().check_invariants, oldest first, at most
     // the first 1000. Any thread.
     std::vector<std::string> violations() const;

@@ -49,6 +49,8 @@ class PrioWriter {
     void commit_pending();
     bool has_pending() const { return pending_valid_; }
     uint64_t seq() const { return seq_; }
+    // prio_read: the chain on disk has `seq`; the next write uses seq + 1.
+    void resume(uint64_t seq) { seq_ = seq; }
 
   private:
     enum class State : uint8_t { Idle, Pack, Alloc, Written, Journal, JournalWait, Finish };

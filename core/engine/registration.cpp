@@ -15,7 +15,10 @@
 // registration would otherwise wait for a bucket, which is when the kernel's would matter.
 #include <algorithm>
 
+#include "core/alloc/random.h"
 #include "core/engine/engine_impl.h"
+#include "core/engine/workload_task.h"
+#include "core/ondisk/data_sector.h"
 #include "core/ondisk/bkey.h"
 #include "core/ondisk/bset.h"
 
@@ -32,15 +35,14 @@ bool run_allocators(Engine::Impl& e) {
     return progress;
 }
 
-bool write_whole(Engine::Impl& e, unsigned dev, uint64_t bucket, uint64_t bytes,
-                 std::string* why, const char* what) {
-    std::vector<std::byte> zero(bytes);
+bool write_whole(Engine::Impl& e, unsigned dev, uint64_t bucket,
+                 const std::vector<std::byte>& bytes, std::string* why, const char* what) {
     IoRequest io;
     io.op = IoOp::Write;
     io.dev = dev;
     io.offset = bucket * e.c.caches[dev]->geo.bucket_bytes();
-    io.length = bytes;
-    io.data = zero.data();
+    io.length = bytes.size();
+    io.data = bytes.data();
     uint64_t cost = 0;
     const Status st = e.rt->perform_io(io, &cost);
     e.rt->advance(cost);
@@ -65,6 +67,26 @@ bool alloc_btree_bucket(Engine::Impl& e, Ptr& out, std::string* why, const char*
 }
 
 } // namespace
+
+std::vector<ondisk::UuidEntry> engine_volumes(const EngineOptions& opts, uint64_t set_magic) {
+    const VolumeLayout vol = volume_layout(opts);
+    std::vector<ondisk::UuidEntry> out(2);
+    uint64_t s = set_magic ^ 0x766f6c756d6573ull;
+    for (size_t i = 0; i < out.size(); ++i) {
+        ondisk::UuidEntry& u = out[i];
+        for (size_t b = 0; b < u.uuid.size(); b += 8) {
+            const uint64_t r = splitmix64_next(s);
+            for (size_t k = 0; k < 8; ++k)
+                u.uuid[b + k] = static_cast<uint8_t>(r >> (8 * k));
+        }
+        const std::string label = std::string(ondisk::ENGINE_VOLUME_LABEL) +
+                                  (i == kCachedInode ? " cached volume" : " flash volume");
+        std::copy(label.begin(), label.end(), u.label.begin());
+    }
+    out[kFlashInode].flags = ondisk::UUID_FLASH_ONLY;
+    out[kFlashInode].sectors = vol.flash_sectors;
+    return out;
+}
 
 uint64_t Engine::Impl::run_until_blocked(Task& t) {
     uint64_t steps = 0;
@@ -129,12 +151,15 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
         }
     }
 
-    // 5. The uuid array: one bucket (v6: meta_bucket_bytes of it) of zeroed entries.
+    // 5. The uuid array: one bucket (v6: meta_bucket_bytes of it). The kernel's is zeroed
+    // until a device attaches; the engine's names its two volumes right away.
     Ptr uuid;
     if (!alloc_btree_bucket(e, uuid, why, "uuid bucket"))
         return false;
     Cache& ca0 = *c.caches.front();
-    if (!write_whole(e, uuid.dev, ptr_bucket(ca0, uuid), ca0.geo.prio_buffer_bytes(c.profile),
+    const auto uuids = engine_volumes(e.opts, rt.set_magic);
+    if (!write_whole(e, uuid.dev, ptr_bucket(ca0, uuid),
+                     ondisk::encode_uuid_bucket(uuids, false, ca0.geo.prio_buffer_bytes(c.profile)),
                      why, "uuid"))
         return false;
     if (c.profile == KernelProfile::V6_2)

@@ -10,8 +10,6 @@
 namespace bucketscope {
 
 namespace {
-constexpr uint64_t kCachedInode = 0;
-constexpr uint64_t kFlashInode = 1;
 constexpr unsigned kFlashVolumePercent = 15;
 
 uint64_t journal_keys(uint64_t nbuckets) {

@@ -101,6 +101,70 @@ void ExtentIndex::init_root(const Ptr& node) {
         observer_->on_node_created(root_);
 }
 
+std::vector<uint32_t> ExtentIndex::load(const std::vector<LoadedNode>& nodes) {
+    nodes_.clear();
+    free_slots_.clear();
+    overfull_leaves_.clear();
+    replace_requests_.clear();
+    pending_frees_.clear();
+    nextents_ = 0;
+    nlive_ = 0;
+    root_ = UINT32_MAX;
+    std::vector<uint32_t> ids;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const LoadedNode& l = nodes[i];
+        const bool root = i == 0;
+        const uint32_t parent = root ? UINT32_MAX : ids[l.parent];
+        const uint32_t id = new_node(l.level, l.ptr, root ? KeyPos::max() : l.max, parent);
+        if (root)
+            root_ = id;
+        else
+            nodes_[parent].children.push_back(id);
+        ids.push_back(id);
+    }
+    // Parents come first, so each node's key is final before its own last child copies it.
+    std::vector<KeyPos> low(nodes_.size(), KeyPos::zero());
+    for (uint32_t id : ids) {
+        IndexNode& n = nodes_[id];
+        KeyPos prev = low[id];
+        for (size_t c = 0; c < n.children.size(); ++c) {
+            IndexNode& ch = nodes_[n.children[c]];
+            if (c + 1 == n.children.size())
+                ch.max = n.max;
+            low[n.children[c]] = prev;
+            prev = ch.max;
+        }
+    }
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const uint32_t id = ids[i];
+        IndexNode& n = nodes_[id];
+        for (Extent e : nodes[i].extents) {
+            const KeyPos lo = low[id];
+            if (e.inode == lo.inode && e.start() < lo.offset) {
+                if (e.offset <= lo.offset)
+                    continue;
+                e.cut(lo.offset, e.offset);
+            }
+            if (e.pos() > n.max) {
+                if (e.inode != n.max.inode || e.start() >= n.max.offset)
+                    continue;
+                e.cut(e.start(), n.max.offset);
+            }
+            if (e.pos() <= lo || e.nptrs != 1)
+                continue;
+            n.extents.push_back(LeafKey::pack(e));
+        }
+        nextents_ += n.extents.size();
+        if (n.level == 0 && n.extents.size() > geo_.keys_per_node)
+            overfull_leaves_.insert(id);
+        if (n.level > 0 && n.children.size() > geo_.keys_per_node)
+            replace_requests_[id] = 1;
+        if (observer_)
+            observer_->on_node_created(id);
+    }
+    return ids;
+}
+
 RootKey ExtentIndex::root_key() const {
     const IndexNode& r = nodes_[root_];
     return {r.max, geo_.node_sectors, r.ptr, r.level};

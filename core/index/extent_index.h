@@ -124,6 +124,16 @@ class IndexObserver {
                                  std::span<const uint32_t> replacements) = 0;
 };
 
+// One node of a tree read back from disk, parents before children (what core/inspect's
+// btree walk visits).
+struct LoadedNode {
+    uint8_t level = 0;
+    Ptr ptr;
+    KeyPos max;                    // the node key's position
+    uint32_t parent = UINT32_MAX;  // position of the parent in the list; UINT32_MAX: root
+    std::vector<Extent> extents;   // leaves: in key order, non-overlapping, one pointer each
+};
+
 class ExtentIndex {
   public:
     explicit ExtentIndex(IndexGeometry g);
@@ -134,6 +144,12 @@ class ExtentIndex {
     // from RESERVE_BTREE. Drops any previous tree without freeing its buckets (registration
     // of a new cache set starts here).
     void init_root(const Ptr& node);
+    // Replaces the tree by `nodes` (the first is the root). A node's children are the later
+    // entries naming it as parent, in order; the last child of a node is stretched to the
+    // node's key and extents are cut to their leaf's range, so the result partitions the
+    // key space even where a stale child was skipped. Interior nodes over capacity are
+    // asked to be replaced. Returns each entry's node id.
+    std::vector<uint32_t> load(const std::vector<LoadedNode>& nodes);
     bool has_root() const { return root_ != UINT32_MAX; }
     RootKey root_key() const; // requires has_root()
     uint32_t root_id() const { return root_; }

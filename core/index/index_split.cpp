@@ -233,7 +233,8 @@ std::vector<std::string> ExtentIndex::validate() const {
         ++live;
         if (!n.live)
             err(id, "reached but not live");
-        if (n.nkeys() > geo_.keys_per_node && !(n.level == 0 && overfull_leaves_.count(id)))
+        if (n.nkeys() > geo_.keys_per_node &&
+            !(n.level == 0 ? overfull_leaves_.count(id) : replace_requests_.count(id)))
             err(id, "over capacity without a pending split");
         // Every key is above (0, 0): extents have a size, so KEY_OFFSET >= 1.
         KeyPos prev = low;

@@ -19,7 +19,9 @@ using ondisk::Result;
 
 namespace {
 
-Result<ondisk::CacheSuperblock> read_superblock(Device& dev, Profile profile) {
+} // namespace
+
+Result<ondisk::CacheSuperblock> read_cache_superblock(Device& dev, Profile profile) {
     auto raw = read_structure(dev, "superblock", ondisk::SB_OFFSET, ondisk::SB_SIZE);
     if (!raw)
         return raw.error();
@@ -35,6 +37,8 @@ Result<ondisk::CacheSuperblock> read_superblock(Device& dev, Profile profile) {
                               " is a backing device; inspect needs a cache device"};
     return sb;
 }
+
+namespace {
 
 std::optional<ParseError> read_uuids(Device& dev, const ondisk::CacheSuperblock& sb,
                                      const BucketTable& table, const JournalEntry& newest,
@@ -117,7 +121,7 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
 } // namespace
 
 Result<InspectReport> inspect_cache(Device& dev, const InspectOptions& opt) {
-    auto sb = read_superblock(dev, opt.profile);
+    auto sb = read_cache_superblock(dev, opt.profile);
     if (!sb)
         return sb.error();
     InspectReport r;

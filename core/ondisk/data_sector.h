@@ -30,6 +30,9 @@ namespace bucketscope::ondisk {
 inline constexpr size_t DATA_SECTOR_BYTES = 512;
 inline constexpr size_t DATA_SECTOR_HEADER = 40;
 inline constexpr uint64_t DATA_MAGIC = 0x3d1b5e7a9c4f2861ull;
+// Volumes whose uuid entry's label starts with this hold data in this format: a checker
+// may demand a valid header on every live sector of theirs.
+inline constexpr const char* ENGINE_VOLUME_LABEL = "bucketscope";
 
 struct DataSectorHeader {
     uint64_t write_id = 0;
