@@ -82,7 +82,7 @@ void Runtime::error(const std::string& msg) {
 
 bool Runtime::io_failed(const std::string& what, const Status& st) {
     if (!io_disabled_)
-        error(what + ": " + st.message + "; the cache set stops (I/O disabled)");
+        error(st.message + " [" + what + "]; the cache set stops (I/O disabled)");
     io_disabled_ = true;
     c.io_disable = true;
     for (unsigned q = 0; q < nqueues(); ++q)
