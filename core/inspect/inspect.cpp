@@ -19,7 +19,9 @@ using ondisk::Result;
 
 namespace {
 
-Result<ondisk::CacheSuperblock> read_superblock(Device& dev, Profile profile) {
+} // namespace
+
+Result<ondisk::CacheSuperblock> read_cache_superblock(Device& dev, Profile profile) {
     auto raw = read_structure(dev, "superblock", ondisk::SB_OFFSET, ondisk::SB_SIZE);
     if (!raw)
         return raw.error();
@@ -35,6 +37,8 @@ Result<ondisk::CacheSuperblock> read_superblock(Device& dev, Profile profile) {
                               " is a backing device; inspect needs a cache device"};
     return sb;
 }
+
+namespace {
 
 std::optional<ParseError> read_uuids(Device& dev, const ondisk::CacheSuperblock& sb,
                                      const BucketTable& table, const JournalEntry& newest,
@@ -82,8 +86,10 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
     if (auto e = read_uuids(dev, sb, table, newest, opt.profile, r))
         return e;
     ondisk::ExtentSet leaves;
+    BtreeWalkOptions walk;
+    walk.progress = opt.progress;
     auto btree = check_btree(dev, sb, table, newest.jset.btree_root, newest.jset.btree_level,
-                             newest.device_offset, leaves, opt.progress);
+                             newest.device_offset, leaves, walk);
     if (!btree)
         return btree.error();
     r.totals.btree = btree.value();
@@ -121,7 +127,7 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
 } // namespace
 
 Result<InspectReport> inspect_cache(Device& dev, const InspectOptions& opt) {
-    auto sb = read_superblock(dev, opt.profile);
+    auto sb = read_cache_superblock(dev, opt.profile);
     if (!sb)
         return sb.error();
     InspectReport r;

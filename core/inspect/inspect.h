@@ -64,4 +64,8 @@ struct InspectReport {
 
 ondisk::Result<InspectReport> inspect_cache(Device& dev, const InspectOptions& options = {});
 
+// The superblock at byte 4096, validated as read_super does (and refused when it is a
+// backing device's). The first step of inspect, check and the engine's open.
+ondisk::Result<ondisk::CacheSuperblock> read_cache_superblock(Device& dev, Profile profile);
+
 } // namespace bucketscope::inspect
