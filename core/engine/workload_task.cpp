@@ -186,7 +186,16 @@ StepResult WorkloadTask::step(Runtime& rt) {
             }
             end_wait(rt);
             bkey_put(c, nodes.data(), static_cast<unsigned>(need));
+            const size_t freeing = rt.index->pending_frees().size();
             const size_t used = rt.index->split(c, nodes);
+            // Each replaced node's gen was just bumped: say so, or a reader of the event
+            // stream could not follow that bucket's gen.
+            const auto& frees = rt.index->pending_frees();
+            for (size_t i = freeing; i < frees.size(); ++i) {
+                const Cache& ca = *ptr_cache(c, frees[i]);
+                rt.emit(EventKind::BtreeNodeFree, static_cast<uint8_t>(ca.geo.nr_this_dev),
+                        ptr_bucket(ca, frees[i]));
+            }
             const uint32_t node_sectors = rt.index->geometry().node_sectors;
             for (size_t i = 0; i < used; ++i)
                 ptr_cache(c, nodes[i])->btree_sectors_written += node_sectors;
