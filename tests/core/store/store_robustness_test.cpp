@@ -234,10 +234,10 @@ void expect_same_run(const EngineMetrics& a, const EngineMetrics& b) {
 // The disk fills up while recording: every failed write is reported and counted, the
 // engine runs to the end exactly as it would unrecorded, and the file stays valid.
 TEST(StoreRobustness, AFullDiskIsReportedAndTheEngineRunsOn) {
-    SmallDisk disk("512k");
+    SmallDisk disk("128k");
     REQUIRE_SMALL_DISK(disk);
     const auto db = (disk.dir() / "sessions.db").string();
-    constexpr uint64_t kSteps = 200'000;
+    constexpr uint64_t kSteps = 40'000;
     const EngineMetrics unrecorded = run_engine(kSteps, nullptr);
     EngineMetrics recorded;
     {
@@ -256,11 +256,11 @@ TEST(StoreRobustness, AFullDiskIsReportedAndTheEngineRunsOn) {
 // The same through the CLI: sim says the log is incomplete and prints exactly what an
 // unrecorded run prints, with a zero exit status.
 TEST(StoreRobustness, SimOnAFullDiskReportsAndPrintsTheSameCounters) {
-    SmallDisk disk("512k");
+    SmallDisk disk("128k");
     REQUIRE_SMALL_DISK(disk);
     const auto db = (disk.dir() / "sessions.db").string();
     const std::string sim = std::string(BUCKETSCOPE_CLI) +
-                            " sim --buckets 2048 --bucket-size 16 --seed 5 --steps 200000 ";
+                            " sim --buckets 2048 --bucket-size 16 --seed 5 --steps 40000 ";
     auto run = [](const std::string& cmd, std::string* err) {
         const std::string errfile =
             (fs::temp_directory_path() / ("bucketscope-robust-err-" + std::to_string(::getpid())))
