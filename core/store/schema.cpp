@@ -95,6 +95,9 @@ constexpr std::array kMigrations = {
     -- The seq of the first event after the snapshot: a replay walks gens from a snapshot
     -- over exactly the events that followed it. NULL in version-1 rows.
     ALTER TABLE snapshots ADD COLUMN event_seq INTEGER;
+    -- Events committed, written when a session ends, so listing sessions does not count
+    -- millions of rows. NULL while running, after a crash and for version-1 rows.
+    ALTER TABLE sessions ADD COLUMN event_count INTEGER;
     )sql",
 };
 

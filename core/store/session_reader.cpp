@@ -73,7 +73,8 @@ std::vector<SessionRow> SessionReader::list() const {
     SQLite::Statement q(*db_, R"sql(
         SELECT s.id, s.started_at, s.ended_at, s.outcome, s.device, s.superblock, s.options,
                s.profile, s.tool_version, s.origin, s.dropped,
-               (SELECT count(*) FROM events e WHERE e.session_id = s.id),
+               coalesce(s.event_count,
+                        (SELECT count(*) FROM events e WHERE e.session_id = s.id)),
                (SELECT count(*) FROM metrics m WHERE m.session_id = s.id),
                (SELECT count(*) FROM commands c WHERE c.session_id = s.id),
                (SELECT count(*) FROM snapshots p WHERE p.session_id = s.id)

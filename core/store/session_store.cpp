@@ -190,6 +190,7 @@ int64_t SessionStore::begin_session(const SessionInfo& info) {
     } catch (const SQLite::Exception& e) {
         throw StoreError(path_ + ": cannot start a session: " + e.what());
     }
+    session_events_ = 0;
     std::lock_guard lock(mu_);
     session_ = db_->getLastInsertRowid();
     dropped_ = 0;
@@ -211,12 +212,13 @@ void SessionStore::end_session(const std::string& outcome, uint64_t extra_droppe
     if (session < 0)
         return;
     try {
-        SQLite::Statement update(
-            *db_, "UPDATE sessions SET ended_at = ?, outcome = ?, dropped = ? WHERE id = ?");
+        SQLite::Statement update(*db_, "UPDATE sessions SET ended_at = ?, outcome = ?, "
+                                       "dropped = ?, event_count = ? WHERE id = ?");
         update.bind(1, utc_now());
         update.bind(2, outcome);
         update.bind(3, static_cast<int64_t>(dropped));
-        update.bind(4, session);
+        update.bind(4, static_cast<int64_t>(session_events_));
+        update.bind(5, session);
         update.exec();
     } catch (const SQLite::Exception& e) {
         note_error(std::string("cannot record the end of session ") + std::to_string(session) +
@@ -343,7 +345,7 @@ void SessionStore::writer_loop() {
         {
             std::lock_guard db_lock(db_mu_);
             try {
-                write_batch(batch, session);
+                session_events_ += write_batch(batch, session);
             } catch (const std::exception& e) {
                 // Disk full or read-only: the batch is lost, counted, and the engine runs on.
                 stmts_->reset_all();
@@ -369,12 +371,14 @@ void SessionStore::writer_loop() {
     }
 }
 
-void SessionStore::write_batch(std::vector<Record>& batch, int64_t session) {
+size_t SessionStore::write_batch(std::vector<Record>& batch, int64_t session) {
     auto& st = *stmts_;
+    size_t events = 0;
     SQLite::Transaction tx(*db_);
     for (auto& rec : batch) {
         if (auto* b = std::get_if<EventBatch>(&rec)) {
             const auto& ev = b->events;
+            events += ev.size();
             size_t i = 0;
             for (; i + kEventsPerInsert <= ev.size(); i += kEventsPerInsert) {
                 for (int r = 0; r < kEventsPerInsert; ++r)
@@ -428,6 +432,7 @@ void SessionStore::write_batch(std::vector<Record>& batch, int64_t session) {
         }
     }
     tx.commit();
+    return events;
 }
 
 } // namespace bucketscope::store

@@ -143,7 +143,8 @@ class SessionStore {
 
     bool enqueue(Record r);
     void writer_loop();
-    void write_batch(std::vector<Record>& batch, int64_t session);
+    // Returns the events it wrote.
+    size_t write_batch(std::vector<Record>& batch, int64_t session);
     void note_error(const std::string& what, uint64_t lost);
 
     std::string path_;
@@ -153,6 +154,7 @@ class SessionStore {
     std::mutex db_mu_;
     std::unique_ptr<SQLite::Database> db_;
     std::unique_ptr<Statements> stmts_;
+    uint64_t session_events_ = 0; // committed for the current session; under db_mu_
 
     mutable std::mutex mu_;
     std::condition_variable wake_;

@@ -251,6 +251,12 @@ TEST(StoreRobustness, AFullDiskIsReportedAndTheEngineRunsOn) {
     expect_same_run(recorded, unrecorded);
     SQLite::Database raw(db, SQLite::OPEN_READONLY);
     EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    // The count kept for listing is the rows that made it (or absent if the end could not
+    // be written either).
+    EXPECT_EQ(raw.execAndGet("SELECT event_count IS NULL OR event_count = "
+                             "(SELECT count(*) FROM events) FROM sessions")
+                  .getInt(),
+              1);
 }
 
 // The same through the CLI: sim says the log is incomplete and prints exactly what an
