@@ -397,6 +397,10 @@
         <source>unknown event</source>
         <translation>unbekanntes Ereignis</translation>
     </message>
+    <message>
+        <source>btree node in bucket %1 replaced by a split: gen bumped to %2, the bucket is freed once the new nodes are written</source>
+        <translation>B-Baum-Knoten in Bucket %1 durch eine Teilung ersetzt: Gen auf %2 erhöht, der Bucket wird frei, sobald die neuen Knoten geschrieben sind</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::FormatDialog</name>

@@ -54,6 +54,10 @@ QString explain_event(const EventRow& row) {
         return EventText::tr("replacement policy set to %1").arg(policy_name(ReplacementPolicy(e.value)));
     case EventKind::Command: return command_text(e.value);
     case EventKind::Error: return EventText::tr("error %1 (see the engine's last error)").arg(e.value);
+    case EventKind::BtreeNodeFree:
+        return EventText::tr("btree node in bucket %1 replaced by a split: gen bumped to %2, the bucket is freed once the new nodes are written")
+            .arg(e.bucket)
+            .arg(row.gen_after);
     case EventKind::Count: break;
     }
     return EventText::tr("unknown event");

@@ -333,6 +333,13 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
     [[maybe_unused]] const size_t used = idx_.split(c, nodes);
     assert(used == nodes.size());
     ++rt_.metrics.btree_replacements;
+    // Each retired node's gen was just bumped (make_btree_freeing_key): say so, or a reader
+    // of the event stream could not follow that bucket's gen.
+    for (const Retired& r : op_retired_) {
+        const Cache& ca = *ptr_cache(c, r.freeing);
+        rt_.emit(EventKind::BtreeNodeFree, static_cast<uint8_t>(ca.geo.nr_this_dev),
+                 ptr_bucket(ca, r.freeing));
+    }
 
     // The new nodes whole, children before parents (the order does not matter for safety:
     // nothing on disk names them until the writes below, after a flush).

@@ -9,6 +9,10 @@ bool tracked(const EngineEvent& e, const BucketSnapshot& snap) {
     return e.dev == 0 && e.bucket < snap.gen.size();
 }
 
+bool bumps_gen(const EngineEvent& e) {
+    return e.kind == EventKind::Invalidate || e.kind == EventKind::BtreeNodeFree;
+}
+
 } // namespace
 
 std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
@@ -21,7 +25,7 @@ std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
             continue;
         uint8_t& gen = moved.try_emplace(e.bucket, snap.gen[e.bucket]).first->second;
         out[i] = gen;
-        if (e.kind == EventKind::Invalidate)
+        if (bumps_gen(e))
             gen = uint8_t(gen - 1);
     }
     return out;
@@ -36,7 +40,7 @@ std::vector<uint8_t> gens_after_events_from(const BucketSnapshot& snap,
         if (!tracked(e, snap))
             continue;
         uint8_t& gen = moved.try_emplace(e.bucket, snap.gen[e.bucket]).first->second;
-        if (e.kind == EventKind::Invalidate)
+        if (bumps_gen(e))
             gen = uint8_t(gen + 1);
         out[i] = gen;
     }

@@ -65,15 +65,15 @@ TEST(CliSessions, SimRecordsASessionThatSessionsShowsAndExports) {
     fs::remove(db + "-shm");
 }
 
-// --snapshot-interval sets how often sim records the buckets: one snapshot per interval
-// of engine time, plus the last one; 0 keeps only the last.
-TEST(CliSessions, SnapshotIntervalSetsHowOftenBucketsAreRecorded) {
+// --snapshot-interval reaches the recorder (whose spacing on the engine clock
+// engine_recorder_test checks): 0 keeps only the last snapshot, a short interval more.
+TEST(CliSessions, SnapshotIntervalReachesTheRecorder) {
     const auto db = (fs::temp_directory_path() /
                      ("bucketscope-cli-interval-" + std::to_string(::getpid()) + ".db"))
                         .string();
     fs::remove(db);
-    const std::string sim = "sim --buckets 1088 --seed 2 --steps 60000 --db " + db;
-    ASSERT_EQ(run(sim + " --snapshot-interval 0.25").status, 0);
+    const std::string sim = "sim --buckets 1088 --seed 2 --steps 10000 --db " + db;
+    ASSERT_EQ(run(sim + " --snapshot-interval 0.05").status, 0);
     ASSERT_EQ(run(sim + " --snapshot-interval 0").status, 0);
     EXPECT_NE(run(sim + " --snapshot-interval -1").status, 0);
     const auto json1 = run("sessions --db " + db + " export 1 --json");
@@ -81,13 +81,9 @@ TEST(CliSessions, SnapshotIntervalSetsHowOftenBucketsAreRecorded) {
     ASSERT_EQ(json1.status, 0);
     const auto j1 = nlohmann::json::parse(json1.out);
     const auto j2 = nlohmann::json::parse(json2.out);
-    const auto& snaps = j1["snapshots"];
-    const uint64_t end = snaps.back()["clock_ns"];
-    ASSERT_GE(end, 1'000'000'000u) << "the run is too short to tell intervals apart";
-    EXPECT_GE(snaps.size(), end / 250'000'000);
-    EXPECT_LE(snaps.size(), end / 250'000'000 + 2);
+    EXPECT_GE(j1["snapshots"].size(), 2u);
     EXPECT_EQ(j2["snapshots"].size(), 1u);
-    EXPECT_NE(j1["options"].get<std::string>().find("\"snapshot_interval\":0.25"),
+    EXPECT_NE(j1["options"].get<std::string>().find("\"snapshot_interval\":0.05"),
               std::string::npos);
     fs::remove(db);
     fs::remove(db + "-wal");
