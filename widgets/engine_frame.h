@@ -14,9 +14,19 @@
 
 namespace bucketscope {
 
+// What the caches have written, summed over the set, in sectors: the counters the kernel
+// shows in sysfs as written, btree_written and metadata_written (prio sets, journal, uuids).
+struct CacheWrites {
+    uint64_t data = 0;
+    uint64_t btree = 0;
+    uint64_t meta = 0;
+    uint64_t total() const { return data + btree + meta; }
+};
+
 struct EngineFrame {
     SnapshotPtr snapshot;
     EngineMetrics metrics;
+    CacheWrites writes;
     std::vector<EngineEvent> events; // since the previous frame, oldest first
     // For each event, the bucket's gen right after it (meaningful for invalidations),
     // worked back from the snapshot taken with the same drain.
@@ -30,6 +40,9 @@ struct EngineFrame {
 };
 
 using FramePtr = std::shared_ptr<const EngineFrame>;
+
+// The caches' write counters, read under bucket_lock (EngineMetrics does not carry them).
+CacheWrites cache_writes(Engine& engine);
 
 } // namespace bucketscope
 

@@ -10,6 +10,18 @@
 
 namespace bucketscope {
 
+CacheWrites cache_writes(Engine& engine) {
+    CacheWrites w;
+    engine.with_cache_set([&](CacheSet& c) {
+        for (const auto& ca : c.caches) {
+            w.data += ca->sectors_written;
+            w.btree += ca->btree_sectors_written;
+            w.meta += ca->meta_sectors_written;
+        }
+    });
+    return w;
+}
+
 EngineWorker::EngineWorker() : recording_(std::make_unique<SessionRecording>()) {}
 EngineWorker::~EngineWorker() = default;
 
@@ -206,6 +218,7 @@ void EngineWorker::publish() {
     recording_->record(frame->events, frame->snapshot);
     reportRecording();
     frame->metrics = engine_->metrics();
+    frame->writes = cache_writes(*engine_);
     frame->gen_after = gens_after_events(frame->events, *frame->snapshot);
     frame->tasks = engine_->tasks();
     frame->victims = predictVictims();

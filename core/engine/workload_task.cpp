@@ -4,12 +4,12 @@
 #include <algorithm>
 
 #include "core/alloc/random.h"
+#include "core/engine/data_write.h"
+#include "core/engine/key_insert.h"
 
 namespace bucketscope {
 
 namespace {
-constexpr uint64_t kCachedInode = 0;
-constexpr uint64_t kFlashInode = 1;
 constexpr unsigned kFlashVolumePercent = 15;
 
 uint64_t journal_keys(uint64_t nbuckets) {
@@ -91,6 +91,7 @@ void WorkloadTask::start_write(Runtime& rt) {
     len = std::min(len, volume_sectors_ - start);
     offset_ = start;
     remaining_ = len;
+    write_id_ = rt.new_write_id();
     next_sequential_ = start + len;
     if (!flash_only_)
         rt.rescale(static_cast<int>(len)); // check_should_bypass
@@ -102,7 +103,8 @@ StepResult WorkloadTask::step(Runtime& rt) {
         switch (state_) {
         case State::Idle: {
             const WorkloadParams& w = rt.opts.workload;
-            if (w.max_writes_per_process && writes_done_ >= w.max_writes_per_process)
+            if (rt.io_disabled() ||
+                (w.max_writes_per_process && writes_done_ >= w.max_writes_per_process))
                 return StepResult::done();
             if (draw(100) < w.read_percent)
                 return read(rt);
@@ -134,10 +136,15 @@ StepResult WorkloadTask::step(Runtime& rt) {
             rt.metrics.sectors_written += grant_.sectors;
             state_ = State::Insert;
             // The data write, with the lock dropped.
-            return StepResult::yield(rt.opts.costs.io_latency_ns +
-                                     grant_.sectors * rt.opts.costs.ns_per_sector);
+            return StepResult::do_io(
+                build_data_write(rt, grant_, {inode_, offset_, write_id_}, data_));
         }
         case State::Insert: {
+            if (!io_status) {
+                rt.io_failed("data write", io_status);
+                bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+                return StepResult::done();
+            }
             Extent k;
             k.inode = inode_;
             k.offset = offset_ + grant_.sectors;
@@ -145,7 +152,11 @@ StepResult WorkloadTask::step(Runtime& rt) {
             k.dirty = flash_only_;
             k.nptrs = grant_.nptrs;
             k.ptrs = grant_.ptrs;
-            rt.index->insert(k);
+            if (auto r = insert_key(rt, k, write_id_, &journal_seq_)) {
+                if (r->kind == StepResult::Kind::Done)
+                    bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+                return *r;
+            }
             bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
             ++rt.metrics.extents_inserted;
             c.sectors_to_gc -= grant_.sectors;
@@ -153,67 +164,17 @@ StepResult WorkloadTask::step(Runtime& rt) {
                 rt.wake(kGcWait);
             offset_ += grant_.sectors;
             remaining_ -= grant_.sectors;
-            if (rt.index->nodes_needed()) {
-                state_ = State::NodeAlloc;
-                break;
-            }
-            if (remaining_) {
-                state_ = State::Alloc;
-                break;
-            }
+            state_ = remaining_ ? State::Alloc : State::Durable;
+            break;
+        }
+        case State::Durable:
+            // The write completes once the journal entry holding its last key is durable.
+            if (auto r = wait_durable(rt, journal_seq_))
+                return *r;
             ++writes_done_;
             ++rt.metrics.writes;
             state_ = State::Idle;
             return StepResult::yield();
-        }
-        case State::NodeAlloc: {
-            // btree_check_reserve: all the node buckets or none, sleeping on
-            // btree_cache_wait until the allocator has pushed enough.
-            const size_t need = rt.index->nodes_needed();
-            std::vector<Ptr> nodes(need);
-            size_t got = 0;
-            for (; got < need; ++got)
-                if (!bch_bucket_alloc_set(c, RESERVE_BTREE, 1, &nodes[got], rt.obs()))
-                    break;
-            if (got < need) {
-                for (size_t i = 0; i < got; ++i) {
-                    Cache& ca = *ptr_cache(c, nodes[i]);
-                    __bch_bucket_free(c, ca, ca.buckets[ptr_bucket(ca, nodes[i])]);
-                }
-                bkey_put(c, nodes.data(), static_cast<unsigned>(got));
-                begin_wait(rt);
-                return StepResult::block(WaitOn::BtreeCacheWait, kBtreeCacheWait);
-            }
-            end_wait(rt);
-            bkey_put(c, nodes.data(), static_cast<unsigned>(need));
-            const size_t freeing = rt.index->pending_frees().size();
-            const size_t used = rt.index->split(c, nodes);
-            // Each replaced node's gen was just bumped: say so, or a reader of the event
-            // stream could not follow that bucket's gen.
-            const auto& frees = rt.index->pending_frees();
-            for (size_t i = freeing; i < frees.size(); ++i) {
-                const Cache& ca = *ptr_cache(c, frees[i]);
-                rt.emit(EventKind::BtreeNodeFree, static_cast<uint8_t>(ca.geo.nr_this_dev),
-                        ptr_bucket(ca, frees[i]));
-            }
-            const uint32_t node_sectors = rt.index->geometry().node_sectors;
-            for (size_t i = 0; i < used; ++i)
-                ptr_cache(c, nodes[i])->btree_sectors_written += node_sectors;
-            state_ = State::NodeWritten;
-            // The new nodes and their parent are written with the lock dropped.
-            return StepResult::yield(rt.opts.costs.io_latency_ns +
-                                     used * node_sectors * rt.opts.costs.ns_per_sector);
-        }
-        case State::NodeWritten:
-            rt.index->complete_node_frees(c);
-            rt.wake_allocators(); // prio_blocked went down
-            state_ = remaining_ ? State::Alloc : State::Idle;
-            if (!remaining_) {
-                ++writes_done_;
-                ++rt.metrics.writes;
-                return StepResult::yield();
-            }
-            break;
         }
     }
 }

@@ -11,13 +11,14 @@
 // something to invalidate.
 //
 //   write: bch_alloc_sectors (sleeping on bucket_wait when it needs a bucket and none is
-//          free), the data write (lock dropped), then insertion into the index, which
-//          makes overwritten extents stale, bkey_put of the extent's pins and the
-//          sectors_to_gc accounting that wakes GC. A write larger than what the open
-//          bucket has left continues in further pieces, as bch_data_insert_start loops.
-//          When the index needs node buckets it takes them from RESERVE_BTREE (sleeping
-//          on btree_cache_wait), splits, writes the nodes and then frees the retired ones,
-//          which releases prio_blocked.
+//          free), the data write (lock dropped; core/engine/data_write.h), then the key
+//          journalled and inserted into the index (core/engine/key_insert.h), which makes
+//          overwritten extents stale, bkey_put of the extent's pins and the sectors_to_gc
+//          accounting that wakes GC. A write larger than what the open bucket has left
+//          continues in further pieces, as bch_data_insert_start loops. The write
+//          completes once the journal entry holding its last key is durable. Node splits
+//          are the btree writer's (core/engine/btree_writer.h); an insert waits for it when
+//          the leaf it lands in is full.
 //   read:  a lookup; every live pointer hit sets its bucket's prio to INITIAL_PRIO.
 
 #include <vector>
@@ -25,6 +26,10 @@
 #include "core/engine/runtime.h"
 
 namespace bucketscope {
+
+// The volumes' KEY_INODEs (uuid slots).
+inline constexpr uint64_t kCachedInode = 0;
+inline constexpr uint64_t kFlashInode = 1;
 
 struct VolumeLayout {
     uint64_t cached_sectors = 0;
@@ -39,7 +44,7 @@ class WorkloadTask final : public Task {
     bool is_workload() const override { return true; }
 
   private:
-    enum class State : uint8_t { Idle, Alloc, Insert, NodeAlloc, NodeWritten };
+    enum class State : uint8_t { Idle, Alloc, Insert, Durable };
     StepResult read(Runtime& rt);
     void start_write(Runtime& rt);
     uint64_t draw(uint64_t n); // uniform-ish in [0, n)
@@ -57,6 +62,9 @@ class WorkloadTask final : public Task {
     uint64_t offset_ = 0;    // where the rest of the current write starts
     uint64_t remaining_ = 0; // sectors of the current write still to place
     SectorGrant grant_;
+    uint64_t write_id_ = 0;
+    uint64_t journal_seq_ = 0; // the entry that makes the write's last key durable
+    std::vector<std::byte> data_; // the data write in flight
     bool waiting_ = false;
     uint64_t wait_start_ns_ = 0;
 };

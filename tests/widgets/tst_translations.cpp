@@ -8,7 +8,10 @@
 #include "widgets/event_log_model.h"
 #include "widgets/heatmap_palette.h"
 #include "widgets/mainwindow.h"
+#include "widgets/long_job.h"
 #include "widgets/metric_history.h"
+#include "widgets/opened_image.h"
+#include "widgets/stall_history.h"
 
 using namespace bucketscope;
 
@@ -36,6 +39,12 @@ void TestTranslations::germanReachesEveryContext() {
     EngineEvent e;
     e.kind = EventKind::GcStart;
     QCOMPARE(explain_event({e, 0}), QStringLiteral("Garbage Collection gestartet"));
+    QCOMPARE(StallHistory::name(StallHistory::FreeNoneEmpty), QStringLiteral("free[NONE] leer"));
+    QCOMPARE(MetricHistory::name(MetricHistory::WriteAmplification), QStringLiteral("Schreibverstärkung"));
+    QCOMPARE(progress_stage_text(QStringLiteral("journal"), 3, 8),
+             QStringLiteral("Journal-Buckets werden gelesen (3 von 8)"));
+    ondisk::CacheSuperblock sb;
+    QCOMPARE(superblock_rows(sb)[1].second, QStringLiteral("(leer)")); // dev.label
     MainWindow w;
     QCOMPARE(w.menuBar()->actions().first()->text(), QStringLiteral("&Datei"));
 }
