@@ -4,11 +4,12 @@
 //
 // A frame is cut into bands of whole 16-pixel rows (for_each_band), rendered in parallel
 // when the frame is large and the machine has cores to spare; every band writes only its
-// own scanlines. Zoomed out in the Hilbert layout the renderer walks 16
-// x 16 pixel tiles: each tile is 256 consecutive blocks of the curve, placed by a 256-byte offset
-// table of its orientation (hilbert_tile), so the snapshot is read in runs, the image is written a
-// cache line per tile row, and no per-pixel table of the whole square is touched. The other views
-// are computed scanline by scanline.
+// own scanlines. Zoomed out in the Hilbert layout the renderer works in rows of 16 x 16
+// pixel tiles: each tile is 256 consecutive blocks of the curve, placed by one
+// hilbert_tile() lookup and the 256-byte offset table of its orientation, so no per-pixel
+// table of the whole square is read; a tile row's tiles are located once, then its 16
+// scanlines are written in address order while the row's values stay in cache. The other
+// views are computed scanline by scanline too.
 #include "widgets/heatmap_render.h"
 
 #include "widgets/hilbert.h"
@@ -250,69 +251,78 @@ template <typename T, Aggregate A> class Renderer {
         const int64_t col_lo = view_.origin_x + pb, col_hi = view_.origin_x + pe;
         const unsigned tiles_order = k - HILBERT_TILE_ORDER; // tiles per square side, log2
         const int64_t tile_mask = (int64_t{1} << tiles_order) - 1;
+        // A tile's place on the curve: its first bucket and its orientation.
+        auto locate = [&](int64_t tr, int64_t tc) {
+            const uint64_t square =
+                uint64_t(tr >> tiles_order) * grid_.squares_x + uint64_t(tc >> tiles_order);
+            const HilbertTile t =
+                hilbert_tile(k, uint32_t(tc & tile_mask), uint32_t(tr & tile_mask));
+            return HilbertTile{(square << (2 * grid_.order)) + (t.first << (2 * z)), t.orientation};
+        };
+        const int64_t tc_lo = col_lo / kTileSide, tc_hi = (col_hi - 1) / kTileSide;
+        const uint64_t tile_len = uint64_t{256} << (2 * z);
         for (int64_t tr = row_lo / kTileSide; tr * kTileSide < row_hi; ++tr) {
+            tiles_.clear();
+            for (int64_t tc = tc_lo; tc <= tc_hi; ++tc)
+                tiles_.push_back(locate(tr, tc));
+            // Scanline by scanline through the tile row: the image is written in address
+            // order, and the row's values (one run per tile) stay in L2 cache for its 16
+            // scanlines. (Measured: faster than tile by tile, and than strips of tiles.)
             const int64_t ty0 = std::max(tr * kTileSide, row_lo),
                           ty1 = std::min((tr + 1) * kTileSide, row_hi);
-            for (int64_t tc = col_lo / kTileSide; tc * kTileSide < col_hi; ++tc) {
-                const int64_t tx0 = std::max(tc * kTileSide, col_lo),
-                              tx1 = std::min((tc + 1) * kTileSide, col_hi);
-                const uint64_t square =
-                    uint64_t(tr >> tiles_order) * grid_.squares_x + uint64_t(tc >> tiles_order);
-                const HilbertTile tile =
-                    hilbert_tile(k, uint32_t(tc & tile_mask), uint32_t(tr & tile_mask));
-                const uint64_t first = (square << (2 * grid_.order)) + (tile.first << (2 * z));
-                const uint8_t* offsets = hilbert_tile_offsets(tile.orientation);
-                if (first + (uint64_t{256} << (2 * z)) <= n_)
-                    whole_tile<kZ>(first, offsets, z, ty0, ty1, tx0, tx1);
-                else
-                    partial_tile(first, offsets, z, ty0, ty1, tx0, tx1);
+            for (int64_t cy = ty0; cy < ty1; ++cy) {
+                QRgb* out = line(int(cy - view_.origin_y)) - view_.origin_x;
+                const int64_t ly = (cy & (kTileSide - 1)) * kTileSide;
+                for (int64_t tc = tc_lo; tc <= tc_hi; ++tc) {
+                    const HilbertTile& t = tiles_[size_t(tc - tc_lo)];
+                    const int64_t tx0 = std::max(tc * kTileSide, col_lo),
+                                  tx1 = std::min((tc + 1) * kTileSide, col_hi);
+                    const uint8_t* offsets = hilbert_tile_offsets(t.orientation) + ly;
+                    if (t.first + tile_len <= n_)
+                        whole_tile_row<kZ>(t.first, offsets, z, tx0, tx1, out);
+                    else
+                        partial_tile_row(t.first, offsets, z, tx0, tx1, out);
+                }
             }
         }
     }
 
-    // A tile whose every block lies below nbuckets: no bounds checks, and the pointers in
-    // locals so the compiler keeps them in registers across the stores.
+    // One scanline of a tile whose every block lies below nbuckets: no bounds checks, and
+    // the pointers in locals so the compiler keeps them in registers across the stores.
     template <int kZ>
-    void whole_tile(uint64_t first, const uint8_t* offsets, unsigned z, int64_t ty0, int64_t ty1,
-                    int64_t tx0, int64_t tx1) const {
+    void whole_tile_row(uint64_t first, const uint8_t* offsets, unsigned z, int64_t tx0,
+                        int64_t tx1, QRgb* out) const {
         const T* values = values_ + first;
         const QRgb* table = table_;
-        const unsigned shift = 2 * z;
-        for (int64_t cy = ty0; cy < ty1; ++cy) {
-            QRgb* out = line(int(cy - view_.origin_y)) - view_.origin_x;
-            const uint8_t* row = offsets + (cy & (kTileSide - 1)) * kTileSide;
-            for (int64_t cx = tx0; cx < tx1; ++cx) {
-                const T* run = values + (uint64_t(row[cx & (kTileSide - 1)]) << shift);
-                if constexpr (kZ == 0) {
-                    out[cx] = table[*run];
-                } else if constexpr (kZ > 0) {
-                    constexpr uint64_t kRun = uint64_t{1} << (2 * kZ);
-                    const uint64_t r = reduce_run<T, A, kRun>(run, kRun);
-                    out[cx] = table[A == Aggregate::Mean ? r >> (2 * kZ) : r];
-                } else {
-                    out[cx] = colour(reduce_run<T, A>(run, uint64_t{1} << shift),
-                                     uint64_t{1} << shift, shift);
-                }
+        const unsigned shift = kZ >= 0 ? 2 * unsigned(kZ) : 2 * z;
+        for (int64_t cx = tx0; cx < tx1; ++cx) {
+            const T* run = values + (uint64_t(offsets[cx & (kTileSide - 1)]) << shift);
+            if constexpr (kZ == 0) {
+                out[cx] = table[*run];
+            } else if constexpr (kZ > 0) {
+                constexpr uint64_t kRun = uint64_t{1} << (2 * kZ);
+                const uint64_t r = reduce_run<T, A, kRun>(run, kRun);
+                out[cx] = table[A == Aggregate::Mean ? r >> (2 * kZ) : r];
+            } else {
+                out[cx] = colour(reduce_run<T, A>(run, uint64_t{1} << shift), uint64_t{1} << shift,
+                                 shift);
             }
         }
     }
 
-    // The tile holding the last bucket, or past it: blocks cut short or missing.
-    void partial_tile(uint64_t first, const uint8_t* offsets, unsigned z, int64_t ty0, int64_t ty1,
-                      int64_t tx0, int64_t tx1) const {
+    // One scanline of the tile holding the last bucket, or past it: blocks cut short or
+    // missing.
+    void partial_tile_row(uint64_t first, const uint8_t* offsets, unsigned z, int64_t tx0,
+                          int64_t tx1, QRgb* out) const {
         const uint64_t run = uint64_t{1} << (2 * z);
-        for (int64_t cy = ty0; cy < ty1; ++cy) {
-            QRgb* out = line(int(cy - view_.origin_y)) - view_.origin_x;
-            const uint8_t* row = offsets + (cy & (kTileSide - 1)) * kTileSide;
-            for (int64_t cx = tx0; cx < tx1; ++cx) {
-                const uint64_t b = first + (uint64_t(row[cx & (kTileSide - 1)]) << (2 * z));
-                if (b >= n_) {
-                    out[cx] = HEATMAP_BACKGROUND;
-                    continue;
-                }
-                const uint64_t len = std::min(run, n_ - b);
-                out[cx] = colour(reduce_run<T, A>(values_ + b, len), len, 2 * z);
+        for (int64_t cx = tx0; cx < tx1; ++cx) {
+            const uint64_t b = first + (uint64_t(offsets[cx & (kTileSide - 1)]) << (2 * z));
+            if (b >= n_) {
+                out[cx] = HEATMAP_BACKGROUND;
+                continue;
             }
+            const uint64_t len = std::min(run, n_ - b);
+            out[cx] = colour(reduce_run<T, A>(values_ + b, len), len, 2 * z);
         }
     }
 
@@ -361,6 +371,7 @@ template <typename T, Aggregate A> class Renderer {
     int w_;
     const uint32_t* xy2d_ = nullptr;
     std::vector<uint64_t> acc_;
+    std::vector<HilbertTile> tiles_; // the current tile row's tiles
 };
 
 // How many threads a large frame gets by default. The engine's worker keeps one core busy

@@ -238,7 +238,7 @@ void TestHeatmap::tiledHilbertFramesMatchTheBlocks() {
     auto snap = empty_snapshot(n);
     for (uint64_t b = 0; b < n; ++b) {
         snap->gen[b] = uint8_t(b * 37 + b / 500);
-        snap->prio[b] = uint16_t((b * 7919) % 40000);
+        snap->prio[b] = uint16_t(b % 101 == 0 ? BTREE_PRIO : (b * 7919) % 40000);
         snap->pin[b] = uint16_t(b % 89 == 0 ? b % 7 : 0);
         snap->mark[b] = uint8_t((b * 13) % 17 == 0 ? b % 4 : 1);
         snap->sectors_used[b] = uint16_t(b % 1025);
