@@ -197,6 +197,8 @@ void TestHeatmap::hilbertTilesMatchTheCurve() {
                 const uint64_t d =
                     t.first + hilbert_tile_offsets(t.orientation)[(y & 15) * 16 + (x & 15)];
                 QCOMPARE(d, hilbert_xy2d(order, x, y));
+                QCOMPARE(hilbert_tile_cells(t.orientation)[d - t.first],
+                         uint8_t((y & 15) * 16 + (x & 15)));
             }
     }
 }
