@@ -156,9 +156,11 @@ TEST(Reopen, ACopyOfAKernelFixtureOpensRunsAndReopens) {
         e->with_cache_set([&](CacheSet& c) {
             const Cache& ca = *c.caches[0];
             EXPECT_EQ(ca.geo.bucket_size, 64u);
-            for (uint64_t b = ca.geo.first_bucket; b < ca.geo.nbuckets; ++b)
-                if (!touched_by_allocator(ca, b))
+            for (uint64_t b = ca.geo.first_bucket; b < ca.geo.nbuckets; ++b) {
+                if (!touched_by_allocator(ca, b)) {
                     ASSERT_EQ(ca.buckets[b].gen, expect.value().buckets[b].gen) << "bucket " << b;
+                }
+            }
         });
         // Every journal entry is two fdatasyncs on an image file: keep the run short.
         ASSERT_EQ(e->step(3000), 3000u);
