@@ -11,7 +11,7 @@
 
 #include "app/cli/commands.h"
 #include "core/inspect/fsck.h"
-#include "core/inspect/readonly_file.h"
+#include "core/device/open_device.h"
 
 namespace bucketscope::cli {
 
@@ -47,11 +47,11 @@ void run_check(const CheckArgs& a) {
             fail(a.ack_log + ": " + why);
         opt.acks = &acks;
     }
-    std::string err;
-    auto dev = inspect::ReadOnlyFile::open(a.target, err);
-    if (!dev)
-        fail(err);
-    const inspect::CheckReport r = inspect::check_cache(*dev, opt);
+    // O_RDONLY: check, like inspect, cannot write to what it verifies.
+    auto opened = open_device(a.target, OpenMode::read_only);
+    if (!opened)
+        fail(opened.status.message);
+    const inspect::CheckReport r = inspect::check_cache(*opened.device, opt);
     const inspect::CheckStats& s = r.stats;
     if (a.json) {
         nlohmann::ordered_json j;

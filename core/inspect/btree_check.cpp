@@ -37,6 +37,8 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level, uint64_t
     if (!table.ptr_available(key.ptrs[0]))
         return ParseError{"bset", offset, "btree node pointer names device " +
                                               std::to_string(key.ptrs[0].dev) + ", not this cache"};
+    if (!report_progress(options.progress, "btree", stats.nodes))
+        return ParseError{"bset", offset, kCancelledMessage};
     if (!visited.insert(sector).second)
         return ParseError{"bset", offset, "btree node at sector " + std::to_string(sector) +
                                               " is reached twice (the btree has a cycle)"};

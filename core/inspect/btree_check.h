@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/device/device.h"
+#include "core/device/progress.h"
 #include "core/inspect/bucket_state.h"
 #include "core/ondisk/bkey.h"
 #include "core/ondisk/extents.h"
@@ -51,6 +52,8 @@ struct BtreeWalkOptions {
     bool tolerate_torn_tail = false;
     // Called for every node read, in visit order (children in key order).
     std::function<void(const BtreeNodeInfo&)> visit;
+    // Hears "btree" once per node, with the total unknown.
+    Progress* progress = nullptr;
 };
 
 ondisk::Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb,

@@ -18,7 +18,8 @@ namespace {
 constexpr size_t kMaxJsetBytes = 32 * 1024;
 } // namespace
 
-Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb) {
+Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb,
+                                 Progress* progress) {
     const uint64_t bucket_bytes = sb.bucket_sectors() * 512;
     const size_t block_bytes = size_t{sb.block_size} * 512;
     std::map<uint64_t, JournalEntry> by_seq;
@@ -26,6 +27,8 @@ Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb)
     scan.bucket_max_seq.assign(sb.keys, 0);
     for (size_t i = 0; i < sb.keys; ++i) {
         const uint64_t start = sb.d[i] * bucket_bytes;
+        if (!report_progress(progress, "journal", i, sb.keys))
+            return ParseError{"jset", start, kCancelledMessage};
         auto buf = read_structure(dev, "jset", start, bucket_bytes);
         if (!buf)
             return buf.error();

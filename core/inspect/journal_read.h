@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/device/device.h"
+#include "core/device/progress.h"
 #include "core/ondisk/jset.h"
 #include "core/ondisk/superblock.h"
 
@@ -40,6 +41,8 @@ struct JournalScan {
 
 // Errors: no valid entry at all, last_seq after seq, or a seq gap inside the replay range
 // (tolerated at its start when discard is on, as v6.1 does).
-ondisk::Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb);
+// `progress` hears "journal" once per bucket read.
+ondisk::Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb,
+                                         Progress* progress = nullptr);
 
 } // namespace bucketscope::inspect
