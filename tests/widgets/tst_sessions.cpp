@@ -166,7 +166,13 @@ void TestSessions::everyRunIsRecordedWithItsCommands() {
     QCOMPARE(cmds.size(), want.size());
     for (size_t i = 0; i < want.size(); ++i) {
         QCOMPARE(cmds[i].command, want[i].first);
-        QCOMPARE(cmds[i].argument, want[i].second);
+        // A forced invalidation is recorded with the engine's answer, which depends on the
+        // moment (it is refused while free_inc is full and its prio write waits for the
+        // journal): only the request is the test's.
+        if (want[i].first == "force_invalidate")
+            QVERIFY(cmds[i].argument.rfind(want[i].second, 0) == 0);
+        else
+            QCOMPARE(cmds[i].argument, want[i].second);
         if (i > 0)
             QVERIFY(cmds[i].clock_ns >= cmds[i - 1].clock_ns);
     }
