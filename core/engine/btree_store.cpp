@@ -91,6 +91,9 @@ void BtreeStore::on_node_retired(uint32_t id, const Ptr& freeing, uint32_t paren
     r.parent = parent;
     r.parent_serial = parent == UINT32_MAX ? 0 : disk(parent).serial;
     r.replacements.assign(replacements.begin(), replacements.end());
+    if (const Cache* ca = ptr_cache(rt_.c, freeing))
+        rt_.emit(EventKind::BtreeNodeFree, static_cast<uint8_t>(freeing.dev),
+                 ptr_bucket(*ca, freeing), freeing.gen);
     op_retired_.push_back(std::move(r));
     nodes_[id] = NodeDisk{};
 }
@@ -330,17 +333,8 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
             rt_.metrics.btree_keys_dropped += idx_.drop_extents(id, [&](const Extent& e) {
                 return extent_invalid(c, e) || extent_bad(c, e);
             });
-    const size_t frees_before = idx_.pending_frees().size();
     [[maybe_unused]] const size_t used = idx_.split(c, nodes);
     assert(used == nodes.size());
-    // Each replaced node's gen was just bumped (make_btree_freeing_key): say so, or a
-    // reader of the event stream could not follow that bucket's gen.
-    const auto& frees = idx_.pending_frees();
-    for (size_t i = frees_before; i < frees.size(); ++i) {
-        const Cache& ca = *ptr_cache(c, frees[i]);
-        rt_.emit(EventKind::BtreeNodeFree, static_cast<uint8_t>(ca.geo.nr_this_dev),
-                 ptr_bucket(ca, frees[i]));
-    }
     ++rt_.metrics.btree_replacements;
 
     // The new nodes whole, children before parents (the order does not matter for safety:

@@ -5,12 +5,14 @@
 namespace bucketscope {
 namespace {
 
-bool tracked(const EngineEvent& e, const BucketSnapshot& snap) {
-    return e.dev == 0 && e.bucket < snap.gen.size();
-}
-
+// The events after which a bucket's gen is one higher: an invalidation, or the freeing
+// of a replaced btree node.
 bool bumps_gen(const EngineEvent& e) {
     return e.kind == EventKind::Invalidate || e.kind == EventKind::BtreeNodeFree;
+}
+
+bool tracked(const EngineEvent& e, const BucketSnapshot& snap) {
+    return e.dev == 0 && e.bucket < snap.gen.size();
 }
 
 } // namespace

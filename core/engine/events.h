@@ -29,8 +29,8 @@ enum class EventKind : uint8_t {
     PolicyChange, // cache_replacement_policy written: value = new ReplacementPolicy
     Command,      // a user command (trigger_gc, force_invalidate, ...): value = CommandKind
     Error,        // I/O or consistency error: value = error code, see Engine::last_error()
-    BtreeNodeFree, // bcache_btree_node_free: bucket of a btree node a split replaced; its
-                   // gen is bumped now (make_btree_freeing_key), the bucket freed later
+    BtreeNodeFree, // bcache_btree_node_free: a replaced btree node's bucket, value = the gen
+                   // make_btree_freeing_key bumped it to
     Count,
 };
 // The tracepoint-style name: "bcache_invalidate", "bcache_alloc", ..., "discard",
