@@ -121,3 +121,26 @@ TEST(CliSessions, MissingDatabaseIsAClearError) {
 }
 
 } // namespace
+
+// `run` on an image file records its session like sim does: the image as the device and
+// the outcome of the run.
+TEST(CliSessions, RunOnAnImageRecordsASession) {
+    const auto dir = fs::temp_directory_path() / ("bucketscope-cli-run-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string db = (dir / "sessions.db").string();
+    const std::string img = (dir / "cache.img").string();
+    const auto fmt = run("format " + img + " --size 64M --bucket-size 64K --block-size 4K");
+    ASSERT_EQ(fmt.status, 0) << fmt.out;
+    const auto r = run("run " + img + " --ops 200 --seed 3 --db " + db);
+    ASSERT_EQ(r.status, 0) << r.out;
+    const auto list = run("sessions --db " + db + " list");
+    ASSERT_EQ(list.status, 0) << list.out;
+    EXPECT_NE(list.out.find("completed\tcli\tv6.2"), std::string::npos) << list.out;
+    const auto show = run("sessions --db " + db + " show 1");
+    ASSERT_EQ(show.status, 0) << show.out;
+    EXPECT_NE(show.out.find(img), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("\"ops\":200"), std::string::npos) << show.out;
+    EXPECT_EQ(run("run " + img + " --ops 10 --no-record --db " + db).status, 0);
+    EXPECT_EQ(run("sessions --db " + db + " list").out.find("\n2\t"), std::string::npos);
+    fs::remove_all(dir);
+}
