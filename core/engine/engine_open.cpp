@@ -138,7 +138,8 @@ bool load_btree(Engine::Impl& e, const inspect::JournalEntry& newest, inspect::B
     return true;
 }
 
-// Step 5's insert of one journalled key, getting node buckets as any inserter does.
+// Step 5's insert of one journalled key (or, pointerless, its erase), getting node buckets
+// as any inserter does: an erase grows a leaf's unwritten set like an insert.
 bool replay_key(Engine::Impl& e, const Extent& k, uint64_t seq, std::string* why) {
     CacheSet& c = e.c;
     while (const size_t need = e.btree->buckets_to_fund(k)) {
@@ -164,7 +165,10 @@ bool replay_key(Engine::Impl& e, const Extent& k, uint64_t seq, std::string* why
         }
     }
     e.btree->set_insert_seq(seq);
-    e.index->insert(k);
+    if (k.nptrs)
+        e.index->insert(k);
+    else
+        e.index->erase(k.inode, k.start(), k.size);
     e.btree->set_insert_seq(0);
     if (e.btree->replacement_due()) {
         e.rt->wake(kBtreeWork);
@@ -248,17 +252,16 @@ bool load_cache_set(Engine::Impl& e, std::string* why) {
     e.add_kernel_tasks();
     for (const inspect::JournalEntry& j : scan.value().replay)
         for (const ondisk::Bkey& k : j.jset.keys) {
+            Extent x;
             if (k.nptrs == 0) {
-                if (k.size && k.size <= k.offset) {
-                    e.btree->set_insert_seq(j.jset.seq);
-                    e.index->erase(k.inode, k.start(), k.size);
-                    e.btree->set_insert_seq(0);
-                }
+                if (!k.size || k.size > k.offset)
+                    continue;
+                x.inode = k.inode;
+                x.offset = k.offset;
+                x.size = k.size;
+            } else if (!to_extent(k, x) || extent_invalid(c, x)) {
                 continue;
             }
-            Extent x;
-            if (!to_extent(k, x) || extent_invalid(c, x))
-                continue;
             if (!replay_key(e, x, j.jset.seq, &err))
                 return fail(err);
         }

@@ -158,7 +158,11 @@ TEST(Reopen, ACopyOfAKernelFixtureOpensRunsAndReopens) {
             const Cache& ca = *c.caches[0];
             EXPECT_EQ(ca.geo.bucket_size, 64u);
             for (uint64_t b = ca.geo.first_bucket; b < ca.geo.nbuckets; ++b) {
-                if (!touched_by_allocator(ca, b)) {
+                // A leaf the journal replay filled is split, as bch_btree_insert_node would:
+                // its old bucket is freed with a new gen.
+                const bool node_freed = expect.value().buckets[b].mark == inspect::Mark::metadata &&
+                                        ca.buckets[b].mark() != GcMark::Metadata;
+                if (!touched_by_allocator(ca, b) && !node_freed) {
                     ASSERT_EQ(ca.buckets[b].gen, expect.value().buckets[b].gen) << "bucket " << b;
                 }
             }
