@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/cli/commands.h"
+#include "app/cli/engine_report.h"
 #include "core/device/ram_device.h"
 #include "core/engine/engine.h"
 #include "core/store/engine_recorder.h"
@@ -72,13 +73,6 @@ Recording start_recording(const SimArgs& a, Engine& engine, const std::string& d
     throw CLI::RuntimeError(2);
 }
 
-nlohmann::ordered_json reserve_counts(const std::array<uint64_t, RESERVE_NR>& a) {
-    nlohmann::ordered_json j;
-    for (size_t r = 0; r < RESERVE_NR; ++r)
-        j[to_string(static_cast<Reserve>(r))] = a[r];
-    return j;
-}
-
 nlohmann::ordered_json to_json(const SimArgs& a, const EngineMetrics& m, uint64_t steps_run) {
     nlohmann::ordered_json j;
     j["buckets"] = a.buckets;
@@ -88,62 +82,9 @@ nlohmann::ordered_json to_json(const SimArgs& a, const EngineMetrics& m, uint64_
     j["profile"] = a.profile;
     j["seed"] = a.seed;
     j["steps"] = steps_run;
-    j["clock_ns"] = m.clock_ns;
-    j["allocations"] = reserve_counts(m.allocations);
-    j["alloc_failures"] = reserve_counts(m.alloc_failures);
-    j["alloc_waits"] = m.alloc_waits;
-    j["alloc_wait_ns"] = m.alloc_wait_ns;
-    nlohmann::ordered_json inv;
-    for (auto p : {ReplacementPolicy::Lru, ReplacementPolicy::Fifo, ReplacementPolicy::Random})
-        inv[to_string(p)] = m.invalidations[static_cast<size_t>(p)];
-    j["invalidations"] = inv;
-    j["invalidate_passes"] = m.invalidate_passes;
-    j["policy_gave_up"] = m.policy_gave_up;
-    j["allocator_pushes"] = m.allocator_pushes;
-    j["prio_writes"] = m.prio_writes;
-    j["prio_write_shortages"] = m.prio_write_shortages;
-    j["journal_writes"] = m.journal_writes;
-    j["discards"] = m.discards;
-    j["gc_runs"] = m.gc_runs;
-    j["gc_ns"] = m.gc_ns;
-    j["rescales"] = m.rescales;
-    j["writes"] = m.writes;
-    j["reads"] = m.reads;
-    j["read_hits"] = m.read_hits;
-    j["sectors_written"] = m.sectors_written;
-    j["extents_inserted"] = m.extents_inserted;
-    j["errors"] = m.errors;
-    nlohmann::ordered_json fifo = nlohmann::ordered_json::array();
-    for (const FifoLevels& f : m.fifo) {
-        nlohmann::ordered_json c;
-        nlohmann::ordered_json free;
-        for (size_t r = 0; r < RESERVE_NR; ++r)
-            free[to_string(static_cast<Reserve>(r))] =
-                std::to_string(f.free_used[r]) + "/" + std::to_string(f.free_capacity[r]);
-        c["free"] = free;
-        c["free_inc"] = std::to_string(f.free_inc_used) + "/" + std::to_string(f.free_inc_capacity);
-        fifo.push_back(c);
-    }
-    j["fifo"] = fifo;
+    j.update(engine_counters(m));
+    j["requests"] = request_summary(m);
     return j;
-}
-
-// The text form: one "name value" line per counter, nested objects flattened with dots.
-void print_text(const nlohmann::ordered_json& j, const std::string& prefix, std::ostream& out) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it->is_object()) {
-            print_text(*it, key, out);
-        } else if (it->is_array()) {
-            for (size_t i = 0; i < it->size(); ++i)
-                print_text((*it)[i], key + "." + std::to_string(i), out);
-        } else {
-            out << key;
-            for (size_t pad = key.size(); pad < 30; ++pad)
-                out << ' ';
-            out << ' ' << (it->is_string() ? it->get<std::string>() : it->dump()) << "\n";
-        }
-    }
 }
 
 void run_sim(const SimArgs& a) {

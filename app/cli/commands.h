@@ -16,5 +16,6 @@ void register_sim(CLI::App& app);
 void register_sessions(CLI::App& app);
 void register_ondisk_commands(CLI::App& app); // super, inspect
 void register_format(CLI::App& app);
+void register_replay(CLI::App& app);
 
 } // namespace bucketscope::cli

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/engine/builtin_source.h"
 #include "core/engine/engine_impl.h"
 #include "core/engine/gc_task.h"
 #include "core/engine/invariant_hook.h"
 #include "core/engine/workload_task.h"
+#include "core/engine/writeback_task.h"
 
 namespace bucketscope {
 
@@ -25,6 +27,8 @@ const char* to_string(WaitOn w) {
     case WaitOn::GcWait: return "gc_wait";
     case WaitOn::Io: return "io";
     case WaitOn::Done: return "done";
+    case WaitOn::Sleep: return "sleep";
+    case WaitOn::WritebackWait: return "writeback_wait";
     }
     return "?";
 }
@@ -70,6 +74,9 @@ bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
     if (o.workload.processes > 32)
         return fail("workload: " + std::to_string(o.workload.processes) +
                     " processes, at most 32");
+    if (o.requests.queue_depth < 1 || o.requests.queue_depth > 32)
+        return fail("queue depth: " + std::to_string(o.requests.queue_depth) +
+                    " requests in flight, expected 1..32");
     return true;
 }
 
@@ -106,8 +113,12 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
     bch_open_buckets_alloc(c);
 
     e->index = std::make_unique<ExtentIndex>(IndexGeometry::for_bucket(opts.geometry.bucket_size));
+    if (!e->opts.source && e->opts.requests.volumes.empty())
+        e->opts.requests.volumes = builtin_volumes();
+    e->requests = std::make_unique<RequestPathState>(e->opts.requests);
     e->rt = std::make_unique<Runtime>(c, devices, e->opts);
     e->rt->index = e->index.get();
+    e->rt->requests = e->requests.get();
     e->journal = std::make_unique<JournalWriter>(*e->rt);
     e->sched = std::make_unique<Scheduler>(*e->rt, c.bucket_lock, opts.seed);
     for (auto& ca : c.caches) {
@@ -121,11 +132,24 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
         return nullptr;
 
     e->sched->add(std::make_unique<GcTask>());
-    const VolumeLayout vol = volume_layout(e->opts);
-    const WorkloadParams& w = e->opts.workload;
-    const unsigned nflash = w.processes * w.flash_only_percent / 100;
-    for (unsigned p = 0; p < w.processes; ++p)
-        e->sched->add(std::make_unique<WorkloadTask>(p, opts.seed, p < nflash, vol));
+    if (e->opts.source) {
+        for (unsigned q = 0; q < e->opts.requests.queue_depth; ++q)
+            e->sched->add(std::make_unique<WorkloadTask>("request/" + std::to_string(q), q,
+                                                         *e->opts.source));
+    } else {
+        const VolumeLayout vol = volume_layout(e->opts);
+        const WorkloadParams& w = e->opts.workload;
+        const unsigned nflash = w.processes * w.flash_only_percent / 100;
+        for (unsigned p = 0; p < w.processes; ++p) {
+            e->builtin.push_back(std::make_unique<BuiltinSource>(
+                p, opts.seed, p < nflash, vol, w, opts.geometry.block_size));
+            e->sched->add(std::make_unique<WorkloadTask>("writer/" + std::to_string(p), p,
+                                                         *e->builtin.back()));
+        }
+    }
+    // Only writeback mode leaves dirty data a backing device takes back.
+    if (e->opts.requests.cache_mode == CacheMode::Writeback)
+        e->sched->add(std::make_unique<WritebackTask>());
 
     if (opts.check_invariants) {
         e->checks = std::make_unique<InvariantHook>(c, *e->index, e->rt->roots, e->initial_seeded,
@@ -185,6 +209,10 @@ bool Engine::running() const {
     return impl_->sched->running();
 }
 void Engine::wait_workload_done() { impl_->sched->wait_workload_done(); }
+bool Engine::workload_done() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->sched->workload_done();
+}
 
 void Engine::set_policy(ReplacementPolicy p) {
     std::lock_guard lk(impl_->c.bucket_lock);
@@ -284,8 +312,36 @@ EngineMetrics Engine::metrics() const {
         f.free_inc_used = ca->free_inc.used();
         f.free_inc_capacity = ca->free_inc.capacity();
         m.fifo.push_back(f);
+        m.cache_data_sectors += ca->sectors_written;
+        m.cache_btree_sectors += ca->btree_sectors_written;
+        m.cache_meta_sectors += ca->meta_sectors_written;
     }
+    m.dirty_sectors = impl_->requests->dirty_total;
+    m.in_use_percent = impl_->c.gc_in_use_percent;
     return m;
+}
+
+BucketUsage Engine::bucket_usage() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    BucketUsage u;
+    for (const auto& ca : impl_->c.caches) {
+        for (uint64_t i = ca->geo.first_bucket; i < ca->geo.nbuckets; ++i) {
+            const Bucket& b = ca->buckets[i];
+            ++u.buckets;
+            if (b.pin) {
+                ++u.pinned;
+                continue;
+            }
+            u.live_sectors += b.sectors_used();
+            switch (b.mark()) {
+            case GcMark::None: ++u.unused; break;
+            case GcMark::Reclaimable: ++u.clean; break;
+            case GcMark::Dirty: ++u.dirty; break;
+            case GcMark::Metadata: ++u.metadata; break;
+            }
+        }
+    }
+    return u;
 }
 
 size_t Engine::poll_events(std::vector<EngineEvent>& out, size_t max) {

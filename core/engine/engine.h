@@ -33,6 +33,7 @@
 #include "core/device/device.h"
 #include "core/engine/events.h"
 #include "core/engine/metrics.h"
+#include "core/engine/request_options.h"
 #include "core/engine/snapshot.h"
 
 namespace bucketscope {
@@ -69,6 +70,9 @@ struct IoCosts {
     uint64_t discard_ns = 50'000;
     uint64_t flush_ns = 100'000;
     uint64_t gc_ns_per_bucket = 20;   // GC mark + finish, per bucket
+    // The backing (cached) device behind the cache: a disk, slower than the cache.
+    uint64_t backing_latency_ns = 200'000;
+    uint64_t backing_ns_per_sector = 2'000;
 };
 
 struct EngineOptions {
@@ -81,7 +85,14 @@ struct EngineOptions {
     // Informational for front ends: a Threaded engine is driven with start()/stop(), a
     // Deterministic one with step()/run_for(). step() refuses while threads run.
     RunMode mode = RunMode::Deterministic;
+    // The built-in workload, used when no request source is given.
     WorkloadParams workload;
+    // The request path's settings (cache mode, sequential cutoff, writeback, queue depth).
+    RequestPathOptions requests;
+    // Feeds the request path instead of the built-in workload: a trace or a generator
+    // (core/workload/request_source.h). Shared so the caller can watch its progress; the
+    // engine pulls from it under bucket_lock.
+    std::shared_ptr<workload::RequestSource> source;
     IoCosts costs;
     size_t event_capacity = 1u << 16;
     // Run the invariant checker (core/engine/checker.h) after every step and on every
@@ -104,6 +115,8 @@ enum class WaitOn : uint8_t {
     GcWait,         // GC thread idle
     Io,             // an I/O in flight (threaded mode, lock dropped)
     Done,           // workload finished or engine stopped
+    Sleep,          // schedule_timeout: until a point on the engine clock (writeback rate)
+    WritebackWait,  // writeback thread idle: no dirty data
 };
 const char* to_string(WaitOn w);
 
@@ -146,6 +159,8 @@ class Engine {
     // Blocks the caller until every workload task is Done (max_writes_per_process reached)
     // or stop() was called. Threaded mode only.
     void wait_workload_done();
+    // Whether every workload task has finished (its source ran dry). Any thread.
+    bool workload_done() const;
 
     // --- commands (any thread) ------------------------------------------------------------
     // As writing sysfs cache_replacement_policy: applies to every cache from the next pass.
@@ -163,6 +178,8 @@ class Engine {
     // --- observing (any thread) -----------------------------------------------------------
     SnapshotPtr snapshot(unsigned dev = 0) const;
     EngineMetrics metrics() const;
+    // Buckets by mark and pin right now; O(nbuckets).
+    BucketUsage bucket_usage() const;
     // Drains up to `max` events (one consumer thread at a time).
     size_t poll_events(std::vector<EngineEvent>& out, size_t max = SIZE_MAX);
     uint64_t events_dropped() const;

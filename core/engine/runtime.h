@@ -35,7 +35,8 @@ enum WaitQueue : unsigned {
     kBucketWait = 0,
     kBtreeCacheWait = 1,
     kGcWait = 2,
-    kAllocatorWake0 = 3,
+    kWritebackWait = 3, // the writeback thread, woken by bch_writeback_add
+    kAllocatorWake0 = 4,
 };
 
 enum class IoOp : uint8_t { Write, Discard, Flush };
@@ -49,12 +50,13 @@ struct IoRequest {
 };
 
 struct StepResult {
-    enum class Kind : uint8_t { Yield, Block, Io, Done };
+    enum class Kind : uint8_t { Yield, Block, Io, Done, Sleep };
     Kind kind = Kind::Yield;
     WaitOn wait = WaitOn::Runnable;
     unsigned queue = 0;
     IoRequest io;
     uint64_t cost_ns = 0; // extra virtual time this step took (GC, data I/O)
+    uint64_t wake_ns = 0; // Sleep: when to run again
 
     static StepResult yield(uint64_t cost_ns = 0) {
         StepResult r;
@@ -75,6 +77,15 @@ struct StepResult {
         r.io = io;
         return r;
     }
+    // schedule_timeout until `wake_ns` on the engine clock (deterministic mode skips idle
+    // time to the earliest sleeper when nothing else can run).
+    static StepResult sleep_until(uint64_t wake_ns) {
+        StepResult r;
+        r.kind = Kind::Sleep;
+        r.wait = WaitOn::Sleep;
+        r.wake_ns = wake_ns;
+        return r;
+    }
     static StepResult done() {
         StepResult r;
         r.kind = Kind::Done;
@@ -85,6 +96,7 @@ struct StepResult {
 
 class Runtime;
 class InvariantMonitor;
+struct RequestPathState;
 
 class Task {
   public:
@@ -117,6 +129,7 @@ class Runtime final : public AllocObserver {
     EventRing events;
     uint64_t set_magic = 0;
     ExtentIndex* index = nullptr; // the btree stand-in (owned by the engine)
+    RequestPathState* requests = nullptr; // volumes, processes, writeback (owned by the engine)
     Ptr uuid_bucket;              // where __uuid_write put the uuid array
     bool has_uuid_bucket = false;
     GcRoots roots;                // journal and uuid buckets, for GC finish and the checker

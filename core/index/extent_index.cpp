@@ -153,20 +153,26 @@ void ExtentIndex::put_extent(const Extent& k) {
         overfull_leaves_.insert(id);
 }
 
-uint64_t ExtentIndex::insert(const Extent& k) {
+uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
-    const uint64_t removed = erase(k.inode, k.start(), k.size);
+    const uint64_t removed = erase(k.inode, k.start(), k.size, dirty_removed);
     put_extent(k);
     return removed;
 }
 
-uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len) {
+uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len,
+                            uint64_t* dirty_removed) {
+    if (dirty_removed)
+        *dirty_removed = 0;
     if (!len)
         return 0;
     const uint64_t end = start + len;
     uint64_t removed = 0;
     for (const Extent& x : take_overlaps(inode, start, end)) {
-        removed += std::min(x.offset, end) - std::max(x.start(), start);
+        const uint64_t cut = std::min(x.offset, end) - std::max(x.start(), start);
+        removed += cut;
+        if (dirty_removed && x.dirty)
+            *dirty_removed += cut;
         if (x.start() < start) {
             Extent front = x;
             front.cut(x.start(), start);
@@ -183,28 +189,14 @@ uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len) {
 
 std::vector<Extent> ExtentIndex::lookup(uint64_t inode, uint64_t start, uint64_t len) const {
     std::vector<Extent> out;
-    if (!has_root() || !len)
-        return out;
     const uint64_t end = start + len;
-    KeyPos pos = KeyPos{inode, start}.successor();
-    for (;;) {
-        const uint32_t id = leaf_for(pos);
-        const auto& ex = nodes_[id].extents;
-        for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, pos_less); it != ex.end();
-             ++it) {
-            if (it->inode() != inode || it->start() >= end)
-                return out;
-            Extent piece = it->unpack();
-            piece.cut(std::max(it->start(), start), std::min(it->offset, end));
-            out.push_back(piece);
-            if (it->offset >= end)
-                return out;
-        }
-        const KeyPos max = nodes_[id].max;
-        if (max == KeyPos::max() || max.inode > inode)
-            return out;
-        pos = max.successor();
-    }
+    visit(inode, start, len, [&](const LeafKey& k) {
+        Extent piece = k.unpack();
+        piece.cut(std::max(k.start(), start), std::min(k.offset, end));
+        out.push_back(piece);
+        return true;
+    });
+    return out;
 }
 
 bool ExtentIndex::replace(const Extent& old, const Extent& neu) {

@@ -27,6 +27,7 @@
 // plus one IndexNode per keys_per_node of them.
 // Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -111,17 +112,23 @@ class ExtentIndex {
     // --- extents --------------------------------------------------------------------------
     // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics. Never fails;
     // may leave nodes over capacity (see nodes_needed()). Returns the sectors of older
-    // extents it replaced.
-    uint64_t insert(const Extent& k);
+    // extents it replaced; `dirty_removed`, if given, gets how many of them were dirty (the
+    // request path's bcache_dev_sectors_dirty accounting).
+    uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr);
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
-    // the extents at the edges). Returns the sectors removed.
-    uint64_t erase(uint64_t inode, uint64_t start, uint64_t len);
+    // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
+    uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
+                   uint64_t* dirty_removed = nullptr);
     // Moving GC's replace-insert: inserts `neu` only if an extent identical to `old` (range,
     // dirty bit and pointers) is still in the index, so a write that overwrote the range in
     // the meantime wins. Returns whether it inserted.
     bool replace(const Extent& old, const Extent& neu);
     // Extents overlapping [start, start + len) of `inode`, in key order, cut to that range.
     std::vector<Extent> lookup(uint64_t inode, uint64_t start, uint64_t len) const;
+    // The same walk without copies: f(const LeafKey&) for every overlapping extent, in key
+    // order and uncut, until f returns false. The request path's cache_lookup, which runs
+    // once per request and must not allocate.
+    template <typename F> void visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const;
 
     // Every extent in key order.
     void for_each(const std::function<void(const Extent&)>& f) const;
@@ -175,5 +182,28 @@ class ExtentIndex {
     std::vector<Ptr> pending_frees_;
     std::set<uint32_t> overfull_leaves_;
 };
+
+template <typename F>
+void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const {
+    if (!has_root() || !len)
+        return;
+    const uint64_t end = start + len;
+    KeyPos pos = KeyPos{inode, start}.successor();
+    const auto less = [](const LeafKey& e, const KeyPos& p) { return e.pos() < p; };
+    for (;;) {
+        const uint32_t id = leaf_for(pos);
+        const auto& ex = nodes_[id].extents;
+        for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, less); it != ex.end(); ++it) {
+            if (it->inode() != inode || it->start() >= end)
+                return;
+            if (!f(*it) || it->offset >= end)
+                return;
+        }
+        const KeyPos max = nodes_[id].max;
+        if (max == KeyPos::max() || max.inode > inode)
+            return;
+        pos = max.successor();
+    }
+}
 
 } // namespace bucketscope
