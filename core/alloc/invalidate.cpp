@@ -65,6 +65,7 @@ inline void invalidate_bucket(CacheSet& c, Cache& ca, uint64_t bucket, AllocObse
     if (obs)
         obs->on_invalidate(ca, bucket, b.sectors_used());
     bch_inc_gen(c, b);
+    c.prio_clock.pinning(b);
     b.prio = INITIAL_PRIO;
     ++b.pin;
     ca.free_inc.push(bucket);
@@ -79,6 +80,7 @@ void give_up(Cache& ca, AllocObserver* obs) {
 void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs) {
     const auto max_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key < r.key; };
     const auto min_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key > r.key; };
+    c.prio_clock.sync(c); // the ranks read every prio
     const LruRank rank(c.min_prio);
     const Bucket* b = ca.buckets.data();
     const uint64_t end = ca.geo.nbuckets;

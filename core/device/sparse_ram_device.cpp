@@ -5,25 +5,10 @@
 #include <cstring>
 
 #include "core/device/posix_io.h"
+#include "core/ondisk/zero_scan.h"
 
 namespace bucketscope {
 
-namespace {
-bool all_zero(const std::byte* p, size_t n) {
-    // Word at a time: the zero tails of prio sets are long.
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        if (w)
-            return false;
-    }
-    for (; i < n; ++i)
-        if (p[i] != std::byte{0})
-            return false;
-    return true;
-}
-} // namespace
 
 SparseRamDevice::SparseRamDevice(uint64_t size_bytes)
     : size_(size_bytes), chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)) {}
@@ -82,7 +67,7 @@ Status SparseRamDevice::write(uint64_t offset, std::span<const std::byte> data) 
         const size_t in_page = size_t(at % kPage);
         const size_t n = std::min<size_t>(data.size() - done, kPage - in_page);
         const std::byte* src = data.data() + done;
-        if (all_zero(src, n)) {
+        if (ondisk::all_zero(src, n)) {
             if (n == kPage)
                 drop(at / kPage);
             else if (std::byte* p = page(at / kPage, false))

@@ -151,6 +151,8 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
     if (e->opts.requests.cache_mode == CacheMode::Writeback)
         e->sched->add(std::make_unique<WritebackTask>());
 
+    if (opts.deferred_rescale)
+        c.prio_clock.start(c);
     if (opts.check_invariants) {
         e->checks = std::make_unique<InvariantHook>(c, *e->index, e->rt->roots, e->initial_seeded,
                                                     e->rt.get(), opts.check_index_every);
@@ -158,6 +160,9 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
     }
     Impl* raw = e.get();
     e->sched->after_step = [raw] {
+        // The checker and step hooks read every prio: catch the deferred rescale up.
+        if (raw->checks || raw->hook)
+            raw->c.prio_clock.sync(raw->c);
         if (raw->checks)
             raw->checks->after_step(raw->rt->just_finished_gc);
         raw->rt->just_finished_gc = false;
@@ -197,6 +202,12 @@ uint64_t Engine::run_for(uint64_t ns) {
 uint64_t Engine::run_until_allocations(uint64_t allocations) {
     return run_steps(*impl_, [this, allocations](uint64_t) {
         return impl_->rt->metrics.total_allocations() < allocations;
+    });
+}
+
+uint64_t Engine::step_workload(uint64_t n) {
+    return run_steps(*impl_, [this, n](uint64_t done) {
+        return done < n && !impl_->sched->workload_done();
     });
 }
 
@@ -292,6 +303,7 @@ void Engine::set_discard(bool on) {
 
 SnapshotPtr Engine::snapshot(unsigned dev) const {
     std::lock_guard lk(impl_->c.bucket_lock);
+    impl_->c.prio_clock.sync(impl_->c);
     auto s = std::make_shared<BucketSnapshot>(build_snapshot(*impl_, dev));
     s->seq = ++impl_->snapshot_seq;
     return s;
@@ -372,13 +384,22 @@ void Engine::set_step_hook(StepHook hook) {
 
 void Engine::with_cache_set(const std::function<void(CacheSet&)>& f) {
     std::lock_guard lk(impl_->c.bucket_lock);
-    f(impl_->c);
+    CacheSet& c = impl_->c;
+    // f sees every prio up to date and may change buckets behind the clock's hooks.
+    c.prio_clock.sync(c);
+    f(c);
+    if (c.prio_clock.on())
+        c.prio_clock.rebuild(c);
 }
 
 void Engine::with_state(
     const std::function<void(CacheSet&, ExtentIndex&, const GcRoots&)>& f) {
     std::lock_guard lk(impl_->c.bucket_lock);
-    f(impl_->c, *impl_->index, impl_->rt->roots);
+    CacheSet& c = impl_->c;
+    c.prio_clock.sync(c);
+    f(c, *impl_->index, impl_->rt->roots);
+    if (c.prio_clock.on())
+        c.prio_clock.rebuild(c);
 }
 
 const std::vector<std::vector<uint64_t>>& Engine::initial_seeded() const {

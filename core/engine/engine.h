@@ -103,6 +103,9 @@ struct EngineOptions {
     // in marked buckets, the index's structure) runs every this many steps and after every
     // GC; the bucket-state invariants still run after every step.
     uint32_t check_index_every = 1;
+    // Rescale passes deferred (core/alloc/prio_clock.h): the kernel's results without a walk
+    // over every bucket per pass. Off runs the kernel's walk; both give the same events.
+    bool deferred_rescale = true;
 };
 
 // What a task was waiting for when the scheduler last saw it (for the GUI's task view).
@@ -149,6 +152,9 @@ class Engine {
     // Runs until the workload has made `allocations` bucket allocations in total (all
     // reserves) or nothing is runnable; returns the steps run.
     uint64_t run_until_allocations(uint64_t allocations);
+    // Runs up to `n` steps, stopping as soon as every workload task is done (its source ran
+    // dry), so the other tasks do not run on past the end of a replay; returns the steps.
+    uint64_t step_workload(uint64_t n);
 
     // --- running (threaded mode; one controlling thread) --------------------------------
     void start();  // spawns one thread per task; no-op if running

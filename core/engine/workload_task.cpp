@@ -47,6 +47,11 @@ StepResult WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
         ++rt.metrics.flush_requests;
         return StepResult::yield(rt.opts.costs.flush_ns);
     }
+    if (r.offset > UINT64_MAX - 512 - r.length) {
+        rt.error("request at byte " + std::to_string(r.offset) + " of " +
+                 std::to_string(r.length) + " bytes runs past the end of the address space");
+        return StepResult::yield();
+    }
     if (r.device > MAX_KEY_INODE) {
         rt.error("request for device " + std::to_string(r.device) + ": volumes are numbered 0.." +
                  std::to_string(MAX_KEY_INODE));
@@ -107,7 +112,7 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
             return true;
         const uint64_t from = std::max(k.start(), start_), to = std::min(k.offset, end_);
         hole(cursor, from);
-        b.prio = INITIAL_PRIO; // cache_lookup_fn: ptr 0's bucket
+        c.prio_clock.set(b, INITIAL_PRIO); // cache_lookup_fn: ptr 0's bucket
         hit += to - from;
         cursor = to;
         return true;

@@ -1,8 +1,11 @@
 // bcache's crc64 (CRC-64/WE): MSB-first, polynomial 0x42F0E1EBA9EA3693, init and final
 // xor all-ones. The table is built once at compile time from the polynomial, so there is
-// no literal table to get wrong; the known vectors in the tests pin it down.
+// no literal table to get wrong; the known vectors in the tests pin it down. Buffers of
+// 256 bytes and more go through carry-less multiplication where the CPU has it
+// (crc64_clmul.cpp), with the same result.
 
 #include "core/ondisk/crc64.h"
+#include "core/ondisk/crc64_impl.h"
 
 #include <array>
 
@@ -27,9 +30,50 @@ constexpr std::array<uint64_t, 256> kTable = make_table();
 } // namespace
 
 uint64_t crc64_be(uint64_t crc, std::span<const std::byte> data) {
+    if (data.size() >= 256 && detail::clmul_available()) {
+        size_t used = 0;
+        crc = detail::crc64_be_clmul(crc, data.data(), data.size(), &used);
+        data = data.subspan(used);
+    }
     for (std::byte b : data)
         crc = kTable[((crc >> 56) ^ static_cast<uint64_t>(b)) & 0xff] ^ (crc << 8);
     return crc;
+}
+
+namespace {
+// a * b mod P, Horner over b's bits.
+uint64_t mulmod(uint64_t a, uint64_t b) {
+    uint64_t r = 0;
+    for (int i = 63; i >= 0; --i) {
+        r = (r << 1) ^ ((r >> 63) ? kPoly : 0);
+        if ((b >> i) & 1)
+            r ^= a;
+    }
+    return r;
+}
+
+// x^(8n) mod P by square and multiply.
+uint64_t xpow8(uint64_t n) {
+    uint64_t result = 1, base = 1ull << 8; // x^0, x^8
+    for (; n; n >>= 1) {
+        if (n & 1)
+            result = mulmod(result, base);
+        base = mulmod(base, base);
+    }
+    return result;
+}
+} // namespace
+
+uint64_t crc64_be_zeros(uint64_t crc, uint64_t zeros) {
+    if (!zeros || !crc)
+        return crc;
+    // The same tail length comes back every time (one prio set size per cache).
+    thread_local uint64_t last_n = 0, last_pow = 1;
+    if (zeros != last_n) {
+        last_pow = xpow8(zeros);
+        last_n = zeros;
+    }
+    return mulmod(crc, last_pow);
 }
 
 uint64_t bch_crc64_update(uint64_t crc, std::span<const std::byte> data) {

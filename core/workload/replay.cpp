@@ -21,7 +21,7 @@ ReplayResult replay(Engine& engine, const RequestSource& source, const ReplayOpt
     ReplayResult r;
     unsigned next_sample = 1;
     for (;;) {
-        const uint64_t ran = engine.step(opts.slice_steps);
+        const uint64_t ran = engine.step_workload(opts.slice_steps);
         r.steps += ran;
         const double p = source.progress();
         if (opts.samples && p >= 0) {
