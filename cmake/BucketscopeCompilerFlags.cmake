@@ -11,3 +11,10 @@ if(BUCKETSCOPE_SANITIZE)
     add_compile_options(-fsanitize=${_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
     add_link_options(-fsanitize=${_san})
 endif()
+
+# With the libFuzzer targets, everything they link (the whole core) carries libFuzzer's
+# coverage instrumentation, so the fuzzers are guided by the parsers' branches, not only by
+# their own small mains. The instrumentation is inert in the ordinary test programs.
+if(BUCKETSCOPE_FUZZ)
+    add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -399,6 +399,97 @@
     </message>
 </context>
 <context>
+    <name>bucketscope::FormatDialog</name>
+    <message>
+        <source>Discard freed buckets (CACHE_DISCARD)</source>
+        <translation>Freigegebene Buckets verwerfen (CACHE_DISCARD)</translation>
+    </message>
+    <message>
+        <source>Format new image</source>
+        <translation>Neues Abbild formatieren</translation>
+    </message>
+    <message>
+        <source>image file or block device</source>
+        <translation>Abbilddatei oder Blockgerät</translation>
+    </message>
+    <message>
+        <source>A missing file is created with the size below; an existing target is never resized</source>
+        <translation>Eine fehlende Datei wird mit der Größe unten angelegt; ein vorhandenes Ziel wird nie in der Größe verändert</translation>
+    </message>
+    <message>
+        <source>Bytes to format (K, M, G, T suffixes; s for 512-byte sectors). Empty: the whole existing target</source>
+        <translation>Zu formatierende Bytes (Endungen K, M, G, T; s für 512-Byte-Sektoren). Leer: das ganze vorhandene Ziel</translation>
+    </message>
+    <message>
+        <source>Bucket size (make-bcache -b); a power of two of at least one page</source>
+        <translation>Bucket-Größe (make-bcache -b); eine Zweierpotenz von mindestens einer Seite</translation>
+    </message>
+    <message>
+        <source>Block size (make-bcache -w). Empty: the device&apos;s logical block size, or st_blksize for an image file</source>
+        <translation>Blockgröße (make-bcache -w). Leer: die logische Blockgröße des Geräts oder st_blksize einer Abbilddatei</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Format…</source>
+        <translation>Formatieren…</translation>
+    </message>
+    <message>
+        <source>Probes the target and asks before writing</source>
+        <translation>Prüft das Ziel und fragt vor dem Schreiben nach</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Bucket size</source>
+        <translation>Bucket-Größe</translation>
+    </message>
+    <message>
+        <source>Block size</source>
+        <translation>Blockgröße</translation>
+    </message>
+    <message>
+        <source>Replacement policy</source>
+        <translation>Ersetzungsstrategie</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <source>%1: required</source>
+        <translation>%1: erforderlich</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Target: required</source>
+        <translation>Ziel: erforderlich</translation>
+    </message>
+    <message>
+        <source>%1 buckets of %2 sectors, first bucket %3</source>
+        <translation>%1 Buckets zu %2 Sektoren, erster Bucket %3</translation>
+    </message>
+    <message>
+        <source>New cache image</source>
+        <translation>Neues Cache-Abbild</translation>
+    </message>
+    <message>
+        <source>Cache images (*.img);;All files (*)</source>
+        <translation>Cache-Abbilder (*.img);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
     <name>bucketscope::HeatmapPanel</name>
     <message>
         <source>Bucket field shown by the heatmap</source>
@@ -532,6 +623,179 @@
     </message>
 </context>
 <context>
+    <name>bucketscope::ImageController</name>
+    <message>
+        <source>Another job is still running; wait for it or cancel it first.</source>
+        <translation>Es läuft noch ein anderer Auftrag; warten Sie ihn ab oder brechen Sie ihn zuerst ab.</translation>
+    </message>
+    <message>
+        <source>Opening %1 was cancelled.</source>
+        <translation>Das Öffnen von %1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Open image read-only</source>
+        <translation>Abbild schreibgeschützt öffnen</translation>
+    </message>
+    <message>
+        <source>Inspecting %1…</source>
+        <translation>%1 wird untersucht…</translation>
+    </message>
+    <message>
+        <source>a bcache cache superblock, as make-bcache -C writes it</source>
+        <translation>einen bcache-Cache-Superblock, wie make-bcache -C ihn schreibt</translation>
+    </message>
+    <message>
+        <source>cancelled before anything was written</source>
+        <translation>abgebrochen, bevor etwas geschrieben wurde</translation>
+    </message>
+    <message>
+        <source>%1 was not formatted: %2</source>
+        <translation>%1 wurde nicht formatiert: %2</translation>
+    </message>
+    <message>
+        <source>%1 formatted: %2 buckets of %3 sectors, block %4 sectors, first bucket %5</source>
+        <translation>%1 formatiert: %2 Buckets zu %3 Sektoren, Block %4 Sektoren, erster Bucket %5</translation>
+    </message>
+    <message>
+        <source>Format new image</source>
+        <translation>Neues Abbild formatieren</translation>
+    </message>
+    <message>
+        <source>Formatting %1…</source>
+        <translation>%1 wird formatiert…</translation>
+    </message>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::ImagePanel</name>
+    <message>
+        <source>Open for running…</source>
+        <translation>Zum Ausführen öffnen…</translation>
+    </message>
+    <message>
+        <source>Run its geometry in RAM</source>
+        <translation>Geometrie im RAM ausführen</translation>
+    </message>
+    <message>
+        <source>Close image</source>
+        <translation>Abbild schließen</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Run the engine on this device; it will be written after you confirm</source>
+        <translation>Die Engine auf diesem Gerät ausführen; es wird nach Ihrer Bestätigung beschrieben</translation>
+    </message>
+    <message>
+        <source>Running the engine on an image or device comes with the engine&apos;s on-device support; until then the image is only read</source>
+        <translation>Die Engine auf einem Abbild oder Gerät auszuführen kommt mit der Geräteunterstützung der Engine; bis dahin wird das Abbild nur gelesen</translation>
+    </message>
+    <message>
+        <source>Start the engine on a RAM device with this image&apos;s geometry, policy and discard setting; the image itself is not written</source>
+        <translation>Die Engine auf einem RAM-Gerät mit Geometrie, Strategie und Discard-Einstellung dieses Abbilds starten; das Abbild selbst wird nicht beschrieben</translation>
+    </message>
+    <message>
+        <source>Show the live engine again</source>
+        <translation>Wieder die laufende Engine zeigen</translation>
+    </message>
+    <message>
+        <source>No image open. File ▸ Open image read-only… shows a cache device the kernel (or the engine) wrote.</source>
+        <translation>Kein Abbild geöffnet. Datei ▸ Abbild schreibgeschützt öffnen… zeigt ein Cache-Gerät, das der Kernel (oder die Engine) geschrieben hat.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (opened read-only; nothing is written)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (schreibgeschützt geöffnet; es wird nichts geschrieben)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; could not be inspected</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; konnte nicht untersucht werden</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>inspect</source>
+        <translation>inspect</translation>
+    </message>
+    <message>
+        <source>Before writing (safety probe)</source>
+        <translation>Vor dem Schreiben (Sicherheitsprüfung)</translation>
+    </message>
+    <message>
+        <source>blocks writing</source>
+        <translation>verhindert Schreiben</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>found</source>
+        <translation>gefunden</translation>
+    </message>
+    <message>
+        <source>nothing that would stop a write</source>
+        <translation>nichts, was einen Schreibvorgang verhindern würde</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>Untersuchung</translation>
+    </message>
+    <message>
+        <source>Superblock</source>
+        <translation>Superblock</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::LongJob</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Reading the journal buckets (%1)</source>
+        <translation>Journal-Buckets werden gelesen (%1)</translation>
+    </message>
+    <message>
+        <source>Reading the prio sets (%1)</source>
+        <translation>Prio-Sätze werden gelesen (%1)</translation>
+    </message>
+    <message>
+        <source>Walking the btree (%1 nodes)</source>
+        <translation>B-Baum wird durchlaufen (%1 Knoten)</translation>
+    </message>
+    <message>
+        <source>Marking the buckets of %1 extents</source>
+        <translation>Buckets von %1 Extents werden markiert</translation>
+    </message>
+    <message>
+        <source>Checking the target for mounts, holders and signatures</source>
+        <translation>Ziel wird auf Einhängepunkte, Halter und Signaturen geprüft</translation>
+    </message>
+    <message>
+        <source>Checking the geometry</source>
+        <translation>Geometrie wird geprüft</translation>
+    </message>
+    <message>
+        <source>Writing the superblock</source>
+        <translation>Superblock wird geschrieben</translation>
+    </message>
+</context>
+<context>
     <name>bucketscope::MainWindow</name>
     <message>
         <source>bucketscope</source>
@@ -632,8 +896,8 @@
 %1</translation>
     </message>
     <message>
-        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4</source>
-        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, Strategie %3, Linux %4</translation>
+        <source>Demo engine: %1 buckets of %2 sectors on a RAM device, started with the %3 policy, Linux %4</source>
+        <translation>Demo-Engine: %1 Buckets zu %2 Sektoren auf einem RAM-Gerät, gestartet mit Strategie %3, Linux %4</translation>
     </message>
     <message>
         <source>Open cache image read-only</source>
@@ -642,16 +906,6 @@
     <message>
         <source>Cache images (*.img *.bin);;All files (*)</source>
         <translation>Cache-Abbilder (*.img *.bin);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Open image read-only</source>
-        <translation>Abbild schreibgeschützt öffnen</translation>
-    </message>
-    <message>
-        <source>Inspecting %1 is not yet available in the workbench.
-Use &quot;bucketscope-cli inspect&quot; for now.</source>
-        <translation>Das Untersuchen von %1 ist in der Werkbank noch nicht verfügbar.
-Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
     </message>
     <message>
         <source>Save screenshot</source>
@@ -680,6 +934,46 @@ Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
     <message>
         <source>&lt;h3&gt;bucketscope %1&lt;/h3&gt;&lt;p&gt;An inspector and tuning workbench for the Linux bcache bucket allocator.&lt;/p&gt;&lt;p&gt;The engine reproduces the kernel&apos;s alloc.c (Linux 6.2 and 4.6): gens, prios, free lists, invalidation policies, GC and prio writes, on a RAM device or a cache image.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;bucketscope %1&lt;/h3&gt;&lt;p&gt;Eine Werkbank zum Untersuchen und Abstimmen des Bucket-Allokators von Linux-bcache.&lt;/p&gt;&lt;p&gt;Die Engine bildet alloc.c des Kernels nach (Linux 6.2 und 4.6): Gens, Prios, Freilisten, Invalidierungsstrategien, GC und Prio-Schreibvorgänge, auf einem RAM-Gerät oder einem Cache-Abbild.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Abbild</translation>
+    </message>
+    <message>
+        <source>Stall timeline</source>
+        <translation>Zeitleiste der Wartezeiten</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo image</source>
+        <translation>&amp;Demo-Abbild öffnen</translation>
+    </message>
+    <message>
+        <source>Demo image</source>
+        <translation>Demo-Abbild</translation>
+    </message>
+    <message>
+        <source>Could not create the demo image: %1</source>
+        <translation>Das Demo-Abbild konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Format new image…</source>
+        <translation>Neues Abbild &amp;formatieren…</translation>
+    </message>
+    <message>
+        <source>Could not inspect %1: %2</source>
+        <translation>%1 konnte nicht untersucht werden: %2</translation>
+    </message>
+    <message>
+        <source>bucketscope — %1 (read-only)</source>
+        <translation>bucketscope — %1 (schreibgeschützt)</translation>
+    </message>
+    <message>
+        <source>%1: %2 buckets of %3 sectors, opened read-only</source>
+        <translation>%1: %2 Buckets zu %3 Sektoren, schreibgeschützt geöffnet</translation>
     </message>
 </context>
 <context>
@@ -743,6 +1037,14 @@ Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
     <message>
         <source>read hit ratio %</source>
         <translation>Lesetrefferquote %</translation>
+    </message>
+    <message>
+        <source>write amplification</source>
+        <translation>Schreibverstärkung</translation>
+    </message>
+    <message>
+        <source>btree and metadata % of writes</source>
+        <translation>B-Baum und Metadaten in % der Schreibvorgänge</translation>
     </message>
 </context>
 <context>
@@ -819,6 +1121,22 @@ Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
+    <message>
+        <source>Write amplification</source>
+        <translation>Schreibverstärkung</translation>
+    </message>
+    <message>
+        <source>written / inserted</source>
+        <translation>geschrieben / eingefügt</translation>
+    </message>
+    <message>
+        <source>Metadata share</source>
+        <translation>Metadatenanteil</translation>
+    </message>
+    <message>
+        <source>btree and metadata (% of sectors written)</source>
+        <translation>B-Baum und Metadaten (% der geschriebenen Sektoren)</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::NewEngineDialog</name>
@@ -876,6 +1194,85 @@ Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
     </message>
 </context>
 <context>
+    <name>bucketscope::OpenedImageText</name>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>formatted, never registered: no journal, prios or btree yet</source>
+        <translation>formatiert, nie registriert: noch kein Journal, keine Prios, kein B-Baum</translation>
+    </message>
+    <message>
+        <source>registered (CACHE_SYNC set)</source>
+        <translation>registriert (CACHE_SYNC gesetzt)</translation>
+    </message>
+    <message>
+        <source>Journal</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>%1 entries found, newest seq %2, %3 to replay</source>
+        <translation>%1 Einträge gefunden, neueste seq %2, %3 wiederzugeben</translation>
+    </message>
+    <message>
+        <source>Prio sets</source>
+        <translation>Prio-Sätze</translation>
+    </message>
+    <message>
+        <source>%1 buckets, seq %2</source>
+        <translation>%1 Buckets, seq %2</translation>
+    </message>
+    <message>
+        <source>Btree</source>
+        <translation>B-Baum</translation>
+    </message>
+    <message>
+        <source>%1 nodes (%2 leaves), root level %3</source>
+        <translation>%1 Knoten (%2 Blätter), Wurzelebene %3</translation>
+    </message>
+    <message>
+        <source>Extents</source>
+        <translation>Extents</translation>
+    </message>
+    <message>
+        <source>%1 (%2 dirty), %3 live sectors, %4 dirty sectors</source>
+        <translation>%1 (%2 dirty), %3 lebende Sektoren, %4 dirty-Sektoren</translation>
+    </message>
+    <message>
+        <source>Buckets</source>
+        <translation>Buckets</translation>
+    </message>
+    <message>
+        <source>%1 unused, %2 reclaimable, %3 dirty, %4 metadata</source>
+        <translation>%1 unbenutzt, %2 wiederverwendbar, %3 dirty, %4 Metadaten</translation>
+    </message>
+    <message>
+        <source>Stale pointers</source>
+        <translation>Veraltete Zeiger</translation>
+    </message>
+    <message>
+        <source>Volumes</source>
+        <translation>Volumes</translation>
+    </message>
+    <message>
+        <source>%1 uuids in use, %2 flash-only</source>
+        <translation>%1 UUIDs in Benutzung, %2 nur Flash</translation>
+    </message>
+</context>
+<context>
     <name>bucketscope::PriorityStatsPanel</name>
     <message>
         <source>No engine running</source>
@@ -888,6 +1285,562 @@ Verwenden Sie vorerst „bucketscope-cli inspect“.</translation>
     <message>
         <source>prio</source>
         <translation>Prio</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::StallHistory</name>
+    <message>
+        <source>GC runs</source>
+        <translation>GC-Läufe</translation>
+    </message>
+    <message>
+        <source>invalidation batches</source>
+        <translation>Invalidierungsstapel</translation>
+    </message>
+    <message>
+        <source>prio writes</source>
+        <translation>Prio-Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>free[BTREE] empty</source>
+        <translation>free[BTREE] leer</translation>
+    </message>
+    <message>
+        <source>free[PRIO] empty</source>
+        <translation>free[PRIO] leer</translation>
+    </message>
+    <message>
+        <source>free[MOVINGGC] empty</source>
+        <translation>free[MOVINGGC] leer</translation>
+    </message>
+    <message>
+        <source>free[NONE] empty</source>
+        <translation>free[NONE] leer</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::StallTimeline</name>
+    <message>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>engine time (s)</source>
+        <translation>Engine-Zeit (s)</translation>
+    </message>
+    <message>
+        <source>Keep the newest %1 s of engine time in view</source>
+        <translation>Die neuesten %1 s Engine-Zeit im Blick behalten</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>Als PNG speichern…</translation>
+    </message>
+    <message>
+        <source>Save stall timeline</source>
+        <translation>Zeitleiste der Wartezeiten speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>bucket_alloc: %1 waits, %2 ms asleep · GC: %3 runs, %4 ms · prio writes: %5 · invalidation batches: %6</source>
+        <translation>bucket_alloc: %1 Wartevorgänge, %2 ms geschlafen · GC: %3 Läufe, %4 ms · Prio-Schreibvorgänge: %5 · Invalidierungsstapel: %6</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::WorkloadPanel</name>
+    <message>
+        <source>Apply (restarts the engine)</source>
+        <translation>Übernehmen (startet die Engine neu)</translation>
+    </message>
+    <message>
+        <source>Built-in write generator</source>
+        <translation>Eingebauter Schreibgenerator</translation>
+    </message>
+    <message>
+        <source>Trace file…</source>
+        <translation>Trace-Datei…</translation>
+    </message>
+    <message>
+        <source>Generator spec (zipf, hotcold, scan…)</source>
+        <translation>Generator-Angabe (zipf, hotcold, scan…)</translation>
+    </message>
+    <message>
+        <source>Comes with trace replay: the engine cannot be driven by a trace or a generator spec yet</source>
+        <translation>Kommt mit der Trace-Wiedergabe: Die Engine kann noch nicht von einem Trace oder einer Generator-Angabe angetrieben werden</translation>
+    </message>
+    <message>
+        <source>trace file or generator spec</source>
+        <translation>Trace-Datei oder Generator-Angabe</translation>
+    </message>
+    <message>
+        <source>Writer processes, each with its own write point and seeded generator</source>
+        <translation>Schreibende Prozesse, jeder mit eigenem Write Point und eigenem Generator mit Startwert</translation>
+    </message>
+    <message>
+        <source>Processes writing to a flash-only volume; the others write to a cached backing device, whose requests rescale prios</source>
+        <translation>Prozesse, die auf ein reines Flash-Volume schreiben; die anderen schreiben auf ein zwischengespeichertes Backing-Gerät, dessen Anfragen die Prios neu skalieren</translation>
+    </message>
+    <message>
+        <source>Requests that are reads</source>
+        <translation>Anfragen, die Lesevorgänge sind</translation>
+    </message>
+    <message>
+        <source>Writes that continue where the process left off</source>
+        <translation>Schreibvorgänge, die dort weitermachen, wo der Prozess aufgehört hat</translation>
+    </message>
+    <message>
+        <source> KiB</source>
+        <translation> KiB</translation>
+    </message>
+    <message>
+        <source>Writes are 1 block up to this size, in whole blocks</source>
+        <translation>Schreibvorgänge umfassen 1 Block bis zu dieser Größe, in ganzen Blöcken</translation>
+    </message>
+    <message>
+        <source>Applying starts a new engine with the same geometry, policy and seed; the history so far is discarded.</source>
+        <translation>Übernehmen startet eine neue Engine mit gleicher Geometrie, Strategie und gleichem Startwert; der bisherige Verlauf wird verworfen.</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message>
+        <source>Flash-only processes</source>
+        <translation>Reine Flash-Prozesse</translation>
+    </message>
+    <message>
+        <source>Reads</source>
+        <translation>Lesevorgänge</translation>
+    </message>
+    <message>
+        <source>Sequential writes</source>
+        <translation>Sequenzielle Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>Largest write</source>
+        <translation>Größter Schreibvorgang</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::WriteConfirmation</name>
+    <message>
+        <source>Write to %1?</source>
+        <translation>Auf %1 schreiben?</translation>
+    </message>
+    <message>
+        <source>bucketscope is about to write to &lt;b&gt;%1&lt;/b&gt;: %2. Whatever the target holds there is lost.</source>
+        <translation>bucketscope wird gleich auf &lt;b&gt;%1&lt;/b&gt; schreiben: %2. Was das Ziel dort enthält, geht verloren.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The safety probe refuses this target:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Die Sicherheitsprüfung lehnt dieses Ziel ab:&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>It also found:</source>
+        <translation>Außerdem gefunden:</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Write anyway</source>
+        <translation>Trotzdem schreiben</translation>
+    </message>
+    <message>
+        <source>I have read the above and want to write anyway (--force)</source>
+        <translation>Ich habe das gelesen und möchte trotzdem schreiben (--force)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionActions</name>
+    <message>
+        <source>S&amp;essions</source>
+        <translation>&amp;Sitzungen</translation>
+    </message>
+    <message>
+        <source>&amp;Browse recorded sessions…</source>
+        <translation>Aufgezeichnete Sitzungen &amp;durchsuchen …</translation>
+    </message>
+    <message>
+        <source>&amp;Replay the newest session</source>
+        <translation>Neueste Sitzung &amp;wiedergeben</translation>
+    </message>
+    <message>
+        <source>&amp;Record sessions</source>
+        <translation>Sitzungen &amp;aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Record every engine run, with its commands, in the session database</source>
+        <translation>Jeden Engine-Lauf mit seinen Befehlen in der Sitzungsdatenbank aufzeichnen</translation>
+    </message>
+    <message>
+        <source>&amp;Sessions…</source>
+        <translation>Sit&amp;zungen …</translation>
+    </message>
+    <message>
+        <source>No sessions recorded yet.</source>
+        <translation>Noch keine Sitzungen aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Replay session</source>
+        <translation>Sitzung wiedergeben</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionBrowser</name>
+    <message>
+        <source>&amp;Replay…</source>
+        <translation>&amp;Wiedergeben …</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>Als &amp;CSV exportieren …</translation>
+    </message>
+    <message>
+        <source>Export &amp;JSON…</source>
+        <translation>Als &amp;JSON exportieren …</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Recorded sessions</source>
+        <translation>Aufgezeichnete Sitzungen</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Prune…</source>
+        <translation>&amp;Aufräumen …</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Database: %1 (sessions: %2)</source>
+        <translation>Datenbank: %1 (Sitzungen: %2)</translation>
+    </message>
+    <message>
+        <source>The session being recorded cannot be deleted</source>
+        <translation>Die gerade aufgezeichnete Sitzung kann nicht gelöscht werden</translation>
+    </message>
+    <message>
+        <source>Select a session.</source>
+        <translation>Wählen Sie eine Sitzung aus.</translation>
+    </message>
+    <message>
+        <source>No sessions recorded yet.</source>
+        <translation>Noch keine Sitzungen aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Session %1%2
+</source>
+        <translation>Sitzung %1%2
+</translation>
+    </message>
+    <message>
+        <source> (recording now)</source>
+        <translation> (wird gerade aufgezeichnet)</translation>
+    </message>
+    <message>
+        <source>Started: %1
+Ended: %2
+Outcome: %3
+</source>
+        <translation>Begonnen: %1
+Beendet: %2
+Ergebnis: %3
+</translation>
+    </message>
+    <message>
+        <source>(not ended)</source>
+        <translation>(nicht beendet)</translation>
+    </message>
+    <message>
+        <source>Recorded by: %1, bucketscope %2
+Kernel profile: %3
+Device: %4
+</source>
+        <translation>Aufgezeichnet von: %1, bucketscope %2
+Kernel-Profil: %3
+Gerät: %4
+</translation>
+    </message>
+    <message>
+        <source>Superblock: %1
+Options: %2
+</source>
+        <translation>Superblock: %1
+Optionen: %2
+</translation>
+    </message>
+    <message>
+        <source>Events: %1 (%2 lost)
+Metric samples: %3
+Snapshots: %4
+</source>
+        <translation>Ereignisse: %1 (%2 verloren)
+Messwertproben: %3
+Snapshots: %4
+</translation>
+    </message>
+    <message>
+        <source>Commands (%1):
+</source>
+        <translation>Befehle (%1):
+</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>writing %1 failed</source>
+        <translation>Schreiben von %1 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Replay session</source>
+        <translation>Sitzung wiedergeben</translation>
+    </message>
+    <message>
+        <source>Export session as CSV</source>
+        <translation>Sitzung als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>Export session as JSON</source>
+        <translation>Sitzung als JSON exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Export session</source>
+        <translation>Sitzung exportieren</translation>
+    </message>
+    <message>
+        <source>Delete sessions</source>
+        <translation>Sitzungen löschen</translation>
+    </message>
+    <message>
+        <source>Delete the selected sessions (%1) and everything they hold?</source>
+        <translation>Die ausgewählten Sitzungen (%1) mit allem, was sie enthalten, löschen?</translation>
+    </message>
+    <message>
+        <source>Prune sessions</source>
+        <translation>Sitzungen aufräumen</translation>
+    </message>
+    <message>
+        <source>Keep only the newest</source>
+        <translation>Nur die neuesten behalten</translation>
+    </message>
+    <message>
+        <source>Delete sessions started before</source>
+        <translation>Sitzungen löschen, die begannen vor</translation>
+    </message>
+    <message>
+        <source>Sessions deleted: %1</source>
+        <translation>Gelöschte Sitzungen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionListModel</name>
+    <message>
+        <source>%1
+superblock: %2
+options: %3</source>
+        <translation>%1
+Superblock: %2
+Optionen: %3</translation>
+    </message>
+    <message>
+        <source>(not ended)</source>
+        <translation>(nicht beendet)</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Started (UTC)</source>
+        <translation>Begonnen (UTC)</translation>
+    </message>
+    <message>
+        <source>Ended (UTC)</source>
+        <translation>Beendet (UTC)</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Aufgezeichnet von</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>Kernel</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Snapshots</source>
+        <translation>Snapshots</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>Verloren</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionRecording</name>
+    <message>
+        <source>Sessions are not recorded.</source>
+        <translation>Sitzungen werden nicht aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>Recording session %1 in %2</source>
+        <translation>Sitzung %1 wird in %2 aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>Not recording this session: %1</source>
+        <translation>Diese Sitzung wird nicht aufgezeichnet: %1</translation>
+    </message>
+    <message>
+        <source>The session log is incomplete (%1 records lost): %2</source>
+        <translation>Das Sitzungsprotokoll ist unvollständig (%1 Datensätze verloren): %2</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionReplayWindow</name>
+    <message>
+        <source>Replay of session %1 (%2, %3)</source>
+        <translation>Wiedergabe der Sitzung %1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>Engine time of the recorded session</source>
+        <translation>Engine-Zeit der aufgezeichneten Sitzung</translation>
+    </message>
+    <message>
+        <source>◀ Snapshot</source>
+        <translation>◀ Snapshot</translation>
+    </message>
+    <message>
+        <source>Snapshot ▶</source>
+        <translation>Snapshot ▶</translation>
+    </message>
+    <message>
+        <source>Previous recorded snapshot</source>
+        <translation>Vorheriger aufgezeichneter Snapshot</translation>
+    </message>
+    <message>
+        <source>Next recorded snapshot</source>
+        <translation>Nächster aufgezeichneter Snapshot</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Metrics up to this moment</source>
+        <translation>Messwerte bis zu diesem Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>Events around this moment</source>
+        <translation>Ereignisse um diesen Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>Befehle</translation>
+    </message>
+    <message>
+        <source>t = %1 s of %2 s</source>
+        <translation>t = %1 s von %2 s</translation>
+    </message>
+    <message>
+        <source> · buckets as of the snapshot at %1 s</source>
+        <translation> · Buckets laut Snapshot bei %1 s</translation>
+    </message>
+    <message>
+        <source> · no snapshot recorded</source>
+        <translation> · kein Snapshot aufgezeichnet</translation>
+    </message>
+    <message>
+        <source> · %1 metric samples</source>
+        <translation> · %1 Messwertproben</translation>
+    </message>
+    <message>
+        <source> · gens unknown (no snapshot near these events)</source>
+        <translation> · Gens unbekannt (kein Snapshot in der Nähe dieser Ereignisse)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::SessionSettingsDialog</name>
+    <message>
+        <source>Record every engine run as a session</source>
+        <translation>Jeden Engine-Lauf als Sitzung aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Sitzungen</translation>
+    </message>
+    <message>
+        <source>Leave empty for the default location</source>
+        <translation>Leer lassen für den Standardort</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Seconds of engine time between bucket snapshots; 0 records only the last one</source>
+        <translation>Sekunden Engine-Zeit zwischen Bucket-Snapshots; 0 zeichnet nur den letzten auf</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen …</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Snapshot interval</source>
+        <translation>Snapshot-Intervall</translation>
+    </message>
+    <message>
+        <source>Session database</source>
+        <translation>Sitzungsdatenbank</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite);;All files (*)</source>
+        <translation>SQLite-Datenbanken (*.db *.sqlite);;Alle Dateien (*)</translation>
     </message>
 </context>
 </TS>

@@ -20,6 +20,7 @@ BucketDetails::BucketDetails(QWidget* parent)
     : QWidget(parent), title_(new QLabel(this)), form_(new QFormLayout),
       history_(new QListWidget(this)), invalidate_(new QPushButton(tr("Invalidate this bucket"), this)) {
     invalidate_->setToolTip(tr("Move the bucket to free_inc now, if the kernel would allow it"));
+    title_->setWordWrap(true);
     auto* box = new QVBoxLayout(this);
     box->setContentsMargins(4, 4, 4, 4);
     box->addWidget(title_);

@@ -35,6 +35,7 @@ EngineController::EngineController(QObject* parent) : QObject(parent), worker_(n
         emit engineOpened(ok, msg);
     });
     connect(worker_, &EngineWorker::commandRefused, this, &EngineController::commandRefused);
+    connect(worker_, &EngineWorker::recordingStatus, this, &EngineController::recordingStatus);
     thread_.start();
 }
 
@@ -95,5 +96,8 @@ void EngineController::forceInvalidate(std::optional<uint64_t> bucket) {
 void EngineController::rescale() { post([w = worker_] { w->rescale(); }); }
 void EngineController::setDiscard(bool on) { post([w = worker_, on] { w->setDiscard(on); }); }
 void EngineController::setVictimCount(int n) { post([w = worker_, n] { w->setVictimCount(n); }); }
+void EngineController::setRecording(const RecordingSettings& s) {
+    post([w = worker_, s] { w->setRecording(s); });
+}
 
 } // namespace bucketscope

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "widgets/engine_frame.h"
+#include "widgets/session_settings.h"
 
 namespace bucketscope {
 
@@ -45,11 +46,17 @@ class EngineController : public QObject {
     void rescale();
     void setDiscard(bool on);
     void setVictimCount(int n);
+    // Session recording settings for this and every later engine (the worker starts
+    // with the saved ones).
+    void setRecording(const bucketscope::RecordingSettings& settings);
 
   signals:
     void engineOpened(bool ok, const QString& message);
     void frameReady(const bucketscope::FramePtr& frame);
     void commandRefused(const QString& why);
+    // A session began (`session` its id), recording failed or its log became incomplete
+    // (`session` is -1 when nothing is being recorded).
+    void recordingStatus(const QString& message, qint64 session);
 
   private:
     template <typename F> void post(F&& f);

@@ -10,12 +10,23 @@
 #include <vector>
 
 #include "core/engine/engine.h"
+#include "core/engine/event_gens.h"
 
 namespace bucketscope {
+
+// What the caches have written, summed over the set, in sectors: the counters the kernel
+// shows in sysfs as written, btree_written and metadata_written (prio sets, journal, uuids).
+struct CacheWrites {
+    uint64_t data = 0;
+    uint64_t btree = 0;
+    uint64_t meta = 0;
+    uint64_t total() const { return data + btree + meta; }
+};
 
 struct EngineFrame {
     SnapshotPtr snapshot;
     EngineMetrics metrics;
+    CacheWrites writes;
     std::vector<EngineEvent> events; // since the previous frame, oldest first
     // For each event, the bucket's gen right after it (meaningful for invalidations),
     // worked back from the snapshot taken with the same drain.
@@ -30,11 +41,8 @@ struct EngineFrame {
 
 using FramePtr = std::shared_ptr<const EngineFrame>;
 
-// gen_after for `events` given the gens in `snap` taken after the last of them: walking
-// back, each invalidation's bucket had one gen less before it (bch_inc_gen is the only
-// place gens move while the engine runs).
-std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
-                                       const BucketSnapshot& snap);
+// The caches' write counters, read under bucket_lock (EngineMetrics does not carry them).
+CacheWrites cache_writes(Engine& engine);
 
 } // namespace bucketscope
 

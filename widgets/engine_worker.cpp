@@ -4,33 +4,41 @@
 #include "widgets/engine_worker.h"
 
 #include <QCoreApplication>
-#include <unordered_map>
 
 #include "core/alloc/alloc.h"
+#include "widgets/session_recording.h"
 
 namespace bucketscope {
 
-std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
-                                       const BucketSnapshot& snap) {
-    std::vector<uint8_t> out(events.size(), 0);
-    std::unordered_map<uint64_t, uint8_t> moved; // bucket -> its gen as we walk back
-    auto current = [&](uint64_t b) -> uint8_t& {
-        return moved.try_emplace(b, snap.gen[b]).first->second;
-    };
-    for (size_t i = events.size(); i-- > 0;) {
-        const EngineEvent& e = events[i];
-        if (e.dev != 0 || e.bucket >= snap.gen.size())
-            continue;
-        uint8_t& gen = current(e.bucket);
-        out[i] = gen;
-        if (e.kind == EventKind::Invalidate)
-            gen = uint8_t(gen - 1);
-    }
-    return out;
+CacheWrites cache_writes(Engine& engine) {
+    CacheWrites w;
+    engine.with_cache_set([&](CacheSet& c) {
+        for (const auto& ca : c.caches) {
+            w.data += ca->sectors_written;
+            w.btree += ca->btree_sectors_written;
+            w.meta += ca->meta_sectors_written;
+        }
+    });
+    return w;
 }
 
-EngineWorker::EngineWorker() = default;
+EngineWorker::EngineWorker() : recording_(std::make_unique<SessionRecording>()) {}
 EngineWorker::~EngineWorker() = default;
+
+void EngineWorker::record(const char* command, const std::string& argument) {
+    recording_->command(command, argument);
+}
+
+void EngineWorker::reportRecording() {
+    if (const QString s = recording_->takeStatus(); !s.isEmpty())
+        emit recordingStatus(s, qint64(recording_->session()));
+}
+
+void EngineWorker::setRecording(const RecordingSettings& settings) {
+    recording_->configure(settings, engine_.get(), options_,
+                          devices_.empty() ? std::string() : devices_.front()->name());
+    reportRecording();
+}
 
 void EngineWorker::ensureTimers() {
     if (tick_timer_)
@@ -49,6 +57,7 @@ void EngineWorker::ensureTimers() {
 
 void EngineWorker::open(const EngineOptions& opts) {
     ensureTimers();
+    recording_->end("replaced");
     engine_.reset();
     devices_.clear();
     const uint64_t bytes = opts.geometry.nbuckets * uint64_t(opts.geometry.bucket_size) * 512;
@@ -64,6 +73,9 @@ void EngineWorker::open(const EngineOptions& opts) {
         emit opened(false, QString::fromStdString(why));
         return;
     }
+    options_ = opts;
+    recording_->begin(*engine_, opts, devices_.front()->name());
+    reportRecording();
     emit opened(true, {});
     dirty_ = true;
     publish();
@@ -71,6 +83,8 @@ void EngineWorker::open(const EngineOptions& opts) {
 
 void EngineWorker::setPlaying(bool on) {
     ensureTimers();
+    if (engine_ && on != playing_)
+        record(on ? "run" : "pause");
     playing_ = on && engine_;
     if (playing_)
         tick_timer_->start();
@@ -81,6 +95,7 @@ void EngineWorker::setPlaying(bool on) {
 
 void EngineWorker::setStepsPerTick(quint64 steps) {
     steps_per_tick_ = std::max<quint64>(1, steps);
+    record("speed", std::to_string(steps_per_tick_));
     dirty_ = true;
 }
 
@@ -89,6 +104,7 @@ void EngineWorker::tick() {
         return;
     if (engine_->step(steps_per_tick_) < steps_per_tick_) {
         // Every task is blocked or done: stop rather than spin.
+        record("blocked");
         setPlaying(false);
         emit commandRefused(tr("The engine stopped: every task is blocked or finished."));
     }
@@ -98,6 +114,7 @@ void EngineWorker::tick() {
 void EngineWorker::step(quint64 steps) {
     if (!engine_)
         return;
+    record("step", std::to_string(steps));
     engine_->step(steps);
     dirty_ = true;
     publish();
@@ -107,6 +124,7 @@ void EngineWorker::setPolicy(int policy) {
     if (!engine_)
         return;
     engine_->set_policy(ReplacementPolicy(policy));
+    record("set_policy", to_string(ReplacementPolicy(policy)));
     dirty_ = true;
     publish();
 }
@@ -115,6 +133,7 @@ void EngineWorker::triggerGc() {
     if (!engine_)
         return;
     engine_->trigger_gc();
+    record("trigger_gc");
     dirty_ = true;
     publish();
 }
@@ -124,7 +143,10 @@ void EngineWorker::forceInvalidate(qint64 bucket) {
         return;
     std::string why;
     const auto target = bucket < 0 ? std::nullopt : std::optional<uint64_t>(uint64_t(bucket));
-    if (!engine_->force_invalidate(0, target, &why))
+    const bool done = engine_->force_invalidate(0, target, &why);
+    record("force_invalidate", (target ? std::to_string(*target) : std::string("pass")) +
+                                   (done ? "" : " refused: " + why));
+    if (!done)
         emit commandRefused(tr("Invalidation refused: %1").arg(QString::fromStdString(why)));
     dirty_ = true;
     publish();
@@ -134,6 +156,7 @@ void EngineWorker::rescale() {
     if (!engine_)
         return;
     engine_->rescale();
+    record("rescale");
     dirty_ = true;
     publish();
 }
@@ -142,6 +165,7 @@ void EngineWorker::setDiscard(bool on) {
     if (!engine_)
         return;
     engine_->set_discard(on);
+    record("set_discard", on ? "on" : "off");
     dirty_ = true;
     publish();
 }
@@ -191,7 +215,10 @@ void EngineWorker::publish() {
     auto frame = std::make_shared<EngineFrame>();
     engine_->poll_events(frame->events);
     frame->snapshot = engine_->snapshot(0);
+    recording_->record(frame->events, frame->snapshot);
+    reportRecording();
     frame->metrics = engine_->metrics();
+    frame->writes = cache_writes(*engine_);
     frame->gen_after = gens_after_events(frame->events, *frame->snapshot);
     frame->tasks = engine_->tasks();
     frame->victims = predictVictims();

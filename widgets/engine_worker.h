@@ -11,8 +11,11 @@
 
 #include "core/device/ram_device.h"
 #include "widgets/engine_frame.h"
+#include "widgets/session_settings.h"
 
 namespace bucketscope {
+
+class SessionRecording;
 
 class EngineWorker : public QObject {
     Q_OBJECT
@@ -35,20 +38,28 @@ class EngineWorker : public QObject {
     void rescale();
     void setDiscard(bool on);
     void setVictimCount(int n);
+    // Session recording (widgets/session_recording.h): applies to the running engine now.
+    void setRecording(const bucketscope::RecordingSettings& settings);
     void publish();
 
   signals:
     void opened(bool ok, const QString& message);
     void frameReady(const bucketscope::FramePtr& frame);
     void commandRefused(const QString& why);
+    // A session began, recording failed or its log became incomplete.
+    void recordingStatus(const QString& message, qint64 session);
 
   private:
     void tick();
     void ensureTimers();
     std::vector<uint64_t> predictVictims();
+    void record(const char* command, const std::string& argument = {});
+    void reportRecording();
 
     std::vector<std::unique_ptr<RamDevice>> devices_;
     std::unique_ptr<Engine> engine_;
+    EngineOptions options_;
+    std::unique_ptr<SessionRecording> recording_; // after engine_: ends before it goes
     QTimer* tick_timer_ = nullptr;
     QTimer* publish_timer_ = nullptr;
     bool playing_ = false;

@@ -62,9 +62,11 @@ struct HeatmapView {
     void zoom_around(QPoint anchor, int steps, const HeatmapGrid& grid);
 };
 
-// Fills a Format_RGB32 image of `size` pixels.
+// Fills a Format_RGB32 image of `size` pixels. Large frames are cut into bands rendered
+// on `threads` threads (0: one, or with more than two cores all but two, at most 4).
 QImage render_heatmap(const BucketSnapshot& snap, const HeatmapPalette& palette,
-                      const HeatmapGrid& grid, const HeatmapView& view, QSize size);
+                      const HeatmapGrid& grid, const HeatmapView& view, QSize size,
+                      unsigned threads = 0);
 // Convenience: builds the palette for `field` first.
 QImage render_heatmap(const BucketSnapshot& snap, HeatmapField field, const HeatmapGrid& grid,
                       const HeatmapView& view, QSize size);

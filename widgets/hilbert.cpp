@@ -48,20 +48,53 @@ struct NibbleTable {
 };
 constexpr NibbleTable kTable;
 
-} // namespace
-
-uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y) {
-    // Pad to whole nibbles: each leading zero level contributes digit 0 and a transpose.
+// The curve position of (x, y) down to the nibble at `last_shift` (0: the whole order,
+// 4: all but the lowest four levels), and the state the walk ends in. Pads to whole
+// nibbles: each leading zero level contributes digit 0 and a transpose.
+uint64_t walk(unsigned order, uint32_t x, uint32_t y, int last_shift, unsigned& state) {
     const unsigned levels = (order + 3u) & ~3u;
-    unsigned state = (levels - order) & 1u ? kSwap : 0u;
+    state = (levels - order) & 1u ? kSwap : 0u;
     uint64_t d = 0;
-    for (int shift = static_cast<int>(levels) - 4; shift >= 0; shift -= 4) {
+    for (int shift = static_cast<int>(levels) - 4; shift >= last_shift; shift -= 4) {
         const unsigned xy = (((x >> shift) & 15u) << 4) | ((y >> shift) & 15u);
         const uint16_t e = kTable.entry[state][xy];
         d = (d << 8) | (e & 0xffu);
         state = e >> 8;
     }
     return d;
+}
+
+} // namespace
+
+uint64_t hilbert_xy2d(unsigned order, uint32_t x, uint32_t y) {
+    unsigned state;
+    return walk(order, x, y, 0, state);
+}
+
+// The lowest four levels are the tile's own: the state before them is the curve's
+// orientation inside the tile.
+HilbertTile hilbert_tile(unsigned order, uint32_t tx, uint32_t ty) {
+    unsigned state;
+    const uint64_t d = walk(order, tx << HILBERT_TILE_ORDER, ty << HILBERT_TILE_ORDER, 4, state);
+    return {d << 8, state};
+}
+
+namespace {
+struct TileOffsets {
+    std::array<std::array<uint8_t, 256>, 4> offset{};
+    constexpr TileOffsets() {
+        for (unsigned s = 0; s < 4; ++s)
+            for (unsigned ly = 0; ly < 16; ++ly)
+                for (unsigned lx = 0; lx < 16; ++lx)
+                    offset[s][ly * 16 + lx] =
+                        static_cast<uint8_t>(kTable.entry[s][(lx << 4) | ly] & 0xffu);
+    }
+};
+constexpr TileOffsets kTileOffsets;
+} // namespace
+
+const uint8_t* hilbert_tile_offsets(unsigned orientation) {
+    return kTileOffsets.offset[orientation & 3u].data();
 }
 
 void hilbert_d2xy(unsigned order, uint64_t d, uint32_t& x, uint32_t& y) {

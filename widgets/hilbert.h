@@ -29,4 +29,19 @@ const uint32_t* hilbert_xy2d_table(unsigned order);
 // d2xy for every position, packed as y << 16 | x; the same lifetime and limits.
 const uint32_t* hilbert_d2xy_table(unsigned order);
 
+// Aligned 16 x 16 tiles: each holds 256 consecutive positions, in one of four
+// orientations of the curve. A renderer walks tiles instead of cells: one hilbert_tile()
+// per tile, then a 256-byte offset table per cell, so painting needs no per-cell table
+// of the whole square and reads the snapshot in runs of 256.
+inline constexpr unsigned HILBERT_TILE_ORDER = 4;
+struct HilbertTile {
+    uint64_t first = 0;       // position of the tile's first cell (a multiple of 256)
+    unsigned orientation = 0; // index for hilbert_tile_offsets
+};
+// Tile (tx, ty) of a square of `order` >= HILBERT_TILE_ORDER; tx, ty < 2^(order - 4).
+HilbertTile hilbert_tile(unsigned order, uint32_t tx, uint32_t ty);
+// For an orientation, the offset from the tile's first position of each cell, indexed
+// ly * 16 + lx: hilbert_xy2d(order, x, y) == first + offsets[(y & 15) * 16 + (x & 15)].
+const uint8_t* hilbert_tile_offsets(unsigned orientation);
+
 } // namespace bucketscope

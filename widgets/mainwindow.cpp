@@ -21,15 +21,18 @@
 #include "widgets/event_log.h"
 #include "widgets/event_log_model.h"
 #include "widgets/heatmap_panel.h"
+#include "widgets/image_controller.h"
+#include "widgets/image_panel.h"
 #include "widgets/metric_plots.h"
 #include "widgets/new_engine_dialog.h"
 #include "widgets/priority_stats_panel.h"
+#include "widgets/session_menu.h"
+#include "widgets/stall_timeline.h"
+#include "widgets/workload_panel.h"
 
 namespace bucketscope {
 namespace {
-constexpr int kLayoutVersion = 1;
-constexpr int kMaxRecent = 8;
-const char* const kRecentKey = "recentFiles";
+constexpr int kLayoutVersion = 2; // 2: workload, image and stall timeline docks
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -37,7 +40,9 @@ MainWindow::MainWindow(QWidget* parent)
       heatmaps_{new HeatmapPanel(HeatmapField::Membership), new HeatmapPanel(HeatmapField::Prio)},
       details_(new BucketDetails), controls_(new ControlsPanel(controller_)),
       event_model_(new EventLogModel(20000, this)), event_log_(new EventLog(event_model_)),
-      plots_(new MetricPlots), prio_stats_(new PriorityStatsPanel) {
+      plots_(new MetricPlots), prio_stats_(new PriorityStatsPanel), images_(new ImageController(this)),
+      image_panel_(new ImagePanel), stalls_(new StallTimeline),
+      workload_(new WorkloadPanel) {
     setWindowTitle(tr("bucketscope"));
     setWindowIcon(QIcon(QStringLiteral(":/bucketscope/bucketscope.svg")));
     setDockNestingEnabled(true);
@@ -59,6 +64,17 @@ MainWindow::MainWindow(QWidget* parent)
         connect(h->heatmap(), &HeatmapWidget::bucketSelected, this, &MainWindow::onBucketSelected);
     connect(details_, &BucketDetails::invalidateRequested, this,
             [this](quint64 b) { controller_->forceInvalidate(b); });
+    connect(images_, &ImageController::imageOpened, this, &MainWindow::showImage);
+    connect(images_, &ImageController::message, this, [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    connect(images_, &ImageController::recentFilesChanged, this, &MainWindow::updateRecentMenu);
+    connect(images_, &ImageController::formatted, this, [this](const QString& path) { openImage(path); });
+    connect(image_panel_, &ImagePanel::closeRequested, this, &MainWindow::closeImage);
+    connect(workload_, &WorkloadPanel::applyRequested, this, [this](const WorkloadParams& w) {
+        EngineOptions o = controller_->hasEngine() ? controller_->options() : demo_engine_options();
+        o.workload = w;
+        openDemo(o);
+    });
+    connect(image_panel_, &ImagePanel::simulateRequested, this, [this](const EngineOptions& o) { openDemo(o); });
 
     resize(1280, 860);
     restoreLayout();
@@ -74,20 +90,38 @@ void MainWindow::buildDocks() {
         addDockWidget(area, d);
         return d;
     };
-    dock(controls_, tr("Controls"), "controls", Qt::LeftDockWidgetArea);
-    dock(details_, tr("Bucket"), "details", Qt::RightDockWidgetArea);
+    auto* controls = dock(controls_, tr("Controls"), "controls", Qt::LeftDockWidgetArea);
+    auto* workload = dock(workload_, tr("Workload"), "workload", Qt::LeftDockWidgetArea);
+    tabifyDockWidget(controls, workload);
+    controls->raise();
+    auto* details = dock(details_, tr("Bucket"), "details", Qt::RightDockWidgetArea);
     auto* plots = dock(plots_, tr("Metrics"), "plots", Qt::BottomDockWidgetArea);
     auto* log = dock(event_log_, tr("Event log"), "events", Qt::BottomDockWidgetArea);
     auto* stats = dock(prio_stats_, tr("priority_stats"), "priority_stats", Qt::BottomDockWidgetArea);
-    tabifyDockWidget(log, stats);
+    auto* image = dock(image_panel_, tr("Image"), "image", Qt::RightDockWidgetArea);
+    auto* stalls = dock(stalls_, tr("Stall timeline"), "stalls", Qt::BottomDockWidgetArea);
+    // Split first, tabify after: splitting a dock out of a tab group moves it alone.
     splitDockWidget(plots, log, Qt::Horizontal);
+    tabifyDockWidget(plots, stalls);
+    tabifyDockWidget(log, stats);
+    tabifyDockWidget(details, image);
+    plots->raise();
     log->raise();
+    details->raise();
 }
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New demo engine…"), QKeySequence::New, this, &MainWindow::newDemo);
     file->addAction(tr("&Open image read-only…"), QKeySequence::Open, this, [this] { openImage(); });
+    file->addAction(tr("Open the &demo image"), this, [this] {
+        QString why;
+        if (ImageController::ensureDemoImage(&why))
+            openImage(ImageController::demoImagePath());
+        else
+            QMessageBox::warning(this, tr("Demo image"), tr("Could not create the demo image: %1").arg(why));
+    });
+    file->addAction(tr("&Format new image…"), this, [this] { images_->formatNew(); });
     recent_menu_ = file->addMenu(tr("Open &recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -118,15 +152,21 @@ void MainWindow::buildMenus() {
         connect(a, &QAction::triggered, this, [this, code] { setLanguage(code); });
     }
 
+    install_session_actions(this, menuBar(), settings, controller_);
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About bucketscope"), this, &MainWindow::about);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
 bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
+    showing_image_ = false;
+    controls_->setEnabled(true);
+    workload_->setEnabled(true);
     QString why;
     event_model_->clear();
     plots_->clear();
+    stalls_->clear();
     details_->setBucket(std::nullopt);
     if (!controller_->openSync(opts, &why)) {
         statusBar()->showMessage(tr("Could not start the engine: %1").arg(why));
@@ -134,7 +174,8 @@ bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
             QMessageBox::warning(this, tr("New demo engine"), tr("The engine refused these settings:\n%1").arg(why));
         return false;
     }
-    statusBar()->showMessage(tr("Demo engine: %1 buckets of %2 sectors on a RAM device, %3 policy, Linux %4")
+    workload_->showOptions(opts);
+    statusBar()->showMessage(tr("Demo engine: %1 buckets of %2 sectors on a RAM device, started with the %3 policy, Linux %4")
                                  .arg(opts.geometry.nbuckets)
                                  .arg(opts.geometry.bucket_size)
                                  .arg(policy_name(opts.policy))
@@ -153,23 +194,64 @@ void MainWindow::openImage(const QString& given) {
                              ? QFileDialog::getOpenFileName(this, tr("Open cache image read-only"), QString(),
                                                             tr("Cache images (*.img *.bin);;All files (*)"))
                              : given;
-    if (path.isEmpty())
+    if (!path.isEmpty())
+        images_->open(path);
+}
+
+void MainWindow::showImage(std::shared_ptr<const OpenedImage> image) {
+    image_panel_->showImage(image);
+    if (auto* d = qobject_cast<QDockWidget*>(image_panel_->parentWidget())) {
+        d->show();
+        d->raise();
+    }
+    if (!image || !image->ok()) {
+        statusBar()->showMessage(tr("Could not inspect %1: %2").arg(image ? image->path : QString(),
+                                                                    image ? image->error : QString()));
         return;
-    QMessageBox::information(this, tr("Open image read-only"),
-                             tr("Inspecting %1 is not yet available in the workbench.\n"
-                                "Use \"bucketscope-cli inspect\" for now.")
-                                 .arg(path));
+    }
+    showing_image_ = true;
+    controller_->setPlaying(false);
+    controls_->setEnabled(false);
+    workload_->setEnabled(false);
+    auto frame = std::make_shared<EngineFrame>();
+    frame->snapshot = image->snapshot;
+    for (auto* h : heatmaps_) {
+        h->heatmap()->setSnapshot(frame->snapshot);
+        h->heatmap()->setVictims({});
+    }
+    details_->showFrame(frame);
+    prio_stats_->recompute(*frame->snapshot);
+    setWindowTitle(tr("bucketscope — %1 (read-only)").arg(image->path));
+    statusBar()->showMessage(tr("%1: %2 buckets of %3 sectors, opened read-only")
+                                 .arg(image->path)
+                                 .arg(image->snapshot->nbuckets)
+                                 .arg(image->snapshot->bucket_size));
+}
+
+void MainWindow::closeImage() {
+    showing_image_ = false;
+    controls_->setEnabled(true);
+    workload_->setEnabled(true);
+    image_panel_->showImage(nullptr);
+    setWindowTitle(tr("bucketscope"));
+    if (const FramePtr f = controller_->lastFrame())
+        onFrame(f);
+    else
+        for (auto* h : heatmaps_)
+            h->heatmap()->setSnapshot(nullptr);
 }
 
 void MainWindow::updateRecentMenu() {
     recent_menu_->clear();
-    const QStringList recent = QSettings().value(QString::fromLatin1(kRecentKey)).toStringList();
-    for (const QString& path : recent.mid(0, kMaxRecent))
+    const QStringList recent = images_->recentFiles();
+    for (const QString& path : recent)
         recent_menu_->addAction(path, this, [this, path] { openImage(path); });
     recent_menu_->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::onFrame(const FramePtr& frame) {
+    if (showing_image_)
+        return;
     for (auto* h : heatmaps_) {
         h->heatmap()->setSnapshot(frame->snapshot);
         h->heatmap()->setVictims(frame->victims);
@@ -178,6 +260,7 @@ void MainWindow::onFrame(const FramePtr& frame) {
     controls_->showFrame(frame);
     event_model_->append(frame);
     plots_->showFrame(frame);
+    stalls_->showFrame(frame);
     prio_stats_->showFrame(frame);
 }
 
@@ -197,7 +280,9 @@ void MainWindow::setSideBySide(bool on) {
 
 QImage MainWindow::renderScreenshot() {
     controller_->sync();
-    if (const FramePtr f = controller_->lastFrame()) {
+    if (showing_image_) {
+        prio_stats_->recompute(*image_panel_->image()->snapshot);
+    } else if (const FramePtr f = controller_->lastFrame()) {
         prio_stats_->recompute(*f->snapshot);
         plots_->showFrame(f);
     }

@@ -1,12 +1,16 @@
 #pragma once
 // The workbench's main window: heatmaps in the centre (one, or two side by side), and
-// docks for the selected bucket, the controls, the metric plots, the event log and
-// priority_stats. The dock layout and window geometry persist in QSettings.
+// docks for the selected bucket, the controls, the workload, the metric plots, the stall
+// timeline, the event log, priority_stats and the opened image. The dock layout and window geometry persist in
+// QSettings.
 //
-// It shows the engine; it never owns allocator state itself. Every frame the
-// EngineController publishes fans out to the panels from onFrame().
+// It shows either the engine or an image opened read-only; it never owns allocator state
+// itself. Every frame the EngineController publishes fans out to the panels from
+// onFrame(); an opened image fans out from showImage() and holds the bucket views (the
+// engine is paused meanwhile) until it is closed or its geometry is run.
 
 #include <QMainWindow>
+#include <memory>
 
 #include "widgets/engine_frame.h"
 
@@ -21,8 +25,13 @@ class EngineController;
 class EventLog;
 class EventLogModel;
 class HeatmapPanel;
+class ImageController;
+class ImagePanel;
 class MetricPlots;
+struct OpenedImage;
 class PriorityStatsPanel;
+class StallTimeline;
+class WorkloadPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -37,10 +46,22 @@ class MainWindow : public QMainWindow {
     BucketDetails* details() const { return details_; }
     MetricPlots* plots() const { return plots_; }
     PriorityStatsPanel* priorityStats() const { return prio_stats_; }
+    ImageController* images() const { return images_; }
+    ImagePanel* imagePanel() const { return image_panel_; }
+    StallTimeline* stallTimeline() const { return stalls_; }
+    WorkloadPanel* workload() const { return workload_; }
+    bool showingImage() const { return showing_image_; }
 
     // Starts a demo engine with `opts`; false (and a message box unless `quiet`) if the
     // engine refuses them. Blocks until the engine exists.
     bool openDemo(const EngineOptions& opts, bool quiet = false);
+    // Opens `path` read-only (off the UI thread, with a progress dialog); the image shows
+    // once inspect is done.
+    void openImage(const QString& path = {});
+    // Shows an inspected image in the bucket views and the image dock.
+    void showImage(std::shared_ptr<const OpenedImage> image);
+    // Back to the engine's own frames.
+    void closeImage();
     void setSideBySide(bool on);
     // Brings every panel up to the controller's latest frame and renders the heatmaps,
     // then grabs the window; used by --screenshot and the smoke test.
@@ -55,7 +76,6 @@ class MainWindow : public QMainWindow {
     void onFrame(const FramePtr& frame);
     void onBucketSelected(quint64 bucket);
     void newDemo();
-    void openImage(const QString& path = {});
     void updateRecentMenu();
     void saveScreenshotDialog();
     void setLanguage(const QString& code);
@@ -71,6 +91,11 @@ class MainWindow : public QMainWindow {
     EventLog* event_log_;
     MetricPlots* plots_;
     PriorityStatsPanel* prio_stats_;
+    ImageController* images_;
+    ImagePanel* image_panel_;
+    StallTimeline* stalls_;
+    WorkloadPanel* workload_;
+    bool showing_image_ = false;
     QMenu* view_menu_ = nullptr;
     QMenu* recent_menu_ = nullptr;
     QAction* side_by_side_ = nullptr;

@@ -28,7 +28,7 @@ void MetricHistory::clear() {
     have_prev_ = false;
 }
 
-void MetricHistory::add(const EngineMetrics& m) {
+void MetricHistory::add(const EngineMetrics& m, const CacheWrites& w) {
     if (have_prev_ && m.clock_ns <= prev_.clock_ns)
         return; // nothing ran since the last sample
     const double dt = have_prev_ ? double(m.clock_ns - prev_.clock_ns) / 1e9 : 0.0;
@@ -57,6 +57,8 @@ void MetricHistory::add(const EngineMetrics& m) {
     series_[Discards].push_back(double(m.discards));
     const uint64_t reads = m.reads - p.reads;
     series_[HitRatio].push_back(reads ? 100.0 * double(m.read_hits - p.read_hits) / double(reads) : 0.0);
+    series_[WriteAmplification].push_back(m.sectors_written ? double(w.total()) / double(m.sectors_written) : 0.0);
+    series_[MetadataPercent].push_back(w.total() ? 100.0 * double(w.btree + w.meta) / double(w.total()) : 0.0);
     prev_ = m;
     have_prev_ = true;
 }
@@ -93,6 +95,8 @@ QString MetricHistory::name(Series s) {
     case JournalWrites: return tr("journal writes");
     case Discards: return tr("discards");
     case HitRatio: return tr("read hit ratio %");
+    case WriteAmplification: return tr("write amplification");
+    case MetadataPercent: return tr("btree and metadata % of writes");
     case SeriesCount: break;
     }
     return {};
@@ -104,7 +108,8 @@ bool MetricHistory::writeCsv(QIODevice& out) const {
     static const char* const kColumns[SeriesCount] = {
         "free_btree_pct", "free_prio_pct", "free_movinggc_pct", "free_none_pct", "free_inc_pct",
         "alloc_per_s", "invalidate_per_s", "waits_per_s", "wait_ms_per_s", "gc_runs",
-        "gc_ms_per_run", "prio_writes", "journal_writes", "discards", "hit_ratio_pct"};
+        "gc_ms_per_run", "prio_writes", "journal_writes", "discards", "hit_ratio_pct",
+        "write_amplification", "metadata_write_pct"};
     s << "time_s";
     for (const char* c : kColumns)
         s << ',' << c;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/engine/metrics.h"
+#include "widgets/engine_frame.h"
 
 class QIODevice;
 
@@ -37,12 +38,17 @@ class MetricHistory {
         JournalWrites,  // cumulative
         Discards,       // cumulative
         HitRatio,       // percent of reads that hit, in the last interval
+        // (data + btree + metadata sectors the caches wrote) / data sectors the workload
+        // inserted, since the start: EngineMetrics has no such figure, so it comes from
+        // the caches' sysfs-style write counters (CacheWrites)
+        WriteAmplification,
+        MetadataPercent, // btree + metadata share of everything written, since the start
         SeriesCount,
     };
 
     explicit MetricHistory(size_t capacity = 4096);
 
-    void add(const EngineMetrics& m);
+    void add(const EngineMetrics& m, const CacheWrites& writes = {});
     void clear();
     size_t size() const { return time_.size(); }
     const std::vector<double>& time() const { return time_; } // seconds

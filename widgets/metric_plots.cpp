@@ -30,6 +30,8 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent), tabs_(new QTabWidge
     addPlot(tr("Stalls"), tr("per second"), {S::WaitRate, S::WaitMsPerS, S::GcMsPerRun});
     addPlot(tr("Metadata writes"), tr("count"), {S::GcRuns, S::PrioWrites, S::JournalWrites, S::Discards});
     addPlot(tr("Hit ratio"), tr("reads that hit (%)"), {S::HitRatio});
+    addPlot(tr("Write amplification"), tr("written / inserted"), {S::WriteAmplification});
+    addPlot(tr("Metadata share"), tr("btree and metadata (% of sectors written)"), {S::MetadataPercent});
 
     auto* png = new QPushButton(tr("Save plot as PNG…"), this);
     auto* csv = new QPushButton(tr("Export data as CSV…"), this);
@@ -77,10 +79,18 @@ QCustomPlot* MetricPlots::currentPlot() const {
 void MetricPlots::showFrame(const FramePtr& frame) {
     if (!frame)
         return;
-    history_.add(frame->metrics);
+    history_.add(frame->metrics, frame->writes);
     const int i = tabs_->currentIndex();
     if (i >= 0 && isVisible())
         updatePlot(plots_[size_t(i)]);
+}
+
+void MetricPlots::showSamples(std::span<const EngineMetrics> samples) {
+    history_.clear();
+    for (const auto& m : samples)
+        history_.add(m);
+    for (const auto& p : plots_)
+        updatePlot(p);
 }
 
 void MetricPlots::clear() {

@@ -6,6 +6,7 @@
 // whole history exports as CSV.
 
 #include <QWidget>
+#include <span>
 #include <vector>
 
 #include "widgets/engine_frame.h"
@@ -22,6 +23,8 @@ class MetricPlots : public QWidget {
     explicit MetricPlots(QWidget* parent = nullptr);
 
     void showFrame(const FramePtr& frame);
+    // Replaces the history with `samples` (a recorded session up to some moment).
+    void showSamples(std::span<const EngineMetrics> samples);
     void clear();
     const MetricHistory& history() const { return history_; }
     QCustomPlot* currentPlot() const;

@@ -11,6 +11,7 @@
 #include <QSpinBox>
 
 #include "widgets/bucket_text.h"
+#include "widgets/workload_panel.h"
 
 namespace bucketscope {
 
@@ -35,7 +36,7 @@ NewEngineDialog::NewEngineDialog(const EngineOptions& initial, QWidget* parent)
     profile_->setCurrentIndex(profile_->findData(int(initial.profile)));
     seed_->setRange(0, INT_MAX);
     seed_->setValue(int(initial.seed));
-    processes_->setRange(1, 64);
+    processes_->setRange(1, int(WorkloadPanel::kMaxProcesses));
     processes_->setValue(int(initial.workload.processes));
 
     auto* form = new QFormLayout(this);

@@ -1,19 +1,15 @@
 // `bucketscope-cli format TARGET`: writes a cache superblock exactly as `make-bcache -C`
 // does (see core/device/cache_format.h), after the safety probe has looked at TARGET.
 //
-// Formatting destroys whatever the target held, so the order is: parse and check every
-// size (nothing touched yet), probe the target (mounts, holders, signatures; refuse
-// unless --force), then create or open it, and only then write. A missing TARGET is
-// created as an image file of --size bytes; an existing one is never resized. A bcache
+// Every option is parsed before anything is probed or touched; core/device/format_target.h
+// then probes, plans, creates and writes in that order. A missing TARGET is created as an
+// image file of --size bytes; an existing one is never resized. A bcache
 // superblock already on the target is replaced without --force (that is what format is
 // for) but said so, as are the buckets that do not fit and kernels that would refuse
 // the geometry. On success it prints the same summary make-bcache prints.
 
 #include "app/cli/commands.h"
-#include "core/device/cache_format.h"
-#include "core/device/image_file_device.h"
-#include "core/device/open_device.h"
-#include "core/device/safety_probe.h"
+#include "core/device/format_target.h"
 #include "core/device/size_parse.h"
 
 #include <CLI/CLI.hpp>
@@ -80,13 +76,10 @@ FormatOptions options_from(const FormatArgs& a) {
     return o;
 }
 
-// Refuses unless forced; says everything found either way.
-void check_safety(const std::string& target, bool force) {
-    if (target.starts_with("ram:"))
-        return;
-    SafetyReport report = probe_for_write(target);
-    auto blockers = report.blockers();
-    if (!blockers.empty() && !force) {
+// Says everything the probe found: why it refused, or what --force overrode.
+void report_safety(const FormatOutcome& out, const std::string& target) {
+    const auto blockers = out.safety.blockers();
+    if (out.refused) {
         std::cerr << "format: refusing to format " << target << ":\n";
         for (const auto& b : blockers)
             std::cerr << "  " << b << "\n";
@@ -95,7 +88,7 @@ void check_safety(const std::string& target, bool force) {
     }
     for (const auto& b : blockers)
         std::cerr << "format: warning (--force): " << b << "\n";
-    for (const auto& n : report.notes())
+    for (const auto& n : out.safety.notes())
         std::cerr << "format: note: " << n << "\n";
 }
 
@@ -110,43 +103,24 @@ void print_summary(const ondisk::CacheSuperblock& sb) {
 }
 
 void run_format(const FormatArgs& a) {
-    FormatOptions options = options_from(a);
-    bool exists = a.target.starts_with("ram:") || std::filesystem::exists(a.target);
+    FormatRequest req;
+    req.target = a.target;
+    req.options = options_from(a);
+    req.force = a.force;
+    if (!a.block_size.empty())
+        req.block_bytes = size_arg("--block-size", a.block_size);
+    const bool exists = a.target.starts_with("ram:") || std::filesystem::exists(a.target);
     if (!exists && a.size.empty())
         fail(a.target + " does not exist; give --size to create an image file of that size");
 
-    check_safety(a.target, a.force);
-
-    FormatPlan plan;
-    std::unique_ptr<Device> device;
-    if (exists) {
-        auto opened = open_device(a.target, OpenMode::read_write);
-        if (!opened)
-            fail(opened.status.message);
-        device = std::move(opened.device);
-        options.block_bytes = a.block_size.empty()
-                                  ? default_block_bytes(a.target, device->logical_block_size())
-                                  : size_arg("--block-size", a.block_size);
-        if (auto s = plan_cache_format(options, device->size_bytes(), device->logical_block_size(),
-                                       plan);
-            !s)
-            fail(a.target + ": " + s.message);
-    } else {
-        // Plan before creating, so a bad geometry leaves no file behind.
-        options.block_bytes = a.block_size.empty() ? default_block_bytes(a.target, 512)
-                                                   : size_arg("--block-size", a.block_size);
-        if (auto s = plan_cache_format(options, options.size_bytes, 512, plan); !s)
-            fail(a.target + ": " + s.message);
-        auto created = ImageFileDevice::create(a.target, options.size_bytes);
-        if (!created)
-            fail(created.status.message);
-        device = std::move(created.device);
-    }
-    for (const auto& w : plan.warnings)
+    FormatOutcome out;
+    const Status s = format_target(req, out);
+    report_safety(out, a.target);
+    for (const auto& w : out.plan.warnings)
         std::cerr << "format: warning: " << w << "\n";
-    if (auto s = write_cache_superblock(*device, plan.sb); !s)
+    if (!s)
         fail(s.message);
-    print_summary(plan.sb);
+    print_summary(out.plan.sb);
 }
 
 } // namespace

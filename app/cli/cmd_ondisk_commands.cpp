@@ -11,8 +11,8 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
+#include "core/device/open_device.h"
 #include "core/inspect/inspect.h"
-#include "core/inspect/readonly_file.h"
 #include "core/ondisk/superblock.h"
 
 namespace bucketscope::cli {
@@ -26,12 +26,13 @@ using json = nlohmann::json;
     throw CLI::RuntimeError(status);
 }
 
-std::unique_ptr<inspect::ReadOnlyFile> open_target(const std::string& target) {
-    std::string err;
-    auto dev = inspect::ReadOnlyFile::open(target, err);
-    if (!dev)
-        fail(err);
-    return dev;
+// super and inspect open their target O_RDONLY: the operating system, not only this
+// program, guarantees that they write nothing.
+std::unique_ptr<Device> open_target(const std::string& target) {
+    auto opened = open_device(target, OpenMode::read_only);
+    if (!opened)
+        fail(opened.status.message);
+    return std::move(opened.device);
 }
 
 std::string hex_upper(uint64_t v) {
@@ -276,6 +277,8 @@ void run_inspect(const std::string& target, bool as_json, bool buckets, const st
     if (!r)
         fail(target + ": " + r.error().to_string());
     const inspect::InspectReport& rep = r.value();
+    for (const std::string& w : rep.warnings)
+        std::cerr << "bucketscope-cli: warning: " << target << ": " << w << "\n";
     if (!as_json) {
         print_inspect_text(target, rep, buckets);
         return;
@@ -284,6 +287,7 @@ void run_inspect(const std::string& target, bool as_json, bool buckets, const st
     j["superblock"] = super_json(rep.sb, rep.sb.csum);
     j["priority_stats"] = stats_json(rep.stats);
     j["totals"] = totals_json(rep);
+    j["warnings"] = rep.warnings;
     if (buckets) {
         json list = json::array();
         for (size_t i = 0; i < rep.buckets.size(); ++i) {

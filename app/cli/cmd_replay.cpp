@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "app/cli/commands.h"
-#include "app/cli/engine_report.h"
+#include "app/cli/metrics_report.h"
 #include "core/device/size_parse.h"
 #include "core/workload/generator.h"
 #include "core/workload/ram_target.h"
@@ -53,6 +53,7 @@ struct ReplayArgs {
     unsigned queue_depth = 1;
     unsigned write_points = 0;
     bool sync_writes = false;
+    bool data = false;
     bool check = false;
     // Output.
     bool json = false;
@@ -120,6 +121,7 @@ EngineOptions engine_options(const ReplayArgs& a) {
     o.requests.write_points = a.write_points;
     o.requests.sync_writes = a.sync_writes;
     o.check_invariants = a.check;
+    o.data_payload = a.data;
     o.check_index_every = 64;
     o.event_capacity = 1; // nobody drains events here
     return o;
@@ -224,7 +226,7 @@ void run_replay(const ReplayArgs& a) {
         j["first_bad"] = source->first_bad();
     j["steps"] = r.steps;
     j["summary"] = request_summary(r.metrics);
-    j["engine"] = engine_counters(r.metrics);
+    j["engine"] = metrics_json(r.metrics);
     nlohmann::ordered_json samples = nlohmann::ordered_json::array();
     for (const auto& s : r.samples) {
         nlohmann::ordered_json x;
@@ -317,6 +319,8 @@ void register_replay(CLI::App& app) {
                     "Fold process ids onto N write points (0 = one per process)")
         ->capture_default_str();
     cmd->add_flag("--sync-writes", a->sync_writes, "Treat writes as REQ_SYNC");
+    cmd->add_flag("--data", a->data,
+                  "Write the data itself to the RAM cache (holds the whole cache in memory)");
     cmd->add_flag("--check", a->check, "Run the invariant checker (slow)");
     cmd->add_flag("--json", a->json, "Print the summary as JSON");
     cmd->add_flag("--no-progress", a->no_progress, "No progress bar");

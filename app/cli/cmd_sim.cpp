@@ -2,19 +2,18 @@
 // RAM device, printing its counters. Everything printed comes from the engine's virtual
 // clock and seeded scheduler, never from wall time, so the same arguments print the same
 // bytes on every run and machine.
+#include "app/cli/commands.h"
+#include "app/cli/metrics_report.h"
+#include "app/cli/session_recording.h"
+#include "core/device/ram_device.h"
+#include "core/engine/engine.h"
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <unistd.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "app/cli/commands.h"
-#include "app/cli/engine_report.h"
-#include "core/device/ram_device.h"
-#include "core/engine/engine.h"
-#include "core/store/engine_recorder.h"
 
 namespace bucketscope::cli {
 
@@ -34,38 +33,17 @@ struct SimArgs {
     unsigned caches = 1;
     bool discard = false;
     unsigned processes = 4;
-    bool no_record = false;
-    std::string db;
+    RecordOptions record;
 };
 
-// The session for this run, if recording works: a store that cannot be opened (read-only
-// home, a database from a newer bucketscope) is reported and the simulation runs anyway.
-struct Recording {
-    std::unique_ptr<store::SessionStore> store;
-    std::unique_ptr<store::EngineRecorder> recorder;
-    int64_t id = -1;
-};
-
-Recording start_recording(const SimArgs& a, Engine& engine, const std::string& device) {
-    Recording r;
-    if (a.no_record)
-        return r;
-    const std::string path = a.db.empty() ? store::SessionStore::default_path() : a.db;
-    try {
-        r.store = std::make_unique<store::SessionStore>(path);
-        nlohmann::ordered_json opts = {{"command", "sim"},      {"buckets", a.buckets},
-                                       {"policy", a.policy},    {"seed", a.seed},
-                                       {"steps", a.steps},      {"bucket_size", a.bucket_size},
-                                       {"caches", a.caches},    {"discard", a.discard},
-                                       {"processes", a.processes}};
-        r.id = r.store->begin_session(
-            store::describe_session(engine, device, opts.dump(), "cli"));
-        r.recorder = std::make_unique<store::EngineRecorder>(engine, *r.store);
-    } catch (const store::StoreError& e) {
-        std::cerr << "sim: not recording this session: " << e.what() << "\n";
-        r = {};
-    }
-    return r;
+std::string options_json(const SimArgs& a) {
+    nlohmann::ordered_json j = {
+        {"command", "sim"},         {"buckets", a.buckets},
+        {"policy", a.policy},       {"seed", a.seed},
+        {"steps", a.steps},         {"bucket_size", a.bucket_size},
+        {"caches", a.caches},       {"discard", a.discard},
+        {"processes", a.processes}, {"snapshot_interval", a.record.snapshot_interval_s}};
+    return j.dump();
 }
 
 [[noreturn]] void fail(const std::string& msg) {
@@ -82,7 +60,7 @@ nlohmann::ordered_json to_json(const SimArgs& a, const EngineMetrics& m, uint64_
     j["profile"] = a.profile;
     j["seed"] = a.seed;
     j["steps"] = steps_run;
-    j.update(engine_counters(m));
+    append_json(j, metrics_json(m));
     j["requests"] = request_summary(m);
     return j;
 }
@@ -110,8 +88,7 @@ void run_sim(const SimArgs& a) {
     o.seed = a.seed;
     o.discard = a.discard;
     o.workload.processes = a.processes;
-    // Without a recorder nobody drains the events; a one-slot ring keeps that cheap.
-    o.event_capacity = a.no_record ? 1 : 1u << 16;
+    o.event_capacity = event_capacity_for(a.record);
 
     std::vector<std::unique_ptr<RamDevice>> devs;
     std::vector<Device*> ptrs;
@@ -123,7 +100,8 @@ void run_sim(const SimArgs& a) {
     auto engine = Engine::create(ptrs, o, &why);
     if (!engine)
         fail(why);
-    Recording rec = start_recording(a, *engine, devs.front()->name());
+    CliSession session =
+        start_cli_session("sim", *engine, devs.front()->name(), options_json(a), a.record);
     // Steps in slices so the recorder drains the event ring before it can overflow.
     constexpr uint64_t kSlice = 8192;
     uint64_t ran = 0;
@@ -131,21 +109,11 @@ void run_sim(const SimArgs& a) {
         const uint64_t want = std::min(kSlice, a.steps - ran);
         const uint64_t got = engine->step(want);
         ran += got;
-        if (rec.recorder)
-            rec.recorder->pump();
+        session.pump();
         if (got < want)
             break;
     }
-    if (rec.recorder) {
-        rec.recorder->snapshot_now();
-        rec.store->end_session(ran < a.steps ? "blocked" : "completed");
-        if (!rec.store->last_error().empty())
-            std::cerr << "sim: session log incomplete: " << rec.store->last_error() << "\n";
-        // Chatter for people only: scripts compare sim's output byte for byte.
-        if (::isatty(STDERR_FILENO))
-            std::cerr << "sim: session " << rec.id << " recorded in " << rec.store->path()
-                      << "\n";
-    }
+    session.finish(ran < a.steps ? "blocked" : "completed");
     const EngineMetrics m = engine->metrics();
     const auto j = to_json(a, m, ran);
     if (a.json)
@@ -180,10 +148,7 @@ void register_sim(CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--discard", args->discard, "Discard each bucket before reuse");
     cmd->add_option("--processes", args->processes, "Workload processes")->capture_default_str();
-    cmd->add_flag("--no-record", args->no_record, "Do not record a session in SQLite");
-    cmd->add_option("--db", args->db,
-                    "Session database (default: $BUCKETSCOPE_DB or "
-                    "$XDG_DATA_HOME/bucketscope/sessions.db)");
+    add_record_options(cmd, args->record);
     cmd->callback([args] { run_sim(*args); });
 }
 

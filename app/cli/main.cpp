@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     bucketscope::cli::register_ondisk_commands(app);
     bucketscope::cli::register_format(app);
     bucketscope::cli::register_replay(app);
+    bucketscope::cli::register_run(app);
+    bucketscope::cli::register_check(app);
 
     CLI11_PARSE(app, argc, argv);
     return 0;

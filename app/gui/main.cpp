@@ -1,21 +1,31 @@
 // bucketscope: the desktop workbench.
 //
-// Starts a demo engine on a RAM device so the window is alive from the first second. The
+// Starts a demo engine on a RAM device so the window is alive from the first second, and
+// makes the demo image (a formatted cache in the application data folder) on first start.
+// An IMAGE argument (or --demo-image) is opened read-only as File > Open would. The
 // language follows the system locale unless Settings > Language chose one. With
-// --screenshot FILE it runs the engine for --steps task steps, switches the policy, forces
-// a GC, saves the window as FILE and exits: that is how the README's screenshots are made
-// (under xvfb-run on a machine without a display).
+// --screenshot FILE it runs the engine for --steps task steps (on the opened image's
+// geometry, if one was given), switches the policy, forces a GC, saves the window as FILE
+// and exits: that is how the README's screenshots are made and what the xvfb smoke test
+// runs (under xvfb-run on a machine without a display). --inspect-only shoots the image as
+// inspected instead, running nothing.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QPushButton>
 #include <QSettings>
 #include <QTranslator>
 #include <algorithm>
 #include <cstdio>
 
 #include "widgets/engine_controller.h"
+#include "widgets/event_log_model.h"
 #include "widgets/heatmap_panel.h"
+#include "widgets/image_controller.h"
+#include "widgets/image_panel.h"
+#include "widgets/long_job.h"
 #include "widgets/mainwindow.h"
 
 namespace {
@@ -56,9 +66,23 @@ int main(int argc, char** argv) {
                                       QStringLiteral("code"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for the screenshot."),
                                   QStringLiteral("WxH"), QStringLiteral("1400x900"));
-    parser.addOptions({screenshot, steps, language, size});
+    const QCommandLineOption demo_image(QStringLiteral("demo-image"),
+                                        QStringLiteral("Open the demo image made on first start."));
+    const QCommandLineOption inspect_only(QStringLiteral("inspect-only"),
+                                          QStringLiteral("With --screenshot and an image: show the image as inspected, run nothing."));
+    parser.addOptions({screenshot, steps, language, size, demo_image, inspect_only});
+    parser.addPositionalArgument(QStringLiteral("image"),
+                                 QStringLiteral("A cache image or device to open read-only."),
+                                 QStringLiteral("[image]"));
     parser.process(app);
     install_translations(app, parser.value(language));
+
+    QString why;
+    if (!bucketscope::ImageController::ensureDemoImage(&why))
+        std::fprintf(stderr, "bucketscope: no demo image: %s\n", qPrintable(why));
+    QString image = parser.positionalArguments().value(0);
+    if (image.isEmpty() && parser.isSet(demo_image))
+        image = bucketscope::ImageController::demoImagePath();
 
     bucketscope::MainWindow window;
     const bool shooting = parser.isSet(screenshot);
@@ -71,8 +95,38 @@ int main(int argc, char** argv) {
     window.show();
     if (!window.openDemo(bucketscope::demo_engine_options(), shooting))
         return shooting ? 2 : app.exec();
+    if (!image.isEmpty())
+        window.openImage(image);
     if (!shooting)
         return app.exec();
+
+    // With an image: wait for inspect, then run its geometry as "Run its geometry in RAM"
+    // does; the image dock keeps showing what was read.
+    if (!image.isEmpty()) {
+        if (auto* job = window.images()->currentJob())
+            job->wait();
+        const auto opened = window.imagePanel()->image();
+        if (!opened || !opened->ok()) {
+            std::fprintf(stderr, "bucketscope: could not inspect %s: %s\n", qPrintable(image),
+                         opened ? qPrintable(opened->error) : "not opened");
+            return 2;
+        }
+        if (parser.isSet(inspect_only)) {
+            window.heatmap(0)->setField(bucketscope::HeatmapField::GcMark);
+            window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
+            if (auto* d = window.findChild<QDockWidget*>(QStringLiteral("priority_stats")))
+                d->raise();
+            const QImage img = window.renderScreenshot();
+            if (!img.save(parser.value(screenshot)))
+                return 1;
+            std::printf("bucketscope: %s: %s inspected, %llu buckets\n", qPrintable(parser.value(screenshot)),
+                        qPrintable(image), static_cast<unsigned long long>(opened->report->sb.nbuckets));
+            return 0;
+        }
+        window.imagePanel()->simulateButton()->click();
+        if (window.showingImage())
+            return 2;
+    }
 
     // Screenshot mode: half the steps under LRU, then FIFO and a forced GC, then the rest,
     // in chunks the event ring can hold so the event log shows an unbroken tail.
@@ -88,13 +142,33 @@ int main(int argc, char** argv) {
     run(n / 2);
     c->setPolicy(bucketscope::ReplacementPolicy::Fifo);
     c->triggerGc();
+    c->sync();
+    // Both commands must have reached the engine and come back in its event log.
+    bool gc_forced = false, policy_logged = false;
+    for (int r = 0; r < window.eventLog()->rowCount(); ++r) {
+        const auto& e = window.eventLog()->row(r).event;
+        gc_forced |= e.kind == bucketscope::EventKind::Command &&
+                     e.value == uint64_t(bucketscope::CommandKind::TriggerGc);
+        policy_logged |= e.kind == bucketscope::EventKind::PolicyChange;
+    }
     run(n - n / 2);
     window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
+    for (const char* dock : {"stalls", "image"})
+        if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock)))
+            d->raise();
     const QImage img = window.renderScreenshot();
     if (!img.save(parser.value(screenshot))) {
         std::fprintf(stderr, "bucketscope: could not write the screenshot to %s\n",
                      qPrintable(parser.value(screenshot)));
         return 1;
     }
+    // What the run did, for the smoke test and for whoever made the screenshot.
+    const auto f = c->lastFrame();
+    std::printf("bucketscope: %s: %llu steps, %llu buckets, policy %s, %llu GC runs, trigger_gc %s, "
+                "policy change %s\n",
+                qPrintable(parser.value(screenshot)), static_cast<unsigned long long>(f->metrics.steps),
+                static_cast<unsigned long long>(f->snapshot->nbuckets),
+                bucketscope::to_string(f->snapshot->policy), static_cast<unsigned long long>(f->metrics.gc_runs),
+                gc_forced ? "logged" : "missing", policy_logged ? "logged" : "missing");
     return 0;
 }

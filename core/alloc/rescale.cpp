@@ -23,19 +23,24 @@ namespace bucketscope {
 
 namespace {
 
+// Kept scalar on GCC: its vectoriser turns this loop over 12-byte buckets into slow
+// shuffles through the stack (measured in bench/, docs/performance.md).
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize")))
+#endif
 uint16_t rescale_cache(Cache& ca, uint16_t min_prio) {
     Bucket* b = ca.buckets.data();
     const uint64_t end = ca.geo.nbuckets;
-    unsigned lowest = min_prio;
-    // A plain branch, as the kernel writes it: GCC turns a branch-free version of this
-    // loop over 12-byte buckets into slow vector shuffles through the stack (measured in
-    // bench/, docs/performance.md). One unsigned compare covers prio != 0 && != BTREE_PRIO.
+    uint32_t lowest = min_prio;
+    // Branch-free: the state of neighbouring buckets is unrelated, so a branch on it
+    // mispredicts often. One unsigned compare covers prio != 0 && prio != BTREE_PRIO; a
+    // bucket left alone stores its own prio back and offers ~0u to the minimum.
     for (uint64_t i = ca.geo.first_bucket; i < end; ++i) {
-        const unsigned prio = b[i].prio;
-        if (prio - 1u < BTREE_PRIO - 1u && b[i].pin == 0) {
-            b[i].prio = static_cast<uint16_t>(prio - 1);
-            lowest = std::min(lowest, prio - 1);
-        }
+        const uint32_t prio = b[i].prio;
+        const uint32_t take = (prio - 1u < BTREE_PRIO - 1u) & (b[i].pin == 0);
+        const uint32_t next = prio - take;
+        b[i].prio = static_cast<uint16_t>(next);
+        lowest = std::min(lowest, next | (take - 1u));
     }
     return static_cast<uint16_t>(lowest);
 }

@@ -16,6 +16,9 @@ AllocatorTask::AllocatorTask(Runtime& rt, Cache& ca, PrioWriter& prio)
 StepResult AllocatorTask::step(Runtime& rt) {
     CacheSet& c = rt.c;
     const uint8_t dev = static_cast<uint8_t>(ca_.geo.nr_this_dev);
+    // allocator_wait() returns for good once CACHE_SET_IO_DISABLE is set.
+    if (rt.io_disabled() && !prio_.active())
+        return StepResult::done();
     for (;;) {
         switch (state_) {
         case State::Drain:

@@ -8,8 +8,8 @@
 namespace bucketscope {
 
 namespace {
-constexpr uint32_t kCachedVolume = 0;
-constexpr uint32_t kFlashVolume = 1;
+constexpr uint32_t kCachedVolume = kCachedInode;
+constexpr uint32_t kFlashVolume = kFlashInode;
 constexpr unsigned kFlashVolumePercent = 15;
 
 uint64_t journal_keys(uint64_t nbuckets) {

@@ -17,6 +17,10 @@
 
 namespace bucketscope {
 
+// The volumes' KEY_INODEs (uuid slots).
+inline constexpr uint64_t kCachedInode = 0;
+inline constexpr uint64_t kFlashInode = 1;
+
 struct VolumeLayout {
     uint64_t cached_sectors = 0;
     uint64_t flash_sectors = 0;

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/engine/btree_writer.h"
 #include "core/engine/builtin_source.h"
 #include "core/engine/engine_impl.h"
 #include "core/engine/gc_task.h"
+#include "core/engine/journal_task.h"
 #include "core/engine/invariant_hook.h"
 #include "core/engine/workload_task.h"
 #include "core/engine/writeback_task.h"
@@ -26,14 +28,14 @@ const char* to_string(WaitOn w) {
     case WaitOn::BtreeCacheWait: return "btree_cache_wait";
     case WaitOn::GcWait: return "gc_wait";
     case WaitOn::Io: return "io";
+    case WaitOn::Journal: return "journal_wait";
+    case WaitOn::BtreeWrite: return "btree_write";
     case WaitOn::Done: return "done";
     case WaitOn::Sleep: return "sleep";
     case WaitOn::WritebackWait: return "writeback_wait";
     }
     return "?";
 }
-
-namespace {
 
 bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
                    std::string* why) {
@@ -80,17 +82,42 @@ bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
     return true;
 }
 
-} // namespace
-
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+void Engine::Impl::add_kernel_tasks() {
+    sched->add(std::make_unique<GcTask>());
+    sched->add(std::make_unique<JournalTask>(*journal));
+    sched->add(std::make_unique<BtreeWriter>(*btree));
+}
+
+void Engine::Impl::add_workload_tasks() {
+    if (opts.source) {
+        for (unsigned q = 0; q < opts.requests.queue_depth; ++q)
+            sched->add(std::make_unique<WorkloadTask>("request/" + std::to_string(q), q,
+                                                      *opts.source));
+    } else {
+        const VolumeLayout vol = volume_layout(opts);
+        const WorkloadParams& w = opts.workload;
+        const unsigned nflash = w.processes * w.flash_only_percent / 100;
+        for (unsigned p = 0; p < w.processes; ++p) {
+            builtin.push_back(std::make_unique<BuiltinSource>(p, opts.seed, p < nflash, vol, w,
+                                                              opts.geometry.block_size));
+            sched->add(std::make_unique<WorkloadTask>("writer/" + std::to_string(p), p,
+                                                      *builtin.back()));
+        }
+    }
+    // Only writeback mode leaves dirty data a backing device takes back.
+    if (opts.requests.cache_mode == CacheMode::Writeback)
+        sched->add(std::make_unique<WritebackTask>());
+}
 
 Engine::~Engine() {
     if (impl_ && impl_->sched)
         impl_->sched->stop();
 }
 
-std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const EngineOptions& opts,
-                                       std::string* why) {
+std::unique_ptr<Engine::Impl> Engine::Impl::build(std::vector<Device*> devices,
+                                                 const EngineOptions& opts, std::string* why) {
     if (!check_options(devices, opts, why))
         return nullptr;
     auto e = std::make_unique<Impl>();
@@ -112,54 +139,45 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
     }
     bch_open_buckets_alloc(c);
 
-    e->index = std::make_unique<ExtentIndex>(IndexGeometry::for_bucket(opts.geometry.bucket_size));
-    if (!e->opts.source && e->opts.requests.volumes.empty())
-        e->opts.requests.volumes = builtin_volumes();
+    e->index = std::make_unique<ExtentIndex>(
+        IndexGeometry::for_bucket(opts.geometry.bucket_size, opts.geometry.block_size));
+    if (!e->opts.source) {
+        // The built-in workload keeps #2's model: writers wait for buckets, reads only look
+        // up, and every cached request rescales (no sequential bypass).
+        if (e->opts.requests.volumes.empty())
+            e->opts.requests.volumes = builtin_volumes();
+        e->opts.requests.writethrough_waits = true;
+        e->opts.requests.read_miss_inserts = false;
+        e->opts.requests.backing_io = false;
+        e->opts.requests.sequential_cutoff = 0;
+    }
     e->requests = std::make_unique<RequestPathState>(e->opts.requests);
     e->rt = std::make_unique<Runtime>(c, devices, e->opts);
     e->rt->index = e->index.get();
     e->rt->requests = e->requests.get();
     e->journal = std::make_unique<JournalWriter>(*e->rt);
+    e->rt->journal = e->journal.get();
+    e->btree = std::make_unique<BtreeStore>(*e->rt, *e->index, opts.seed);
+    e->rt->btree = e->btree.get();
     e->sched = std::make_unique<Scheduler>(*e->rt, c.bucket_lock, opts.seed);
     for (auto& ca : c.caches) {
         e->prio.push_back(std::make_unique<PrioWriter>(*e->rt, *ca, *e->journal));
         auto task = std::make_unique<AllocatorTask>(*e->rt, *ca, *e->prio.back());
         e->allocators.push_back(static_cast<AllocatorTask*>(&e->sched->add(std::move(task))));
     }
+    return e;
+}
 
-    std::lock_guard lk(c.bucket_lock);
-    if (!register_new_cache_set(*e, why))
-        return nullptr;
-
-    e->sched->add(std::make_unique<GcTask>());
-    if (e->opts.source) {
-        for (unsigned q = 0; q < e->opts.requests.queue_depth; ++q)
-            e->sched->add(std::make_unique<WorkloadTask>("request/" + std::to_string(q), q,
-                                                         *e->opts.source));
-    } else {
-        const VolumeLayout vol = volume_layout(e->opts);
-        const WorkloadParams& w = e->opts.workload;
-        const unsigned nflash = w.processes * w.flash_only_percent / 100;
-        for (unsigned p = 0; p < w.processes; ++p) {
-            e->builtin.push_back(std::make_unique<BuiltinSource>(
-                p, opts.seed, p < nflash, vol, w, opts.geometry.block_size));
-            e->sched->add(std::make_unique<WorkloadTask>("writer/" + std::to_string(p), p,
-                                                         *e->builtin.back()));
-        }
-    }
-    // Only writeback mode leaves dirty data a backing device takes back.
-    if (e->opts.requests.cache_mode == CacheMode::Writeback)
-        e->sched->add(std::make_unique<WritebackTask>());
-
+void Engine::Impl::finish() {
     if (opts.deferred_rescale)
         c.prio_clock.start(c);
     if (opts.check_invariants) {
-        e->checks = std::make_unique<InvariantHook>(c, *e->index, e->rt->roots, e->initial_seeded,
-                                                    e->rt.get(), opts.check_index_every);
-        e->rt->set_monitor(&e->checks->monitor(), &e->checks->monitor());
+        checks = std::make_unique<InvariantHook>(c, *index, rt->roots, initial_seeded, rt.get(),
+                                                 opts.check_index_every);
+        rt->set_monitor(&checks->monitor(), &checks->monitor());
     }
-    Impl* raw = e.get();
-    e->sched->after_step = [raw] {
+    Impl* raw = this;
+    sched->after_step = [raw] {
         // The checker and step hooks read every prio: catch the deferred rescale up.
         if (raw->checks || raw->hook)
             raw->c.prio_clock.sync(raw->c);
@@ -169,6 +187,21 @@ std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const Engin
         if (raw->hook)
             raw->hook(raw->c);
     };
+}
+
+std::unique_ptr<Engine> Engine::create(std::vector<Device*> devices, const EngineOptions& opts,
+                                       std::string* why) {
+    auto e = Impl::build(std::move(devices), opts, why);
+    if (!e)
+        return nullptr;
+    {
+        std::lock_guard lk(e->c.bucket_lock);
+        if (!register_new_cache_set(*e, why))
+            return nullptr;
+        e->add_kernel_tasks();
+        e->add_workload_tasks();
+        e->finish();
+    }
     return std::unique_ptr<Engine>(new Engine(std::move(e)));
 }
 
@@ -209,6 +242,57 @@ uint64_t Engine::step_workload(uint64_t n) {
     return run_steps(*impl_, [this, n](uint64_t done) {
         return done < n && !impl_->sched->workload_done();
     });
+}
+
+bool Engine::Impl::drive(const std::function<bool()>& done) {
+    while (!done())
+        if (!sched->step_one(/*workload=*/false))
+            return done();
+    return true;
+}
+
+bool Engine::sync() {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    Impl& e = *impl_;
+    if (e.sched->running() || e.rt->io_disabled())
+        return false;
+    const uint64_t target = e.journal->request_meta();
+    e.rt->wake(kJournalWork);
+    return e.drive([&] { return e.journal->durable(target) || e.rt->io_disabled(); }) &&
+           !e.rt->io_disabled();
+}
+
+bool Engine::close(std::string* why) {
+    stop();
+    std::lock_guard lk(impl_->c.bucket_lock);
+    Impl& e = *impl_;
+    auto fail = [&](const std::string& msg) {
+        if (why)
+            *why = msg;
+        return false;
+    };
+    if (e.rt->io_disabled())
+        return fail(e.rt->last_error);
+    e.btree->request_flush_all();
+    e.rt->wake(kBtreeWork);
+    if (!e.drive([&] { return e.btree->clean() || e.rt->io_disabled(); }))
+        return fail("close: the btree writer could not write every node (" + e.rt->last_error + ")");
+    const uint64_t target = e.journal->request_meta();
+    e.rt->wake(kJournalWork);
+    if (!e.drive([&] { return e.journal->durable(target) || e.rt->io_disabled(); }) ||
+        e.rt->io_disabled())
+        return fail(e.rt->io_disabled() ? e.rt->last_error
+                                        : "close: the last journal entry was not written");
+    return true;
+}
+
+size_t Engine::poll_acks(std::vector<AckedWrite>& out) {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    auto& a = impl_->rt->acked;
+    out.insert(out.end(), a.begin(), a.end());
+    const size_t n = a.size();
+    a.clear();
+    return n;
 }
 
 void Engine::start() { impl_->sched->start(); }
@@ -412,6 +496,8 @@ uint64_t Engine::journal_seq() const {
 }
 
 uint64_t Engine::set_magic() const { return impl_->rt->set_magic; }
+
+const std::vector<std::string>& Engine::notes() const { return impl_->notes; }
 
 std::vector<std::string> Engine::violations() const {
     std::lock_guard lk(impl_->c.bucket_lock);

@@ -40,6 +40,7 @@ namespace bucketscope {
 
 class ExtentIndex;
 struct GcRoots;
+struct AckedWrite;
 
 enum class RunMode : uint8_t { Deterministic, Threaded };
 const char* to_string(RunMode m);
@@ -103,9 +104,17 @@ struct EngineOptions {
     // in marked buckets, the index's structure) runs every this many steps and after every
     // GC; the bucket-state invariants still run after every step.
     uint32_t check_index_every = 1;
+    // Write each data sector's self-describing payload (core/ondisk/data_sector.h) to the
+    // cache device. Off: the data write is charged to the engine clock but not issued, so a
+    // replay on a sparse RAM target of any size costs the memory of its metadata only (prio
+    // sets, journal and btree nodes are still written in full).
+    bool data_payload = true;
     // Rescale passes deferred (core/alloc/prio_clock.h): the kernel's results without a walk
     // over every bucket per pass. Off runs the kernel's walk; both give the same events.
     bool deferred_rescale = true;
+    // Keep every acknowledged write for poll_acks() (what `run --ack-log` writes). Off by
+    // default: nobody would drain them.
+    bool record_acks = false;
 };
 
 // What a task was waiting for when the scheduler last saw it (for the GUI's task view).
@@ -117,6 +126,8 @@ enum class WaitOn : uint8_t {
     BtreeCacheWait, // metadata allocation
     GcWait,         // GC thread idle
     Io,             // an I/O in flight (threaded mode, lock dropped)
+    Journal,        // a journal entry to become durable, or room in the open one
+    BtreeWrite,     // the btree writer: a split, a node rewrite or a leaf flush
     Done,           // workload finished or engine stopped
     Sleep,          // schedule_timeout: until a point on the engine clock (writeback rate)
     WritebackWait,  // writeback thread idle: no dirty data
@@ -129,6 +140,13 @@ struct TaskInfo {
     uint64_t steps = 0;
 };
 
+// What opening a formatted device may change in its superblock (as writing sysfs
+// cache_replacement_policy / discard does); unset keeps the superblock's.
+struct DeviceSettings {
+    std::optional<ReplacementPolicy> policy;
+    std::optional<bool> discard;
+};
+
 class Engine {
   public:
     // Creates the cache set on `devices` (one per cache, not owned; they must outlive the
@@ -137,6 +155,19 @@ class Engine {
     // 512, bucket smaller than a block, ...), for too small devices and for I/O errors.
     static std::unique_ptr<Engine> create(std::vector<Device*> devices,
                                           const EngineOptions& opts, std::string* why);
+    // Registers the cache on `device` (not owned; must outlive the engine), which
+    // bucketscope `format` or make-bcache formatted, as run_cache_set does: without
+    // CACHE_SYNC as a new cache (4.3: journal buckets, prios, uuids, root, first journal
+    // entry), with it from what the device holds (4.2: newest journal entry, prio chain,
+    // btree read and checked, initial GC, journal replay). Either way the superblock is
+    // then rewritten (seq + 1, version 3 at least, last_mount, policy and discard).
+    // Geometry, set magic, policy and discard come from the superblock; `opts` gives the
+    // rest (profile, seed, workload, costs, mode); opts.geometry and opts.ncaches are
+    // ignored. One device per set (nr_in_set 1). nullptr with `why` naming the device and
+    // what is wrong on failure; nothing is written before the superblock has been read and
+    // found good.
+    static std::unique_ptr<Engine> open(Device& device, const EngineOptions& opts,
+                                        const DeviceSettings& settings, std::string* why);
     ~Engine(); // stops the threaded engine if it runs
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -155,6 +186,16 @@ class Engine {
     // Runs up to `n` steps, stopping as soon as every workload task is done (its source ran
     // dry), so the other tasks do not run on past the end of a replay; returns the steps.
     uint64_t step_workload(uint64_t n);
+
+    // --- durability (caller's thread; not while threaded tasks run) ---------------------
+    // Makes every key inserted so far durable: the journal writes its open entry. Runs
+    // only the kernel's own tasks (allocators, GC, journal, btree writer), never the
+    // workload. False once the cache set has stopped on an I/O error.
+    bool sync();
+    // Clean stop (cache_set_flush): stops the threads if they run, writes every btree
+    // node holding unwritten keys and then a journal entry with nothing left to replay.
+    // The engine can still be observed afterwards. False with `why` on an I/O error.
+    bool close(std::string* why = nullptr);
 
     // --- running (threaded mode; one controlling thread) --------------------------------
     void start();  // spawns one thread per task; no-op if running
@@ -211,9 +252,16 @@ class Engine {
     // The set's magic (sb.set_magic): prio sets and jsets are stamped with it XOR their
     // own magic. Drawn from the seed. Any thread.
     uint64_t set_magic() const;
+    // What open() found worth reporting (a torn prio set replaced by an older one, a torn
+    // btree append ignored, ...). Fixed after open(); any thread.
+    const std::vector<std::string>& notes() const;
     // Invariant violations found with options().check_invariants, oldest first, at most
     // the first 1000. Any thread.
     std::vector<std::string> violations() const;
+    // Writes acknowledged since the last call (durable: their journal entry is on the
+    // device), in the order their keys were inserted. Needs EngineOptions::record_acks.
+    // Any thread.
+    size_t poll_acks(std::vector<AckedWrite>& out);
 
     struct Impl;
 

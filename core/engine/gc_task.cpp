@@ -1,6 +1,8 @@
 // The GC task; see gc_task.h.
 #include "core/engine/gc_task.h"
 
+#include "core/engine/btree_store.h"
+
 namespace bucketscope {
 
 namespace {
@@ -24,6 +26,8 @@ StepResult GcTask::step(Runtime& rt) {
     const uint64_t per_item = rt.opts.costs.gc_ns_per_bucket;
     switch (state_) {
     case State::Idle: {
+        if (rt.io_disabled())
+            return StepResult::done(); // bch_gc_thread stops on CACHE_SET_IO_DISABLE
         if (!needed(rt))
             return StepResult::block(WaitOn::GcWait, kGcWait);
         rt.gc_requested = false;
@@ -33,6 +37,11 @@ StepResult GcTask::step(Runtime& rt) {
         start_ns_ = rt.now();
         rt.emit(EventKind::GcStart);
         stats_ = GcStats{};
+        if (rt.btree)
+            walk_.set_rewrite_sink([&rt](uint32_t leaf) {
+                rt.btree->request_rewrite(leaf);
+                rt.wake(kBtreeWork);
+            });
         walk_.start(c, *rt.index);
         marked_ = 0;
         state_ = State::Walk;

@@ -1,11 +1,16 @@
-// bch_journal_meta placement and encoding; see journal_writer.h.
+// The journal's open entry, placement and reclaim; see journal_writer.h.
 #include "core/engine/journal_writer.h"
 
+#include <algorithm>
+
+#include "core/engine/btree_store.h"
 #include "core/ondisk/jset.h"
 
 namespace bucketscope {
 
 namespace {
+
+constexpr size_t kMaxJsetBytes = 32 * 1024; // PAGE_SIZE << JSET_BITS
 
 ondisk::Bkey to_bkey(uint64_t inode, uint64_t offset, uint32_t size, const Ptr& p) {
     ondisk::Bkey k;
@@ -19,21 +24,70 @@ ondisk::Bkey to_bkey(uint64_t inode, uint64_t offset, uint32_t size, const Ptr& 
 
 } // namespace
 
-JournalWriter::JournalWriter(Runtime& rt) : rt_(rt), dev_(rt.c.caches.size()) {}
+JournalWriter::JournalWriter(Runtime& rt) : rt_(rt), dev_(rt.c.caches.size()) {
+    const Cache& ca = *rt.c.caches.front();
+    const uint64_t block_bytes = uint64_t(ca.geo.block_size) << 9;
+    const uint64_t bucket_bytes = ca.geo.bucket_bytes();
+    // Half a bucket at most, so a bucket always holds an entry plus the reserve.
+    const uint64_t entry_bytes =
+        std::max(block_bytes, std::min<uint64_t>(kMaxJsetBytes, bucket_bytes / 2) / block_bytes *
+                                  block_bytes);
+    max_entry_u64s_ = (entry_bytes - ondisk::JSET_HEADER) / 8;
+    reserve_blocks_ = entry_bytes / block_bytes;
+}
 
 uint64_t JournalWriter::journal_bucket(unsigned dev, unsigned idx) const {
     return rt_.c.caches[dev]->geo.first_bucket + idx;
 }
 
-PreparedJset JournalWriter::prepare() {
+void JournalWriter::resume(uint64_t seq, uint64_t last_seq, unsigned cur_idx,
+                           uint64_t used_blocks, const std::vector<uint64_t>& bucket_max_seq) {
+    next_seq_ = seq + 1;
+    durable_seq_ = seq;
+    durable_last_seq_ = last_seq;
+    for (size_t i = 0; i < dev_.size(); ++i) {
+        const Cache& ca = *rt_.c.caches[i];
+        const uint64_t bucket_blocks = ca.geo.bucket_size / ca.geo.block_size;
+        dev_[i].cur_idx = cur_idx;
+        dev_[i].blocks_free = bucket_blocks - std::min(bucket_blocks, used_blocks);
+        dev_[i].bucket_seq = bucket_max_seq;
+        dev_[i].bucket_seq.resize(ca.geo.njournal_buckets, 0);
+    }
+}
+
+bool JournalWriter::room_for(const ondisk::Bkey& k) const {
+    return !failed_ && open_u64s_ + k.u64s() <= max_entry_u64s_;
+}
+
+uint64_t JournalWriter::add_key(const ondisk::Bkey& k) {
+    open_keys_.push_back(k);
+    open_u64s_ += k.u64s();
+    return next_seq_;
+}
+
+uint64_t JournalWriter::request_meta() {
+    meta_requested_ = true;
+    return next_seq_;
+}
+
+bool JournalWriter::reclaimable(const DevState& d, unsigned idx) const {
+    return d.bucket_seq[idx] == 0 || d.bucket_seq[idx] < durable_last_seq_;
+}
+
+bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* pinned_upto) {
     ondisk::Jset j;
-    j.seq = ++seq_;
-    j.last_seq = j.seq;
+    j.seq = next_seq_;
+    j.last_seq = std::min(last_seq, j.seq);
+    j.keys = open_keys_;
     if (rt_.has_uuid_bucket) {
         const Cache& ca = *rt_.c.caches.front();
         j.uuid_bucket = to_bkey(0, ca.geo.bucket_size, ca.geo.bucket_size, rt_.uuid_bucket);
     }
-    if (rt_.index && rt_.index->has_root()) {
+    if (rt_.btree && rt_.btree->has_disk_root()) {
+        const RootKey r = rt_.btree->disk_root();
+        j.btree_root = to_bkey(r.pos.inode, r.pos.offset, r.size, r.ptr);
+        j.btree_level = r.level;
+    } else if (rt_.index && rt_.index->has_root()) {
         const RootKey r = rt_.index->root_key();
         j.btree_root = to_bkey(r.pos.inode, r.pos.offset, r.size, r.ptr);
         j.btree_level = r.level;
@@ -45,34 +99,80 @@ PreparedJset JournalWriter::prepare() {
 
     const Cache& first = *rt_.c.caches.front();
     const uint64_t block_bytes = uint64_t(first.geo.block_size) << 9;
-    PreparedJset out;
-    out.seq = j.seq;
-    out.buf = ondisk::encode_jset(j, rt_.set_magic, block_bytes);
-    const uint64_t set_blocks = out.buf.size() / block_bytes;
+    std::vector<std::byte> buf = ondisk::encode_jset(j, rt_.set_magic, block_bytes);
+    const uint64_t need = buf.size() / block_bytes;
 
+    // One decision for every cache: their journals are laid out and filled alike.
+    DevState& d0 = dev_.front();
+    const unsigned n = first.geo.njournal_buckets;
+    if (d0.bucket_seq.size() != n)
+        for (DevState& d : dev_)
+            d.bucket_seq.assign(n, 0);
+    const unsigned next = (d0.cur_idx + 1) % n;
+    const unsigned after_next = (next + 1) % n;
+    const uint64_t bucket_blocks = first.geo.bucket_size / first.geo.block_size;
+    // Where the entry may go: somewhere that leaves the reserve free behind it, or, using
+    // the reserve, only if the entry's own last_seq frees the bucket after it once durable.
+    const bool stay_fits = d0.blocks_free >= need;
+    const bool stay_keeps = stay_fits && d0.blocks_free - need >= reserve_blocks_;
+    const bool stay_frees = stay_fits && j.last_seq > d0.bucket_seq[next];
+    const bool move_ok = reclaimable(d0, next) && bucket_blocks >= need;
+    const bool move_keeps = move_ok && bucket_blocks - need >= reserve_blocks_;
+    const bool move_frees = move_ok && j.last_seq > d0.bucket_seq[after_next];
+    bool move = false;
+    if (stay_keeps)
+        move = false;
+    else if (move_keeps)
+        move = true;
+    else if (stay_frees)
+        move = false;
+    else if (move_frees)
+        move = true;
+    else {
+        *pinned_upto = reclaimable(d0, next) ? d0.bucket_seq[after_next] : d0.bucket_seq[next];
+        return false;
+    }
+
+    out = PreparedJset{};
+    out.seq = j.seq;
+    out.last_seq = j.last_seq;
+    out.buf = std::move(buf);
     for (size_t i = 0; i < rt_.c.caches.size(); ++i) {
         Cache& ca = *rt_.c.caches[i];
         DevState& d = dev_[i];
-        const uint64_t bucket_blocks = ca.geo.bucket_size / ca.geo.block_size;
-        if (d.blocks_free < set_blocks) {
-            d.cur_idx = (d.cur_idx + 1) % ca.geo.njournal_buckets;
+        if (move) {
+            d.cur_idx = next;
             d.blocks_free = bucket_blocks;
         }
         const uint64_t bucket = journal_bucket(static_cast<unsigned>(i), d.cur_idx);
         const uint64_t sector = bucket * ca.geo.bucket_size +
                                 (bucket_blocks - d.blocks_free) * ca.geo.block_size;
-        d.blocks_free -= set_blocks;
+        d.blocks_free -= need;
+        d.bucket_seq[d.cur_idx] = j.seq;
         out.offset_bytes.push_back(sector << 9);
         out.bucket.push_back(bucket);
-        ca.meta_sectors_written += set_blocks * ca.geo.block_size;
+        ca.meta_sectors_written += need * ca.geo.block_size;
     }
-    return out;
+    open_keys_.clear();
+    open_u64s_ = 0;
+    meta_requested_ = false;
+    in_flight_ = true;
+    ++next_seq_;
+    return true;
 }
 
 void JournalWriter::written(const PreparedJset& j) {
+    in_flight_ = false;
+    durable_seq_ = j.seq;
+    durable_last_seq_ = j.last_seq;
     ++rt_.metrics.journal_writes;
     for (size_t i = 0; i < j.bucket.size(); ++i)
         rt_.emit(EventKind::JournalWrite, static_cast<uint8_t>(i), j.bucket[i], j.seq);
+}
+
+void JournalWriter::write_failed() {
+    in_flight_ = false;
+    failed_ = true;
 }
 
 } // namespace bucketscope

@@ -52,6 +52,9 @@ struct EngineMetrics {
     uint64_t prio_writes = 0;          // completed bch_prio_write calls
     uint64_t prio_write_shortages = 0; // v6 non-blocking prio write refused (-ENOMEM)
     uint64_t journal_writes = 0;
+    uint64_t btree_writes = 0;       // node images and appended bsets
+    uint64_t btree_replacements = 0; // splits, compactions and GC rewrites
+    uint64_t btree_keys_dropped = 0; // bad keys left behind by GC rewrites
     uint64_t discards = 0;
     uint64_t gc_runs = 0;
     uint64_t gc_ns = 0;

@@ -85,9 +85,12 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
             return StepResult::do_io(io);
         }
         case State::Written:
-            if (!last_io)
-                rt_.error("prio write to bucket " + std::to_string(bucket_) + ": " +
-                          last_io.message);
+            if (!last_io) {
+                rt_.io_failed("prio write to bucket " + std::to_string(bucket_), last_io);
+                --ca_.buckets[bucket_].pin;
+                state_ = State::Idle;
+                return std::nullopt;
+            }
             ca_.prio_buckets[i_] = bucket_;
             --ca_.buckets[bucket_].pin;
             if (i_ == 0)
@@ -102,43 +105,24 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
                 state_ = State::Finish; // bch_journal returns early without CACHE_SYNC
                 break;
             }
-            jset_ = journal_.prepare();
-            jdev_ = 0;
-            state_ = State::JournalWrite;
+            // bch_journal_meta: the next entry names the new prio buckets.
+            journal_seq_ = journal_.request_meta();
+            rt_.wake(kJournalWork);
+            state_ = State::JournalWait;
             break;
-        case State::JournalWrite: {
-            if (jdev_ > 0 && !last_io)
-                rt_.error("journal write seq " + std::to_string(jset_.seq) + ": " +
-                          last_io.message);
-            if (jdev_ == jset_.offset_bytes.size()) {
-                jdev_ = 0;
-                state_ = State::JournalFlush;
-                break;
+        case State::JournalWait:
+            if (!journal_.durable(journal_seq_)) {
+                if (journal_.failed() || rt_.io_disabled()) {
+                    // The entry naming these buckets will never be written: the previous
+                    // prio set stays the durable one.
+                    state_ = State::Idle;
+                    return std::nullopt;
+                }
+                return StepResult::block(WaitOn::Journal, kJournalWait);
             }
-            IoRequest io;
-            io.op = IoOp::Write;
-            io.dev = static_cast<unsigned>(jdev_);
-            io.offset = jset_.offset_bytes[jdev_];
-            io.length = jset_.buf.size();
-            io.data = jset_.buf.data();
-            ++jdev_;
-            return StepResult::do_io(io);
-        }
-        case State::JournalFlush: {
-            if (jdev_ > 0 && !last_io)
-                rt_.error("journal flush seq " + std::to_string(jset_.seq) + ": " +
-                          last_io.message);
-            if (jdev_ == jset_.offset_bytes.size()) {
-                journal_.written(jset_);
-                journalled_ = true;
-                state_ = State::Finish;
-                break;
-            }
-            IoRequest io;
-            io.op = IoOp::Flush; // FLUSH|FUA: the entry is durable when this completes
-            io.dev = static_cast<unsigned>(jdev_++);
-            return StepResult::do_io(io);
-        }
+            journalled_ = true;
+            state_ = State::Finish;
+            break;
         case State::Finish:
             pending_valid_ = true;
             for (size_t i = 0; i < ca_.prio_buckets.size(); ++i) {

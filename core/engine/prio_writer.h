@@ -9,8 +9,9 @@
 //       bucket that will hold it is allocated, so its own entry shows its pre-alloc prio
 //       allocate a bucket from RESERVE_PRIO (NONE first), write the buffer there
 //       prio_buckets[i] = bucket, drop the allocation pin
-//   journal write naming prio_buckets[0] (only under CACHE_SYNC: bch_journal returns early
-//   otherwise), then free the previous set's buckets and remember the new ones.
+//   a journal entry naming prio_buckets[0] (only under CACHE_SYNC: bch_journal returns early
+//   otherwise; the journal task writes it, this waits until it is durable), then free the
+//   previous set's buckets and remember the new ones.
 //
 // Only once the journal entry is on disk are the packed gens durable: the writer then
 // copies them into Cache::disk_gens, the record invariant 1 is checked against. Without
@@ -48,10 +49,11 @@ class PrioWriter {
     void commit_pending();
     bool has_pending() const { return pending_valid_; }
     uint64_t seq() const { return seq_; }
+    // prio_read: the chain on disk has `seq`; the next write uses seq + 1.
+    void resume(uint64_t seq) { seq_ = seq; }
 
   private:
-    enum class State : uint8_t { Idle, Pack, Alloc, Written, Journal, JournalWrite, JournalFlush,
-                                 Finish };
+    enum class State : uint8_t { Idle, Pack, Alloc, Written, Journal, JournalWait, Finish };
     void pack(uint64_t i);
 
     Runtime& rt_;
@@ -69,8 +71,7 @@ class PrioWriter {
     std::vector<uint8_t> pending_gens_;          // gens packed by the current write
     bool pending_valid_ = false;
     bool journalled_ = false;
-    PreparedJset jset_;
-    size_t jdev_ = 0;
+    uint64_t journal_seq_ = 0;
 };
 
 } // namespace bucketscope

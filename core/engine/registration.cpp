@@ -17,6 +17,8 @@
 
 #include "core/alloc/random.h"
 #include "core/engine/engine_impl.h"
+#include "core/engine/builtin_source.h"
+#include "core/ondisk/data_sector.h"
 #include "core/ondisk/bkey.h"
 #include "core/ondisk/bset.h"
 
@@ -33,15 +35,14 @@ bool run_allocators(Engine::Impl& e) {
     return progress;
 }
 
-bool write_whole(Engine::Impl& e, unsigned dev, uint64_t bucket, uint64_t bytes,
-                 std::string* why, const char* what) {
-    std::vector<std::byte> zero(bytes);
+bool write_whole(Engine::Impl& e, unsigned dev, uint64_t bucket,
+                 const std::vector<std::byte>& bytes, std::string* why, const char* what) {
     IoRequest io;
     io.op = IoOp::Write;
     io.dev = dev;
     io.offset = bucket * e.c.caches[dev]->geo.bucket_bytes();
-    io.length = bytes;
-    io.data = zero.data();
+    io.length = bytes.size();
+    io.data = bytes.data();
     uint64_t cost = 0;
     const Status st = e.rt->perform_io(io, &cost);
     e.rt->advance(cost);
@@ -66,6 +67,31 @@ bool alloc_btree_bucket(Engine::Impl& e, Ptr& out, std::string* why, const char*
 }
 
 } // namespace
+
+std::vector<ondisk::UuidEntry> engine_volumes(const EngineOptions& opts, uint64_t set_magic) {
+    const VolumeLayout vol = volume_layout(opts);
+    std::vector<ondisk::UuidEntry> out(2);
+    uint64_t s = set_magic ^ 0x766f6c756d6573ull;
+    for (size_t i = 0; i < out.size(); ++i) {
+        ondisk::UuidEntry& u = out[i];
+        for (size_t b = 0; b < u.uuid.size(); b += 8) {
+            const uint64_t r = splitmix64_next(s);
+            for (size_t k = 0; k < 8; ++k)
+                u.uuid[b + k] = static_cast<uint8_t>(r >> (8 * k));
+        }
+        const std::string label = std::string(ondisk::ENGINE_VOLUME_LABEL) +
+                                  (i == kCachedInode ? " cached volume" : " flash volume");
+        std::copy(label.begin(), label.end(), u.label.begin());
+    }
+    // Volume 1 is the built-in workload's flash-only volume; a replay's volumes are all
+    // backing devices (EngineOptions::requests.volumes says which is which).
+    const auto& vols = opts.requests.volumes;
+    if (opts.source ? kFlashInode < vols.size() && vols[kFlashInode].flash_only : true) {
+        out[kFlashInode].flags = ondisk::UUID_FLASH_ONLY;
+        out[kFlashInode].sectors = vol.flash_sectors;
+    }
+    return out;
+}
 
 uint64_t Engine::Impl::run_until_blocked(Task& t) {
     uint64_t steps = 0;
@@ -130,12 +156,15 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
         }
     }
 
-    // 5. The uuid array: one bucket (v6: meta_bucket_bytes of it) of zeroed entries.
+    // 5. The uuid array: one bucket (v6: meta_bucket_bytes of it). The kernel's is zeroed
+    // until a device attaches; the engine's names its two volumes right away.
     Ptr uuid;
     if (!alloc_btree_bucket(e, uuid, why, "uuid bucket"))
         return false;
     Cache& ca0 = *c.caches.front();
-    if (!write_whole(e, uuid.dev, ptr_bucket(ca0, uuid), ca0.geo.prio_buffer_bytes(c.profile),
+    const auto uuids = engine_volumes(e.opts, rt.set_magic);
+    if (!write_whole(e, uuid.dev, ptr_bucket(ca0, uuid),
+                     ondisk::encode_uuid_bucket(uuids, false, ca0.geo.prio_buffer_bytes(c.profile)),
                      why, "uuid"))
         return false;
     if (c.profile == KernelProfile::V6_2)
@@ -153,8 +182,7 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
     bkey_put(c, &root, 1);
     e.index->init_root(root);
     // One empty version-1 bset; the kernel draws a node's bset seq at random.
-    uint64_t seed = e.opts.seed ^ 0x726f6f74ull;
-    uint64_t bset_seq = splitmix64_next(seed) | 1;
+    const uint64_t bset_seq = e.btree->new_bset_seq();
     const uint64_t block_bytes = uint64_t(ca0.geo.block_size) << 9;
     const auto node = ondisk::encode_bset({}, rt.set_magic, bset_seq, ondisk::BCACHE_BSET_VERSION,
                                           ondisk::make_ptr(root.gen, root.offset, root.dev),
@@ -173,33 +201,56 @@ bool register_new_cache_set(Engine::Impl& e, std::string* why) {
     }
     rt.advance(node_cost);
     ca0.btree_sectors_written += node.size() >> 9;
+    e.btree->adopt_written(e.index->root_id(), bset_seq,
+                           static_cast<uint32_t>(node.size() / block_bytes));
 
     // 7.
     c.sync = true;
-    const PreparedJset j = e.journal->prepare();
+    e.journal->request_meta();
+    if (!e.write_journal_now(why))
+        return false;
+    for (auto& pw : e.prio)
+        pw->commit_pending();
+    return true;
+}
+
+bool Engine::Impl::write_journal_now(std::string* why) {
+    PreparedJset j;
+    uint64_t pinned = 0;
+    if (!journal->begin_write(btree->last_seq(journal->open_seq()), j, &pinned)) {
+        if (why)
+            *why = "journal: no free journal bucket (entries up to seq " +
+                   std::to_string(pinned) + " are still needed)";
+        return false;
+    }
+    auto fail = [&](const Status& st) {
+        journal->write_failed();
+        if (why)
+            *why = "journal write seq " + std::to_string(j.seq) + ": " + st.message;
+        return false;
+    };
     for (size_t i = 0; i < j.offset_bytes.size(); ++i) {
         IoRequest io;
-        io.op = IoOp::Write;
         io.dev = static_cast<unsigned>(i);
+        uint64_t cost = 0;
+        io.op = IoOp::Flush;
+        if (rt->device_dirty(io.dev))
+            if (Status st = rt->perform_io(io, &cost); !st)
+                return fail(st);
+        io.op = IoOp::Write;
         io.offset = j.offset_bytes[i];
         io.length = j.buf.size();
         io.data = j.buf.data();
-        uint64_t cost = 0;
-        Status st = rt.perform_io(io, &cost);
-        if (st) {
-            io.op = IoOp::Flush;
-            st = rt.perform_io(io, &cost);
-        }
-        if (!st) {
-            if (why)
-                *why = "first journal write: " + st.message;
-            return false;
-        }
-        rt.advance(cost);
+        if (Status st = rt->perform_io(io, &cost); !st)
+            return fail(st);
+        io.op = IoOp::Flush;
+        if (Status st = rt->perform_io(io, &cost); !st)
+            return fail(st);
+        rt->advance(cost);
     }
-    e.journal->written(j);
-    for (auto& pw : e.prio)
-        pw->commit_pending();
+    journal->written(j);
+    rt->journal_durable(j.seq);
+    btree->complete_deferred_frees();
     return true;
 }
 

@@ -47,6 +47,13 @@ struct RequestPathOptions {
     unsigned write_points = 0;
     // request.device -> volume; devices past the end are cached (backing) devices.
     std::vector<VolumeOptions> volumes;
+    // Not the kernel's, for the built-in demo workload (which models what the allocator
+    // sees, not a cache in front of a disk): writethrough writes that find no bucket wait
+    // on bucket_wait instead of invalidating the rest, and read misses are not inserted.
+    bool writethrough_waits = false;
+    bool read_miss_inserts = true;
+    // Charge the backing device's time (IoCosts::backing_*); the built-in workload has none.
+    bool backing_io = true;
 };
 
 } // namespace bucketscope

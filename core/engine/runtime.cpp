@@ -19,7 +19,10 @@ uint64_t steady_ns() {
 
 Runtime::Runtime(CacheSet& cs, std::vector<Device*> devs, const EngineOptions& o)
     : c(cs), devices(std::move(devs)), opts(o), events(o.event_capacity),
-      gen_(kAllocatorWake0 + devices.size(), 0), cv_(gen_.size()) {
+      gen_(kAllocatorWake0 + devices.size(), 0), cv_(gen_.size()),
+      dirty_(new std::atomic<bool>[devices.size()]) {
+    for (size_t i = 0; i < devices.size(); ++i)
+        dirty_[i] = false;
     // make-bcache draws set_magic from the set uuid; the engine draws it from the seed so a
     // run is reproducible and its images differ between seeds.
     uint64_t s = o.seed ^ 0x62636163686573ull;
@@ -77,22 +80,53 @@ void Runtime::error(const std::string& msg) {
     emit(EventKind::Error, 0, 0, metrics.errors);
 }
 
+bool Runtime::io_failed(const std::string& what, const Status& st) {
+    if (!io_disabled_)
+        error(st.message + " [" + what + "]; the cache set stops (I/O disabled)");
+    io_disabled_ = true;
+    c.io_disable = true;
+    for (unsigned q = 0; q < nqueues(); ++q)
+        wake(q);
+    return false;
+}
+
 Status Runtime::perform_io(const IoRequest& io, uint64_t* cost_ns) {
     Device& d = *devices[io.dev];
     const IoCosts& k = opts.costs;
     switch (io.op) {
     case IoOp::Write:
         *cost_ns = k.io_latency_ns + (io.length >> 9) * k.ns_per_sector;
+        dirty_[io.dev].store(true, std::memory_order_release);
         return d.write(io.offset, std::span<const std::byte>(io.data, io.length));
     case IoOp::Discard:
         *cost_ns = k.discard_ns;
+        dirty_[io.dev].store(true, std::memory_order_release);
         return d.discard(io.offset, io.length);
-    case IoOp::Flush:
+    case IoOp::Flush: {
         *cost_ns = k.flush_ns;
-        return d.flush();
+        // Cleared first: I/O is serialised, so whatever sets it again came after.
+        dirty_[io.dev].store(false, std::memory_order_release);
+        Status st = d.flush();
+        if (!st)
+            dirty_[io.dev].store(true, std::memory_order_release);
+        return st;
+    }
     }
     *cost_ns = 0;
     return Status::error("unknown I/O operation");
+}
+
+void Runtime::record_ack(const AckedWrite& w) {
+    if (opts.record_acks)
+        ack_pending_.push_back(w);
+}
+
+void Runtime::journal_durable(uint64_t seq) {
+    // Keys get journal seqs in insertion order, so the queue is sorted by seq.
+    while (!ack_pending_.empty() && ack_pending_.front().journal_seq <= seq) {
+        acked.push_back(ack_pending_.front());
+        ack_pending_.pop_front();
+    }
 }
 
 void Runtime::on_invalidate(const Cache& ca, uint64_t bucket, uint16_t sectors) {

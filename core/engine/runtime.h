@@ -14,7 +14,10 @@
 // condition is followed by a wake of its queue under the lock, no wake-up is lost — the
 // same argument as prepare_to_wait() + schedule() in the kernel.
 
+#include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <memory>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -35,8 +38,12 @@ enum WaitQueue : unsigned {
     kBucketWait = 0,
     kBtreeCacheWait = 1,
     kGcWait = 2,
-    kWritebackWait = 3, // the writeback thread, woken by bch_writeback_add
-    kAllocatorWake0 = 4,
+    kJournalWait = 3,  // journal entries became durable (or the journal failed)
+    kJournalWork = 4,  // the journal task: an entry wants writing
+    kBtreeWork = 5,    // the btree writer: nodes to split, rewrite or flush
+    kBtreeDone = 6,    // the btree writer finished an operation
+    kWritebackWait = 7, // the writeback thread, woken by bch_writeback_add
+    kAllocatorWake0 = 8,
 };
 
 enum class IoOp : uint8_t { Write, Discard, Flush };
@@ -97,6 +104,19 @@ struct StepResult {
 class Runtime;
 class InvariantMonitor;
 struct RequestPathState;
+class JournalWriter;
+class BtreeStore;
+
+// One piece of a write whose key is journalled: acknowledged (Engine::poll_acks) once the
+// journal entry holding the key is durable.
+struct AckedWrite {
+    uint64_t inode = 0;
+    uint64_t start = 0;   // logical sector
+    uint64_t sectors = 0;
+    uint64_t write_id = 0;
+    bool dirty = false;
+    uint64_t journal_seq = 0;
+};
 
 class Task {
   public:
@@ -130,6 +150,8 @@ class Runtime final : public AllocObserver {
     uint64_t set_magic = 0;
     ExtentIndex* index = nullptr; // the btree stand-in (owned by the engine)
     RequestPathState* requests = nullptr; // volumes, processes, writeback (owned by the engine)
+    JournalWriter* journal = nullptr; // owned by the engine
+    BtreeStore* btree = nullptr;      // the index's on-disk side, owned by the engine
     Ptr uuid_bucket;              // where __uuid_write put the uuid array
     bool has_uuid_bucket = false;
     GcRoots roots;                // journal and uuid buckets, for GC finish and the checker
@@ -171,6 +193,30 @@ class Runtime final : public AllocObserver {
 
     bool gc_requested = false; // trigger_gc
 
+    // --- data writes ---
+    // Write ids name the write that put a data sector on the device: (write_id_base << 40)
+    // + n. An engine opened on a device takes the base from the superblock's seq, which
+    // every registration raises, so ids keep growing across runs of the same cache.
+    uint64_t write_id_base = 0;
+    uint64_t new_write_id() { return (write_id_base << 40) | ++writes_started_; }
+
+    // --- I/O errors ---
+    // A failed write or flush stops the cache set (bch_cache_set_error; v6.2 sets
+    // CACHE_SET_IO_DISABLE, so bch_bucket_alloc refuses from then on). Records the error,
+    // wakes every task so they can finish, and returns false for the caller's convenience.
+    bool io_failed(const std::string& what, const Status& st);
+    bool io_disabled() const { return io_disabled_; }
+    // Whether a device took writes or discards since its last flush (a flush of a clean
+    // device is skipped). Atomic: set by perform_io, which runs without bucket_lock.
+    bool device_dirty(unsigned dev) const { return dirty_[dev].load(std::memory_order_acquire); }
+
+    // --- acknowledgements ---
+    // The piece's key went into the journal entry w.journal_seq; acknowledged once that
+    // entry is durable (journal_durable). Kept only with EngineOptions::record_acks.
+    void record_ack(const AckedWrite& w);
+    void journal_durable(uint64_t seq);
+    std::vector<AckedWrite> acked; // durable, not yet polled
+
     // The observer to hand the allocator functions: the invariant monitor when checking
     // (it forwards to this runtime), else the runtime itself.
     AllocObserver* obs() { return monitor_front_ ? monitor_front_ : this; }
@@ -192,6 +238,10 @@ class Runtime final : public AllocObserver {
     std::vector<uint64_t> gen_;
     std::vector<std::condition_variable> cv_;
     uint64_t event_seq_ = 0;
+    uint64_t writes_started_ = 0;
+    bool io_disabled_ = false;
+    std::unique_ptr<std::atomic<bool>[]> dirty_;
+    std::deque<AckedWrite> ack_pending_;
 };
 
 } // namespace bucketscope

@@ -31,12 +31,12 @@ bool Scheduler::runnable(const Slot& s) const {
     return rt_.queue_gen(s.queue) != s.gen;
 }
 
-bool Scheduler::step_one() {
+bool Scheduler::step_one(bool workload) {
     // Small and allocation-free: the set of tasks is a handful.
     size_t candidates[64];
     size_t n = 0;
     for (size_t i = 0; i < slots_.size() && n < 64; ++i)
-        if (runnable(slots_[i]))
+        if (runnable(slots_[i]) && (workload || !slots_[i].task->is_workload()))
             candidates[n++] = i;
     if (n == 0) {
         // Only sleepers (or nothing) left: idle until the earliest wakes.

@@ -37,7 +37,9 @@ class Scheduler {
     std::function<void()> after_step; // bucket_lock held
 
     // Deterministic mode; caller holds bucket_lock. False if no task is runnable.
-    bool step_one();
+    // Without `workload`, only the kernel's own threads run (allocators, GC, journal, btree
+    // writer): how the engine drains its writes at a sync or a clean stop.
+    bool step_one(bool workload = true);
 
     // Threaded mode; called without bucket_lock.
     void start();

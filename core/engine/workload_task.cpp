@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/engine/data_write.h"
+#include "core/engine/key_insert.h"
 #include "core/engine/request_policy.h"
 #include "core/engine/request_state.h"
 #include "core/workload/request_source.h"
@@ -40,7 +42,7 @@ void WorkloadTask::end_wait(Runtime& rt) {
     rt.metrics.alloc_wait_ns += rt.now() - wait_start_ns_;
 }
 
-StepResult WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
+std::optional<StepResult> WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
     ++rt.metrics.requests;
     RequestPathState& st = *rt.requests;
     if (r.op == workload::Op::Flush || r.length == 0) {
@@ -67,8 +69,10 @@ StepResult WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
     bypass_ = false;
     missed_ = false;
     had_miss_ = false;
-    finished_ = false;
     miss_insert_ = false;
+    journal_seq_ = 0;
+    finish_cost_ns_ = 0;
+    write_id_ = rt.new_write_id();
     if (r.op == workload::Op::Read) {
         kind_ = Kind::Read;
         return begin_read(rt, v, r.process);
@@ -94,7 +98,7 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
         if (from >= to)
             return;
         missed_ = true;
-        if (first_hole && !bypass_ && !flash_only_) {
+        if (first_hole && !bypass_ && !flash_only_ && rt.opts.requests.read_miss_inserts) {
             hole_start = from;
             hole_end = to;
         } else if (!flash_only_) {
@@ -123,7 +127,11 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
     const IoCosts& k = rt.opts.costs;
     const uint64_t miss = hole_end - hole_start;
     rt.metrics.backing_read_sectors += backing + miss;
-    const uint64_t cost = std::max(cache_io_ns(k, hit), backing_io_ns(k, backing + miss));
+    // The cache and backing reads run side by side; without a backing device to model (the
+    // built-in workload) the whole request is charged as a cache read.
+    const uint64_t cost = rt.opts.requests.backing_io
+                              ? std::max(cache_io_ns(k, hit), backing_io_ns(k, backing + miss))
+                              : cache_io_ns(k, n);
     if (!miss)
         return finish(rt, cost);
     // cache_miss: a check key over the hole (it displaces any other pending insert there),
@@ -138,7 +146,7 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
     return StepResult::yield(cost);
 }
 
-StepResult WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) {
+std::optional<StepResult> WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) {
     const uint64_t n = end_ - start_;
     const bool discard = kind_ == Kind::Discard;
     (discard ? rt.metrics.discard_sectors : rt.metrics.write_sectors) += n;
@@ -166,36 +174,39 @@ StepResult WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) 
     offset_ = start_;
     insert_end_ = end_;
     if (bypass_) {
-        invalidate(rt, start_);
-        if (flash_only_)
-            return finish(rt);
-        if (discard)
-            return finish(rt, k.discard_ns);
-        rt.metrics.backing_write_sectors += n;
-        return finish(rt, backing_io_ns(k, n));
+        if (!flash_only_ && discard) {
+            finish_cost_ns_ = k.discard_ns;
+        } else if (!flash_only_) {
+            rt.metrics.backing_write_sectors += n;
+            finish_cost_ns_ = backing_io_ns(k, n);
+        }
+        state_ = State::Invalidate;
+        return invalidate_rest(rt);
     }
-    uint64_t cost = 0;
     if (writeback) {
         bch_writeback_add(rt, v);
-    } else {
-        rt.metrics.backing_write_sectors += n; // writethrough: the backing write runs alongside
-        cost = backing_io_ns(k, n);
+    } else if (rt.opts.requests.backing_io) {
+        // Writethrough: the backing write runs alongside; charged with the next step.
+        rt.metrics.backing_write_sectors += n;
+        pending_cost_ns_ += backing_io_ns(k, n);
     }
-    start_insert(rt, writeback, writeback);
-    return StepResult::yield(cost);
+    start_insert(rt, writeback, writeback || rt.opts.requests.writethrough_waits);
+    return std::nullopt;
 }
 
-void WorkloadTask::invalidate(Runtime& rt, uint64_t from) {
-    if (from >= insert_end_)
-        return;
-    rt.requests->index_write(inode_, from, insert_end_);
-    uint64_t dirty = 0;
-    rt.metrics.invalidated_sectors += rt.index->erase(inode_, from, insert_end_ - from, &dirty);
+StepResult WorkloadTask::invalidate_rest(Runtime& rt) {
+    uint64_t seq = 0, removed = 0, dirty = 0;
+    if (offset_ < insert_end_) {
+        // The kernel's check key stand-in: a pending miss insert there is cut short.
+        rt.requests->index_write(inode_, offset_, insert_end_);
+        if (auto r = invalidate(rt, inode_, offset_, insert_end_, &seq, &removed, &dirty))
+            return *r;
+    }
+    rt.metrics.invalidated_sectors += removed;
     if (dirty)
         rt.requests->add_dirty(rt.requests->volume(uint32_t(inode_)), -int64_t(dirty));
-    // Splitting an extent in two can overfill a leaf; the next step splits it.
-    if (rt.index->nodes_needed())
-        state_ = State::NodeAlloc;
+    offset_ = insert_end_;
+    return finish(rt, finish_cost_ns_);
 }
 
 void WorkloadTask::start_insert(Runtime& rt, bool dirty, bool may_wait) {
@@ -210,20 +221,21 @@ void WorkloadTask::start_insert(Runtime& rt, bool dirty, bool may_wait) {
 }
 
 StepResult WorkloadTask::write_data(Runtime& rt, const SectorGrant& g) {
-    // The data write to the cache device, with the lock dropped: charged to the clock.
-    return StepResult::yield(cache_io_ns(rt.opts.costs, g.sectors));
+    // The data write to the cache device, with the lock dropped (data_write.h).
+    if (!rt.opts.data_payload) {
+        io_status = Status::ok();
+        return StepResult::yield(cache_io_ns(rt.opts.costs, g.sectors));
+    }
+    return StepResult::do_io(build_data_write(rt, g, {inode_, offset_, write_id_}, data_));
 }
 
-uint64_t WorkloadTask::insert_piece(Runtime& rt) {
+std::optional<StepResult> WorkloadTask::insert_piece(Runtime& rt) {
     CacheSet& c = rt.c;
     const uint64_t from = offset_, piece_end = offset_ + grant_.sectors;
     uint64_t to = piece_end;
-    if (miss_insert_) {
+    if (miss_insert_)
         // The replace-insert against the check key: only what is still a hole.
         to = std::min(to, std::max(rt.requests->miss_slot(slot_).end, from));
-    } else {
-        rt.requests->index_write(inode_, from, to);
-    }
     uint64_t inserted = 0;
     if (to > from) {
         Extent k;
@@ -236,7 +248,14 @@ uint64_t WorkloadTask::insert_piece(Runtime& rt) {
         if (to < piece_end)
             k.cut(from, to);
         uint64_t dirty_removed = 0;
-        rt.index->insert(k, &dirty_removed);
+        if (!miss_insert_)
+            rt.requests->index_write(inode_, from, to);
+        if (auto r = insert_key(rt, k, write_id_, &journal_seq_, &dirty_removed,
+                                /*acknowledge=*/!miss_insert_)) {
+            if (r->kind == StepResult::Kind::Done)
+                bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+            return r;
+        }
         inserted = to - from;
         VolumeState& v = rt.requests->volume(uint32_t(inode_));
         if (dirty_ || dirty_removed)
@@ -247,7 +266,7 @@ uint64_t WorkloadTask::insert_piece(Runtime& rt) {
     (miss_insert_ ? rt.metrics.miss_inserted_sectors : rt.metrics.write_inserted_sectors) +=
         inserted;
     offset_ = piece_end;
-    return inserted;
+    return std::nullopt;
 }
 
 StepResult WorkloadTask::finish(Runtime& rt, uint64_t cost_ns) {
@@ -274,18 +293,23 @@ StepResult WorkloadTask::finish(Runtime& rt, uint64_t cost_ns) {
     case Kind::Write: ++rt.metrics.writes; break;
     case Kind::Discard: ++rt.metrics.discard_requests; break;
     }
-    finished_ = true;
-    if (state_ != State::NodeAlloc)
-        state_ = State::Idle;
+    state_ = State::Idle;
     return StepResult::yield(cost_ns);
 }
 
 StepResult WorkloadTask::step(Runtime& rt) {
+    StepResult r = step_inner(rt);
+    r.cost_ns += pending_cost_ns_;
+    pending_cost_ns_ = 0;
+    return r;
+}
+
+StepResult WorkloadTask::step_inner(Runtime& rt) {
     CacheSet& c = rt.c;
     for (;;) {
         switch (state_) {
         case State::Idle: {
-            if (source_done_)
+            if (source_done_ || rt.io_disabled())
                 return StepResult::done();
             workload::Request r;
             if (!source_.next(r)) {
@@ -294,7 +318,9 @@ StepResult WorkloadTask::step(Runtime& rt) {
                     rt.error(source_.error());
                 return StepResult::done();
             }
-            return begin(rt, r);
+            if (auto res = begin(rt, r))
+                return *res;
+            break; // a write: on to its first allocation in the same step
         }
         case State::MissRead:
             // The backing read returned: insert what is still a hole.
@@ -318,9 +344,10 @@ StepResult WorkloadTask::step(Runtime& rt) {
                 // bch_data_insert_start's error path: a writethrough write invalidates the
                 // rest rather than wait; a cache-miss insert keeps what it placed.
                 ++rt.metrics.insert_alloc_failures;
-                if (!miss_insert_)
-                    invalidate(rt, offset_);
-                return finish(rt);
+                if (miss_insert_)
+                    return finish(rt);
+                state_ = State::Invalidate;
+                return invalidate_rest(rt);
             }
             end_wait(rt);
             grant_ = *grant;
@@ -336,57 +363,28 @@ StepResult WorkloadTask::step(Runtime& rt) {
             return write_data(rt, grant_);
         }
         case State::Insert:
-            insert_piece(rt);
-            if (rt.index->nodes_needed()) {
-                state_ = State::NodeAlloc;
-                break;
+            if (!io_status) {
+                rt.io_failed("data write", io_status);
+                bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+                return StepResult::done();
             }
+            if (auto r = insert_piece(rt))
+                return *r;
             if (offset_ < insert_end_) {
                 state_ = State::Alloc;
+                break;
+            }
+            if (journal_seq_ && kind_ != Kind::Read) {
+                state_ = State::Durable;
                 break;
             }
             return finish(rt);
-        case State::NodeAlloc: {
-            // btree_check_reserve: all the node buckets or none, sleeping on
-            // btree_cache_wait until the allocator has pushed enough.
-            const size_t need = rt.index->nodes_needed();
-            std::vector<Ptr> nodes(need);
-            size_t got = 0;
-            for (; got < need; ++got)
-                if (!bch_bucket_alloc_set(c, RESERVE_BTREE, 1, &nodes[got], rt.obs()))
-                    break;
-            if (got < need) {
-                for (size_t i = 0; i < got; ++i) {
-                    Cache& ca = *ptr_cache(c, nodes[i]);
-                    __bch_bucket_free(c, ca, ca.buckets[ptr_bucket(ca, nodes[i])]);
-                }
-                bkey_put(c, nodes.data(), static_cast<unsigned>(got));
-                begin_wait(rt);
-                return StepResult::block(WaitOn::BtreeCacheWait, kBtreeCacheWait);
-            }
-            end_wait(rt);
-            bkey_put(c, nodes.data(), static_cast<unsigned>(need));
-            const size_t used = rt.index->split(c, nodes);
-            const uint32_t node_sectors = rt.index->geometry().node_sectors;
-            for (size_t i = 0; i < used; ++i)
-                ptr_cache(c, nodes[i])->btree_sectors_written += node_sectors;
-            state_ = State::NodeWritten;
-            // The new nodes and their parent are written with the lock dropped.
-            return StepResult::yield(rt.opts.costs.io_latency_ns +
-                                     used * node_sectors * rt.opts.costs.ns_per_sector);
-        }
-        case State::NodeWritten:
-            rt.index->complete_node_frees(c);
-            rt.wake_allocators(); // prio_blocked went down
-            if (finished_) { // a bypass or a failed insert already completed the request
-                state_ = State::Idle;
-                return StepResult::yield();
-            }
-            if (offset_ < insert_end_) {
-                state_ = State::Alloc;
-                break;
-            }
-            state_ = State::Idle;
+        case State::Invalidate:
+            return invalidate_rest(rt);
+        case State::Durable:
+            // A write completes once the journal entry holding its last key is durable.
+            if (auto r = wait_durable(rt, journal_seq_))
+                return *r;
             return finish(rt);
         }
     }

@@ -25,12 +25,19 @@
 //             Flash-only volumes are always writeback.
 //   discard   always bypasses: the range is invalidated (extents dropped).
 //   flush     no data; counted.
-// Inserts take sectors_to_gc down (waking GC below zero), make overwritten extents stale,
-// drop the extent's pins (bkey_put) and take node buckets from RESERVE_BTREE when the
-// index splits (sleeping on btree_cache_wait).
+// Inserts take sectors_to_gc down (waking GC below zero), make overwritten extents stale
+// and drop the extent's pins (bkey_put). The persistence is key_insert.h's: keys are
+// journalled (a write completes once its journal entry is durable; cache-miss keys are
+// journalled too, which the kernel's replace inserts are not, but a read does not wait for
+// them), invalidations journal pointerless keys, and node buckets come from RESERVE_BTREE
+// for the btree writer. The built-in demo workload bends two rules (request_options.h:
+// writethrough_waits, read_miss_inserts).
 //
-// The data write to the cache device happens in exactly one place, write_data(), so the
-// code that turns it into device I/O has one spot to live in.
+// The data write to the cache device happens in exactly one place, write_data()
+// (core/engine/data_write.h builds the I/O).
+
+#include <optional>
+#include <vector>
 
 #include "core/engine/runtime.h"
 
@@ -51,20 +58,22 @@ class WorkloadTask final : public Task {
     bool is_workload() const override { return true; }
 
   private:
-    enum class State : uint8_t { Idle, MissRead, Alloc, Insert, NodeAlloc, NodeWritten };
+    enum class State : uint8_t { Idle, MissRead, Alloc, Insert, Invalidate, Durable };
     enum class Kind : uint8_t { Read, Write, Discard };
 
-    StepResult begin(Runtime& rt, const workload::Request& r);
+    StepResult step_inner(Runtime& rt);
+    // Set the request up; nullopt: go on stepping (a write's first allocation).
+    std::optional<StepResult> begin(Runtime& rt, const workload::Request& r);
     StepResult begin_read(Runtime& rt, VolumeState& v, uint32_t pid);
-    StepResult begin_write(Runtime& rt, VolumeState& v, uint32_t pid);
-    // bch_data_invalidate over [from, end_): drops the extents, cuts pending misses.
-    void invalidate(Runtime& rt, uint64_t from);
-    // Enters the insert loop for [offset_, end_) (bch_data_insert_start).
+    std::optional<StepResult> begin_write(Runtime& rt, VolumeState& v, uint32_t pid);
+    // Enters the insert loop for [offset_, insert_end_) (bch_data_insert_start).
     void start_insert(Runtime& rt, bool dirty, bool may_wait);
     // THE data write: the granted sectors go to the cache device at the grant's pointers.
     StepResult write_data(Runtime& rt, const SectorGrant& g);
-    // Puts the granted piece into the index; returns the sectors actually inserted.
-    uint64_t insert_piece(Runtime& rt);
+    // Puts the granted piece into the index; a Block or Done to hand back, or nullopt.
+    std::optional<StepResult> insert_piece(Runtime& rt);
+    // bch_data_invalidate over [offset_, insert_end_), then the request completes.
+    StepResult invalidate_rest(Runtime& rt);
     StepResult finish(Runtime& rt, uint64_t cost_ns = 0);
     void begin_wait(Runtime& rt);
     void end_wait(Runtime& rt);
@@ -84,7 +93,8 @@ class WorkloadTask final : public Task {
     bool bypass_ = false;
     bool missed_ = false;   // s->cache_missed
     bool had_miss_ = false; // a cache-miss insert was registered
-    bool finished_ = false; // accounted; a node split may still be pending
+    uint64_t finish_cost_ns_ = 0;  // charged when an invalidation completes the request
+    uint64_t pending_cost_ns_ = 0; // charged with the step's result (a writethrough's disk)
     // The insert loop: [offset_, insert_end_) still to place.
     bool miss_insert_ = false;
     bool dirty_ = false;
@@ -92,6 +102,9 @@ class WorkloadTask final : public Task {
     uint64_t offset_ = 0;
     uint64_t insert_end_ = 0;
     SectorGrant grant_;
+    uint64_t write_id_ = 0;
+    uint64_t journal_seq_ = 0;    // the entry holding the request's last journalled key
+    std::vector<std::byte> data_; // the data write in flight
     bool waiting_ = false;
     uint64_t wait_start_ns_ = 0;
 };

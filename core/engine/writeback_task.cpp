@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/engine/key_insert.h"
 #include "core/engine/request_state.h"
 
 namespace bucketscope {
@@ -132,6 +133,8 @@ StepResult WritebackTask::step(Runtime& rt) {
     for (;;) {
         switch (state_) {
         case State::Idle: {
+            if (rt.io_disabled())
+                return StepResult::done();
             const size_t n = st.volumes.size();
             size_t pick = n;
             for (size_t i = 0; i < n && pick == n; ++i) {
@@ -181,11 +184,15 @@ StepResult WritebackTask::step(Runtime& rt) {
         }
         case State::Finish: {
             VolumeState& v = st.volumes[volume_];
-            for (size_t i = 0; i < group_; ++i) {
-                const Extent& dirty = v.keybuf[i].key;
+            for (; finished_ < group_; ++finished_) {
+                const Extent& dirty = v.keybuf[finished_].key;
                 Extent clean = dirty;
                 clean.dirty = false;
-                if (rt.index->replace(dirty, clean)) {
+                bool replaced = false;
+                uint64_t seq = 0;
+                if (auto r = replace_key(rt, dirty, clean, &replaced, &seq))
+                    return *r;
+                if (replaced) {
                     ++rt.metrics.writeback_keys_done;
                     rt.metrics.writeback_sectors += dirty.size;
                     st.add_dirty(v, -int64_t(dirty.size));
@@ -194,6 +201,7 @@ StepResult WritebackTask::step(Runtime& rt) {
                 }
             }
             v.keybuf.erase(v.keybuf.begin(), v.keybuf.begin() + ptrdiff_t(group_));
+            finished_ = 0;
             state_ = State::Group;
             if (const uint64_t d = delay_ns(rt, v, group_sectors_))
                 return StepResult::sleep_until(rt.now() + d);

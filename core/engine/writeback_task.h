@@ -43,6 +43,7 @@ class WritebackTask final : public Task {
     size_t volume_ = 0;     // the volume being worked on
     bool searched_full_ = false;
     size_t group_ = 0;      // keys of the keybuf in the current group
+    size_t finished_ = 0;   // of those, already replaced by their clean copies
     uint64_t group_sectors_ = 0;
 };
 

@@ -144,8 +144,11 @@ void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     // here they are dropped in place (no node bucket is spent). Either way the stale
     // pointers stop holding last_gc back from the next GC on.
     if (stale > GC_REWRITE_MAX_STALE || (keys - good) * 2 > keys) {
-        stats_.stale_dropped += idx.drop_extents(
-            id, [&](const Extent& e) { return extent_invalid(c, e) || extent_bad(c, e); });
+        if (sink_)
+            sink_(id);
+        else
+            stats_.stale_dropped += idx.drop_extents(
+                id, [&](const Extent& e) { return extent_invalid(c, e) || extent_bad(c, e); });
         ++stats_.nodes_rewritten;
     }
 }
@@ -261,11 +264,12 @@ void bch_btree_check(CacheSet& c, const ExtentIndex& idx) {
     if (!idx.has_root())
         return;
     const uint32_t node_sectors = idx.geometry().node_sectors;
-    const RootKey root = idx.root_key();
-    initial_mark(root.level + 1u, &root.ptr, 1, node_sectors, false);
+    // As bch_btree_check_recurse: a node's keys at its level, then its own key at level + 1,
+    // so below the root every node's bucket is counted twice, once from its parent.
     idx.for_each_node([&](uint32_t, const IndexNode& n) {
         for (uint32_t child : n.children)
             initial_mark(n.level, &idx.node(child).ptr, 1, node_sectors, false);
+        initial_mark(n.level + 1u, &n.ptr, 1, node_sectors, false);
         for (const LeafKey& key : n.extents)
             if (const Extent e = key.unpack(); !extent_invalid(c, e))
                 initial_mark(0, e.ptrs.data(), e.nptrs, e.size, e.dirty);

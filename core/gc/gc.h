@@ -9,8 +9,9 @@
 //   btree_gc_start  forget marks of unpinned buckets, last_gc = gen, gc_mark_valid = 0;
 //   the walk        mark every key (node keys as METADATA with the node size, extents as
 //                   DIRTY or RECLAIMABLE with their sectors), lower last_gc to the oldest
-//                   pointer gen, and drop the stale extents of nodes the kernel would
-//                   rewrite (max stale > 10 or more than half the keys bad), so the next
+//                   pointer gen, and rewrite the nodes the kernel would rewrite (max
+//                   stale > 10 or more than half the keys bad) without their bad keys
+//                   (in place, or into a fresh bucket through a rewrite sink), so the next
 //                   GC can raise last_gc and the allocator always makes progress;
 //   gc_finish       mark journal, prio and uuid buckets METADATA, recount availability,
 //                   gc_mark_valid = 1, invalidate_needs_gc = 0.
@@ -20,6 +21,7 @@
 // Everything here expects bucket_lock held (or the deterministic single thread).
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/alloc/cache.h"
@@ -68,6 +70,10 @@ uint8_t btree_mark_extent(CacheSet& c, const Extent& k);
 // marks, which GC start did not reset.
 class GcWalk {
   public:
+    // Where nodes to rewrite go instead of having their bad keys dropped in place: the
+    // engine rewrites them into fresh buckets (btree_gc_rewrite_node), so the on-disk btree
+    // loses them too. Unset: dropped in place.
+    void set_rewrite_sink(std::function<void(uint32_t leaf)> sink) { sink_ = std::move(sink); }
     void start(CacheSet& c, ExtentIndex& idx);
     // Returns true when every leaf has been marked.
     bool step(CacheSet& c, ExtentIndex& idx, size_t max_leaves);
@@ -80,6 +86,7 @@ class GcWalk {
     KeyPos gc_done_ = KeyPos::zero();
     bool done_ = true;
     GcStats stats_;
+    std::function<void(uint32_t)> sink_;
 };
 
 // bch_btree_gc_finish. Returns the count of available buckets (v4.6's return value; v6.2

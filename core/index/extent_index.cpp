@@ -40,7 +40,7 @@ Extent LeafKey::unpack() const {
     return e;
 }
 
-IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors) {
+IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors) {
     constexpr uint32_t PAGE_SECTORS = 8;
     constexpr uint32_t BTREE_MAX_PAGES = 64; // 256 KiB of 4 KiB pages
     IndexGeometry g;
@@ -48,7 +48,11 @@ IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors) {
     if (pages > BTREE_MAX_PAGES)
         pages = std::max(pages / 4, BTREE_MAX_PAGES);
     g.node_sectors = pages ? pages * PAGE_SECTORS : bucket_size_sectors;
-    const uint64_t keys = uint64_t(g.node_sectors) * 512 / 24;
+    constexpr uint64_t kBsetHeader = 32, kKeyBytes = 24;
+    const uint64_t block_bytes = uint64_t(std::max<uint32_t>(block_sectors, 1)) * 512;
+    const uint64_t node_blocks = uint64_t(g.node_sectors) * 512 / block_bytes;
+    const uint64_t image_bytes = std::max<uint64_t>(1, node_blocks * 4 / 5) * block_bytes;
+    const uint64_t keys = image_bytes > kBsetHeader ? (image_bytes - kBsetHeader) / kKeyBytes : 0;
     g.keys_per_node = static_cast<uint32_t>(std::clamp<uint64_t>(keys, 4, 4096));
     return g;
 }
@@ -80,6 +84,7 @@ void ExtentIndex::free_node_slot(uint32_t id) {
     nodes_[id] = IndexNode{};
     free_slots_.push_back(id);
     overfull_leaves_.erase(id);
+    replace_requests_.erase(id);
     --nlive_;
 }
 
@@ -89,7 +94,75 @@ void ExtentIndex::init_root(const Ptr& node) {
     overfull_leaves_.clear();
     nextents_ = 0;
     nlive_ = 0;
+    replace_requests_.clear();
+    pending_frees_.clear();
     root_ = new_node(0, node, KeyPos::max(), UINT32_MAX);
+    if (observer_)
+        observer_->on_node_created(root_);
+}
+
+std::vector<uint32_t> ExtentIndex::load(const std::vector<LoadedNode>& nodes) {
+    nodes_.clear();
+    free_slots_.clear();
+    overfull_leaves_.clear();
+    replace_requests_.clear();
+    pending_frees_.clear();
+    nextents_ = 0;
+    nlive_ = 0;
+    root_ = UINT32_MAX;
+    std::vector<uint32_t> ids;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const LoadedNode& l = nodes[i];
+        const bool root = i == 0;
+        const uint32_t parent = root ? UINT32_MAX : ids[l.parent];
+        const uint32_t id = new_node(l.level, l.ptr, root ? KeyPos::max() : l.max, parent);
+        if (root)
+            root_ = id;
+        else
+            nodes_[parent].children.push_back(id);
+        ids.push_back(id);
+    }
+    // Parents come first, so each node's key is final before its own last child copies it.
+    std::vector<KeyPos> low(nodes_.size(), KeyPos::zero());
+    for (uint32_t id : ids) {
+        IndexNode& n = nodes_[id];
+        KeyPos prev = low[id];
+        for (size_t c = 0; c < n.children.size(); ++c) {
+            IndexNode& ch = nodes_[n.children[c]];
+            if (c + 1 == n.children.size())
+                ch.max = n.max;
+            low[n.children[c]] = prev;
+            prev = ch.max;
+        }
+    }
+    for (size_t i = 0; i < nodes.size(); ++i) {
+        const uint32_t id = ids[i];
+        IndexNode& n = nodes_[id];
+        for (Extent e : nodes[i].extents) {
+            const KeyPos lo = low[id];
+            if (e.inode == lo.inode && e.start() < lo.offset) {
+                if (e.offset <= lo.offset)
+                    continue;
+                e.cut(lo.offset, e.offset);
+            }
+            if (e.pos() > n.max) {
+                if (e.inode != n.max.inode || e.start() >= n.max.offset)
+                    continue;
+                e.cut(e.start(), n.max.offset);
+            }
+            if (e.pos() <= lo || e.nptrs != 1)
+                continue;
+            n.extents.push_back(LeafKey::pack(e));
+        }
+        nextents_ += n.extents.size();
+        if (n.level == 0 && n.extents.size() > geo_.keys_per_node)
+            overfull_leaves_.insert(id);
+        if (n.level > 0 && n.children.size() > geo_.keys_per_node)
+            replace_requests_[id] = 1;
+        if (observer_)
+            observer_->on_node_created(id);
+    }
+    return ids;
 }
 
 RootKey ExtentIndex::root_key() const {
@@ -144,8 +217,9 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
     return out;
 }
 
-void ExtentIndex::put_extent(const Extent& k) {
-    const uint32_t id = leaf_for(k.pos());
+void ExtentIndex::put_extent(const Extent& k) { put_extent_in(leaf_for(k.pos()), k); }
+
+void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
     auto& ex = nodes_[id].extents;
     ex.insert(std::lower_bound(ex.begin(), ex.end(), k.pos(), pos_less), LeafKey::pack(k));
     ++nextents_;
@@ -153,15 +227,49 @@ void ExtentIndex::put_extent(const Extent& k) {
         overfull_leaves_.insert(id);
 }
 
+void ExtentIndex::for_each_leaf_piece(
+    uint64_t inode, uint64_t start, uint64_t end,
+    const std::function<void(uint32_t, uint64_t, uint64_t)>& f) const {
+    // The leaf covering position (inode, s + 1) holds sector s; it covers sectors up to its
+    // key's offset, or all the rest of the inode if its key names a later inode.
+    while (start < end) {
+        const uint32_t id = leaf_for(KeyPos{inode, start}.successor());
+        const KeyPos max = nodes_[id].max;
+        const uint64_t stop = max.inode > inode ? end : std::min(end, max.offset);
+        f(id, start, stop);
+        start = stop;
+    }
+}
+
 uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
-    const uint64_t removed = erase(k.inode, k.start(), k.size, dirty_removed);
-    put_extent(k);
+    const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
+    for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
+        Extent piece = k;
+        piece.cut(s, e);
+        put_extent_in(leaf, piece);
+        if (observer_)
+            observer_->on_leaf_key(leaf, piece);
+    });
     return removed;
 }
 
 uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len,
                             uint64_t* dirty_removed) {
+    const uint64_t removed = erase_range(inode, start, len, dirty_removed);
+    if (observer_ && len)
+        for_each_leaf_piece(inode, start, start + len, [&](uint32_t leaf, uint64_t s, uint64_t e) {
+            Extent gap;
+            gap.inode = inode;
+            gap.offset = e;
+            gap.size = static_cast<uint32_t>(e - s);
+            observer_->on_leaf_key(leaf, gap);
+        });
+    return removed;
+}
+
+uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len,
+                                  uint64_t* dirty_removed) {
     if (dirty_removed)
         *dirty_removed = 0;
     if (!len)

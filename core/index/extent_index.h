@@ -11,6 +11,15 @@
 // Overwrite. insert() gives the newer key the whole of its range: older extents it covers
 // are dropped, partly covered ones are trimmed (a trimmed front moves the pointer offsets
 // forward) and one that spans the new key is split in two, as bcache's extent fixup does.
+// A key that crosses a node boundary is cut there, one piece per leaf, as
+// bch_btree_insert_keys does (bch_cut_back / bch_cut_front at the node key): an extent
+// always lies inside its leaf's range, so a leaf's keys describe its range completely and
+// can be written to disk on their own.
+//
+// Persistence. The index is the in-memory btree; an IndexObserver (core/engine/btree_store)
+// keeps its on-disk copy. The observer hears every key as it lands in a leaf (what the
+// kernel appends to the leaf's unwritten bset), every node created and every node retired,
+// which is all it needs to write nodes in the kernel's format.
 //
 // Buckets. The index never allocates. A node that grows past its capacity stays overfull
 // until the caller supplies buckets: nodes_needed() says exactly how many, the caller takes
@@ -21,7 +30,8 @@
 // bumped (bch_inc_gen) and prio_blocked is raised so no prio write can persist the new gen
 // before the parent that stops referencing it is written. The caller completes that write
 // with complete_node_frees(), which frees the buckets (bch_bucket_free) and lowers
-// prio_blocked again. Empty leaves stay until a split or reset; they cost no data bucket.
+// prio_blocked again (or complete_node_free() one node, when the caller knows which parent
+// write landed). Empty leaves stay until a split or reset; they cost no data bucket.
 //
 // Memory: one 24-byte LeafKey per live extent (not per bucket) in a sorted vector per leaf,
 // plus one IndexNode per keys_per_node of them.
@@ -30,6 +40,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -45,9 +56,11 @@ struct IndexGeometry {
     uint32_t node_sectors = 0;   // KEY_SIZE of node keys (btree_pages * PAGE_SECTORS)
     uint32_t keys_per_node = 0;  // capacity of a node in keys, >= 4
     // What the kernel's bch_cache_set_alloc gives for this bucket size: the whole bucket up
-    // to 256 KiB, else max(bucket/4, 256 KiB); capacity = node bytes / 24 (one-pointer
-    // keys), capped at 4096 so a node stays a small vector.
-    static IndexGeometry for_bucket(uint32_t bucket_size_sectors);
+    // to 256 KiB, else max(bucket/4, 256 KiB). Capacity: the one-pointer keys (24 bytes
+    // each after the 32-byte bset header) that fit in 4/5 of the node's blocks, where
+    // btree_split splits rather than compacts, so a node written whole leaves room for
+    // appended bsets; capped at 4096 so a node stays a small vector.
+    static IndexGeometry for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors = 1);
 };
 
 // How a leaf stores an extent: 24 bytes instead of Extent's 152, since the index holds one
@@ -95,6 +108,33 @@ struct RootKey {
     uint8_t level = 0;   // btree_level
 };
 
+// Hears every change of the index that the on-disk btree must follow. Called with
+// bucket_lock held, from inside the index's operations.
+class IndexObserver {
+  public:
+    virtual ~IndexObserver() = default;
+    // Key `piece` landed in leaf `leaf`, cut to the leaf's range. nptrs == 0 is an erase
+    // (the kernel's pointerless key that bch_data_invalidate inserts).
+    virtual void on_leaf_key(uint32_t leaf, const Extent& piece) = 0;
+    // Node `id` now exists (init_root, a split piece, a new root); its slot may be reused.
+    virtual void on_node_created(uint32_t id) = 0;
+    // Node `id` was replaced by `replacements` and retired: `freeing` is its pointer with
+    // the gen make_btree_freeing_key bumped it to; `parent` is its parent (UINT32_MAX for
+    // the root). Called before the slot is released.
+    virtual void on_node_retired(uint32_t id, const Ptr& freeing, uint32_t parent,
+                                 std::span<const uint32_t> replacements) = 0;
+};
+
+// One node of a tree read back from disk, parents before children (what core/inspect's
+// btree walk visits).
+struct LoadedNode {
+    uint8_t level = 0;
+    Ptr ptr;
+    KeyPos max;                    // the node key's position
+    uint32_t parent = UINT32_MAX;  // position of the parent in the list; UINT32_MAX: root
+    std::vector<Extent> extents;   // leaves: in key order, non-overlapping, one pointer each
+};
+
 class ExtentIndex {
   public:
     explicit ExtentIndex(IndexGeometry g);
@@ -105,20 +145,32 @@ class ExtentIndex {
     // from RESERVE_BTREE. Drops any previous tree without freeing its buckets (registration
     // of a new cache set starts here).
     void init_root(const Ptr& node);
+    // Replaces the tree by `nodes` (the first is the root). A node's children are the later
+    // entries naming it as parent, in order; the last child of a node is stretched to the
+    // node's key and extents are cut to their leaf's range, so the result partitions the
+    // key space even where a stale child was skipped. Interior nodes over capacity are
+    // asked to be replaced. Returns each entry's node id.
+    std::vector<uint32_t> load(const std::vector<LoadedNode>& nodes);
     bool has_root() const { return root_ != UINT32_MAX; }
     RootKey root_key() const; // requires has_root()
     uint32_t root_id() const { return root_; }
 
     // --- extents --------------------------------------------------------------------------
-    // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics. Never fails;
-    // may leave nodes over capacity (see nodes_needed()). Returns the sectors of older
-    // extents it replaced; `dirty_removed`, if given, gets how many of them were dirty (the
-    // request path's bcache_dev_sectors_dirty accounting).
+    void set_observer(IndexObserver* o) { observer_ = o; }
+
+    // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics, cut at
+    // leaf boundaries. Never fails; may leave nodes over capacity (see nodes_needed()).
+    // Returns the sectors of older extents it replaced; `dirty_removed`, if given, gets how
+    // many of them were dirty (the request path's bcache_dev_sectors_dirty accounting).
     uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr);
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
     // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
     uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
                    uint64_t* dirty_removed = nullptr);
+    // Calls f(leaf, piece_start, piece_end) for each leaf covering part of sectors
+    // [start, end) of `inode`, in key order, with the part inside that leaf.
+    void for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end,
+                             const std::function<void(uint32_t, uint64_t, uint64_t)>& f) const;
     // Moving GC's replace-insert: inserts `neu` only if an extent identical to `old` (range,
     // dirty bit and pointers) is still in the index, so a write that overwrote the range in
     // the meantime wins. Returns whether it inserted.
@@ -146,8 +198,30 @@ class ExtentIndex {
     unsigned height() const;                   // root level + 1; 0 without a root
 
     // --- node splits and frees ------------------------------------------------------------
-    // Exactly how many node buckets split() needs now (0 when no node is over capacity).
+    // Asks for node `id` to be replaced at the next split(): by at least `min_pieces` (1 =
+    // rewritten as one fresh node) and by more if it is over capacity. Requests die with
+    // the node.
+    void request_replace(uint32_t id, unsigned min_pieces);
+    bool replace_requested(uint32_t id) const { return replace_requests_.count(id) != 0; }
+    void cancel_replace_requests() { replace_requests_.clear(); }
+    // Nodes over capacity (leaves only can be; a split never leaves an interior one over).
+    bool has_overfull() const { return !overfull_leaves_.empty(); }
+    // Exactly how many node buckets split() needs now (0 when no node is over capacity and
+    // none is to be replaced).
     size_t nodes_needed() const;
+    // The nodes split() will replace and how many pieces each becomes, lowest level first,
+    // and the nodes that will gain keys without being replaced (their parents).
+    struct PlanEntry {
+        uint32_t id;
+        size_t pieces;
+    };
+    struct Plan {
+        std::vector<PlanEntry> replaced;
+        std::vector<std::pair<uint32_t, size_t>> receivers; // node, keys it gains (net)
+        bool new_root = false;
+        size_t buckets = 0;
+    };
+    Plan plan() const;
     // Splits every overfull node, bottom up, using the first nodes_needed() of `new_nodes`
     // (each allocated from RESERVE_BTREE, allocation pin already dropped). Applies
     // make_btree_freeing_key to every replaced node (bch_inc_gen, prio_blocked++) and keeps
@@ -158,6 +232,8 @@ class ExtentIndex {
     // The parent writes are done: btree_node_free (bch_bucket_free) each pending node and
     // drop its prio_blocked reference.
     void complete_node_frees(CacheSet& c);
+    // The same for the one retired node at `p`; false if no such node is pending.
+    bool complete_node_free(CacheSet& c, const Ptr& p);
 
     // Structural self-check (sorted, non-overlapping, inside node ranges, parents and
     // levels consistent, counts right). Empty when sound; each string names the node.
@@ -168,10 +244,17 @@ class ExtentIndex {
     void free_node_slot(uint32_t id);
     // Takes every extent of `inode` overlapping [start, end) out of the leaves.
     std::vector<Extent> take_overlaps(uint64_t inode, uint64_t start, uint64_t end);
+    // erase() without telling the observer: the overwrite part of an insert, which the
+    // on-disk merge of the inserted key reproduces.
+    uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len,
+                         uint64_t* dirty_removed = nullptr);
     void put_extent(const Extent& k);
+    void put_extent_in(uint32_t leaf, const Extent& k);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
-    void split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new_nodes);
+    // How many pieces node `id` with `keys` keys becomes at a split (0: it stays).
+    size_t pieces_for(uint32_t id, size_t keys) const;
+    void split_node(CacheSet& c, uint32_t id, size_t m, std::span<const Ptr>& new_nodes);
 
     IndexGeometry geo_;
     std::vector<IndexNode> nodes_;
@@ -181,6 +264,8 @@ class ExtentIndex {
     size_t nlive_ = 0;
     std::vector<Ptr> pending_frees_;
     std::set<uint32_t> overfull_leaves_;
+    std::map<uint32_t, unsigned> replace_requests_; // node -> minimum pieces
+    IndexObserver* observer_ = nullptr;
 };
 
 template <typename F>

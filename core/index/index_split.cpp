@@ -1,4 +1,4 @@
-// Node splits, node frees and the structural self-check of the extent index.
+// Node splits and rewrites, node frees and the structural self-check of the extent index.
 //
 // A split mirrors bcache's btree_split: the overfull node is not grown in place but
 // replaced by freshly allocated nodes (its keys spread evenly, each piece at most 3/4 full
@@ -7,7 +7,9 @@
 // root one level up. The replaced node's bucket goes through make_btree_freeing_key right
 // away: its gen is bumped so any pointer to the old node is stale, and prio_blocked holds
 // prio writes off until complete_node_frees() says the parent write landed and the bucket
-// can be freed. nodes_needed() runs the same plan on counts only, so the caller can
+// can be freed. A node asked to be replaced (request_replace) goes through the same path,
+// as one fresh node when it is within capacity (the kernel's compaction and GC rewrite) or
+// as several. plan() / nodes_needed() run the same plan on counts only, so the caller can
 // allocate exactly what split() will take.
 
 #include <algorithm>
@@ -34,45 +36,72 @@ size_t ExtentIndex::pieces(size_t n) const {
     return std::max<size_t>(2, (n + per - 1) / per);
 }
 
-size_t ExtentIndex::nodes_needed() const {
+size_t ExtentIndex::pieces_for(uint32_t id, size_t keys) const {
+    size_t m = keys > geo_.keys_per_node ? pieces(keys) : 0;
+    if (const auto r = replace_requests_.find(id); r != replace_requests_.end())
+        m = std::max<size_t>(m, r->second);
+    // Every piece of a split keeps at least one key; an empty node is rewritten whole.
+    return m ? std::min(m, std::max<size_t>(keys, 1)) : 0;
+}
+
+void ExtentIndex::request_replace(uint32_t id, unsigned min_pieces) {
+    assert(id < nodes_.size() && nodes_[id].live && min_pieces >= 1);
+    unsigned& m = replace_requests_[id];
+    m = std::max(m, min_pieces);
+}
+
+ExtentIndex::Plan ExtentIndex::plan() const {
+    Plan out;
     // (level, node) -> keys it will hold once the splits below it are done.
     std::map<std::pair<uint8_t, uint32_t>, size_t> pending;
     for (uint32_t id : overfull_leaves_)
         pending[{0, id}] = nodes_[id].nkeys();
-    size_t need = 0;
+    for (const auto& [id, m] : replace_requests_)
+        pending[{nodes_[id].level, id}] = nodes_[id].nkeys();
     while (!pending.empty()) {
         const auto [key, keys] = *pending.begin();
         pending.erase(pending.begin());
         const IndexNode& n = nodes_[key.second];
-        if (keys <= geo_.keys_per_node)
+        const size_t m = pieces_for(key.second, keys);
+        if (!m) {
+            // Only parents of replaced nodes get here: they gain keys in place.
+            out.receivers.emplace_back(key.second, keys - n.nkeys());
             continue;
-        const size_t m = pieces(keys);
-        need += m;
-        if (n.parent == UINT32_MAX) {
-            // A new root above the pieces, itself split again if they are too many.
-            size_t root_keys = m;
-            need += 1;
-            while (root_keys > geo_.keys_per_node) {
-                root_keys = pieces(root_keys);
-                need += root_keys + 1;
-            }
-        } else {
+        }
+        out.replaced.push_back({key.second, m});
+        out.buckets += m;
+        if (n.parent != UINT32_MAX) {
             auto [it, fresh] = pending.try_emplace({n.level + 1, n.parent}, 0);
             if (fresh)
                 it->second = nodes_[n.parent].nkeys();
             it->second += m - 1;
+        } else if (m > 1) {
+            // A new root above the pieces, itself split again if they are too many.
+            out.new_root = true;
+            size_t root_keys = m;
+            out.buckets += 1;
+            while (root_keys > geo_.keys_per_node) {
+                root_keys = pieces(root_keys);
+                out.buckets += root_keys + 1;
+            }
         }
     }
-    return need;
+    return out;
 }
 
-void ExtentIndex::split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new_nodes) {
+size_t ExtentIndex::nodes_needed() const {
+    if (overfull_leaves_.empty() && replace_requests_.empty())
+        return 0;
+    return plan().buckets;
+}
+
+void ExtentIndex::split_node(CacheSet& c, uint32_t id, size_t m,
+                             std::span<const Ptr>& new_nodes) {
     const uint8_t level = nodes_[id].level;
     const KeyPos max = nodes_[id].max;
     const uint32_t parent = nodes_[id].parent;
     const Ptr old_ptr = nodes_[id].ptr;
     const size_t keys = nodes_[id].nkeys();
-    const size_t m = pieces(keys);
 
     std::vector<uint32_t> ids;
     for (size_t i = 0; i < m; ++i) {
@@ -93,16 +122,24 @@ void ExtentIndex::split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new
         }
         for (uint32_t child : nodes_[nid].children)
             nodes_[child].parent = nid;
+        if (level == 0 && nodes_[nid].extents.size() > geo_.keys_per_node)
+            overfull_leaves_.insert(nid);
         ids.push_back(nid);
+        if (observer_)
+            observer_->on_node_created(nid);
     }
 
-    if (parent == UINT32_MAX) {
+    if (parent == UINT32_MAX && m > 1) {
         const uint32_t r = new_node(level + 1, new_nodes.front(), KeyPos::max(), UINT32_MAX);
         new_nodes = new_nodes.subspan(1);
         nodes_[r].children = ids;
         for (uint32_t nid : ids)
             nodes_[nid].parent = r;
         root_ = r;
+        if (observer_)
+            observer_->on_node_created(r);
+    } else if (parent == UINT32_MAX) {
+        root_ = ids.front(); // the root rewritten in place of itself
     } else {
         auto& ch = nodes_[parent].children;
         auto at = std::find(ch.begin(), ch.end(), id);
@@ -114,9 +151,12 @@ void ExtentIndex::split_node(CacheSet& c, uint32_t id, std::span<const Ptr>& new
     // make_btree_freeing_key: the old node's pointer goes stale now; the bucket is freed
     // once the parent that dropped it is written (complete_node_frees).
     Cache& ca = cache_of(c, old_ptr);
-    bch_inc_gen(c, ca.buckets[ptr_bucket(ca, old_ptr)]);
+    Ptr freeing = old_ptr;
+    freeing.gen = bch_inc_gen(c, ca.buckets[ptr_bucket(ca, old_ptr)]);
     ++c.prio_blocked;
     pending_frees_.push_back(old_ptr);
+    if (observer_)
+        observer_->on_node_retired(id, freeing, parent, ids);
     free_node_slot(id);
 }
 
@@ -125,27 +165,29 @@ size_t ExtentIndex::split(CacheSet& c, std::span<const Ptr> new_nodes) {
     if (!need || new_nodes.size() < need)
         return 0;
     std::span<const Ptr> left = new_nodes.first(need);
-    // Level by level: the parents of the nodes split at one level are the candidates at
-    // the next.
-    std::vector<uint32_t> level_nodes(overfull_leaves_.begin(), overfull_leaves_.end());
-    overfull_leaves_.clear();
-    while (!level_nodes.empty()) {
-        std::vector<uint32_t> parents;
-        for (uint32_t id : level_nodes) {
-            if (nodes_[id].nkeys() <= geo_.keys_per_node)
-                continue;
-            const bool was_root = id == root_;
-            if (!was_root)
-                parents.push_back(nodes_[id].parent);
-            split_node(c, id, left);
-            if (was_root)
-                parents.push_back(root_);
-        }
-        std::sort(parents.begin(), parents.end());
-        parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
-        level_nodes = std::move(parents);
+    // Level by level, lowest first: splitting a node changes its parent's key count, so
+    // the parent is looked at after its children.
+    std::set<std::pair<uint8_t, uint32_t>> work;
+    for (uint32_t id : overfull_leaves_)
+        work.insert({0, id});
+    for (const auto& [id, m] : replace_requests_)
+        work.insert({nodes_[id].level, id});
+    while (!work.empty()) {
+        const uint32_t id = work.begin()->second;
+        work.erase(work.begin());
+        const size_t m = pieces_for(id, nodes_[id].nkeys());
+        if (!m)
+            continue;
+        const bool was_root = id == root_;
+        const uint32_t parent = nodes_[id].parent;
+        split_node(c, id, m, left);
+        if (!was_root)
+            work.insert({nodes_[parent].level, parent});
+        else if (nodes_[root_].nkeys() > geo_.keys_per_node)
+            work.insert({nodes_[root_].level, root_});
     }
     assert(left.empty());
+    assert(replace_requests_.empty());
     return need;
 }
 
@@ -156,6 +198,19 @@ void ExtentIndex::complete_node_frees(CacheSet& c) {
         --c.prio_blocked;
     }
     pending_frees_.clear();
+}
+
+bool ExtentIndex::complete_node_free(CacheSet& c, const Ptr& p) {
+    auto it = std::find_if(pending_frees_.begin(), pending_frees_.end(), [&](const Ptr& q) {
+        return q.dev == p.dev && q.offset == p.offset && q.gen == p.gen;
+    });
+    if (it == pending_frees_.end())
+        return false;
+    Cache& ca = cache_of(c, p);
+    __bch_bucket_free(c, ca, ca.buckets[ptr_bucket(ca, p)]);
+    --c.prio_blocked;
+    pending_frees_.erase(it);
+    return true;
 }
 
 std::vector<std::string> ExtentIndex::validate() const {
@@ -178,7 +233,8 @@ std::vector<std::string> ExtentIndex::validate() const {
         ++live;
         if (!n.live)
             err(id, "reached but not live");
-        if (n.nkeys() > geo_.keys_per_node && !(n.level == 0 && overfull_leaves_.count(id)))
+        if (n.nkeys() > geo_.keys_per_node &&
+            !(n.level == 0 ? overfull_leaves_.count(id) : replace_requests_.count(id)))
             err(id, "over capacity without a pending split");
         // Every key is above (0, 0): extents have a size, so KEY_OFFSET >= 1.
         KeyPos prev = low;

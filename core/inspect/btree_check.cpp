@@ -23,18 +23,22 @@ struct Walker {
     const ondisk::CacheSuperblock& sb;
     BucketTable& table;
     ondisk::ExtentSet& leaves;
+    const BtreeWalkOptions& options;
     BtreeStats stats;
     std::unordered_set<uint64_t> visited; // node start sectors
+    uint64_t next_index = 0;
 
-    std::optional<ParseError> node(const Bkey& key, unsigned level);
+    std::optional<ParseError> node(const Bkey& key, unsigned level, uint64_t parent);
 };
 
-std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
+std::optional<ParseError> Walker::node(const Bkey& key, unsigned level, uint64_t parent) {
     const uint64_t sector = key.ptrs[0].offset;
     const uint64_t offset = sector * 512;
     if (!table.ptr_available(key.ptrs[0]))
         return ParseError{"bset", offset, "btree node pointer names device " +
                                               std::to_string(key.ptrs[0].dev) + ", not this cache"};
+    if (!report_progress(options.progress, "btree", stats.nodes))
+        return ParseError{"bset", offset, kCancelledMessage};
     if (!visited.insert(sector).second)
         return ParseError{"bset", offset, "btree node at sector " + std::to_string(sector) +
                                               " is reached twice (the btree has a cycle)"};
@@ -43,7 +47,8 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
         return raw.error();
     const uint64_t ptr0 = ondisk::make_ptr(key.ptrs[0].gen, key.ptrs[0].offset, key.ptrs[0].dev);
     auto n = ondisk::decode_btree_node(raw.value(), sb.set_magic(), ptr0,
-                                       size_t{sb.block_size} * 512, offset);
+                                       size_t{sb.block_size} * 512, offset,
+                                       options.tolerate_torn_tail);
     if (!n)
         return n.error();
     ++stats.nodes;
@@ -58,6 +63,19 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
                               std::to_string(key.offset) + " is below its last key " +
                               std::to_string(keys.back().inode) + ":" +
                               std::to_string(keys.back().offset)};
+    const uint64_t index = next_index++;
+    if (options.visit) {
+        BtreeNodeInfo info;
+        info.index = index;
+        info.parent = parent;
+        info.level = level;
+        info.key = key;
+        info.bset_seq = n.value().seq;
+        info.written_blocks = n.value().written_blocks;
+        info.torn_tail = n.value().torn_tail;
+        info.keys = keys;
+        options.visit(info);
+    }
     if (level == 0) {
         for (const Bkey& k : keys)
             leaves.insert(k);
@@ -71,7 +89,7 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
     for (const Bkey& k : keys) {
         if (table.btree_ptr_bad(k))
             continue;
-        if (auto e = node(k, level - 1))
+        if (auto e = node(k, level - 1, index))
             return e;
     }
     return std::nullopt;
@@ -81,7 +99,7 @@ std::optional<ParseError> Walker::node(const Bkey& key, unsigned level) {
 
 Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb, BucketTable& table,
                                const Bkey& root, unsigned root_level, uint64_t jset_offset,
-                               ondisk::ExtentSet& leaves) {
+                               ondisk::ExtentSet& leaves, const BtreeWalkOptions& options) {
     if (root_level > kMaxBtreeLevel)
         return ParseError{"jset", jset_offset,
                           "btree_level " + std::to_string(root_level) + ", expected at most " +
@@ -90,9 +108,9 @@ Result<BtreeStats> check_btree(Device& dev, const ondisk::CacheSuperblock& sb, B
         return ParseError{"jset", jset_offset,
                           "bad btree root: the root key needs pointers, a non-zero size, no dirty "
                           "bit and its node inside one bucket of the device"};
-    Walker w{dev, sb, table, leaves, {}, {}};
+    Walker w{dev, sb, table, leaves, options, {}, {}};
     w.stats.root_level = root_level;
-    if (auto e = w.node(root, root_level))
+    if (auto e = w.node(root, root_level, UINT64_MAX))
         return *e;
     return w.stats;
 }

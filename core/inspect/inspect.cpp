@@ -19,7 +19,9 @@ using ondisk::Result;
 
 namespace {
 
-Result<ondisk::CacheSuperblock> read_superblock(Device& dev, Profile profile) {
+} // namespace
+
+Result<ondisk::CacheSuperblock> read_cache_superblock(Device& dev, Profile profile) {
     auto raw = read_structure(dev, "superblock", ondisk::SB_OFFSET, ondisk::SB_SIZE);
     if (!raw)
         return raw.error();
@@ -35,6 +37,8 @@ Result<ondisk::CacheSuperblock> read_superblock(Device& dev, Profile profile) {
                               " is a backing device; inspect needs a cache device"};
     return sb;
 }
+
+namespace {
 
 std::optional<ParseError> read_uuids(Device& dev, const ondisk::CacheSuperblock& sb,
                                      const BucketTable& table, const JournalEntry& newest,
@@ -61,7 +65,7 @@ std::optional<ParseError> read_uuids(Device& dev, const ondisk::CacheSuperblock&
 std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt, InspectReport& r) {
     const ondisk::CacheSuperblock& sb = r.sb;
     BucketTable table(sb, opt.profile);
-    auto journal = read_journal(dev, sb);
+    auto journal = read_journal(dev, sb, opt.progress);
     if (!journal)
         return journal.error();
     const JournalEntry& newest = journal.value().newest();
@@ -70,18 +74,22 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
     r.totals.journal_replay = journal.value().replay.size();
 
     auto chain = read_prios(dev, sb, newest.jset.prio_bucket[sb.nr_this_dev], opt.profile,
-                            table.buckets());
+                            table.buckets(), opt.progress);
     if (!chain)
         return chain.error();
     r.prio_chain = chain.value().buckets;
+    for (const ParseError& w : chain.value().warnings)
+        r.warnings.push_back(w.to_string());
     r.totals.prio_buckets = r.prio_chain.size();
     r.totals.prio_seq = chain.value().seq;
 
     if (auto e = read_uuids(dev, sb, table, newest, opt.profile, r))
         return e;
     ondisk::ExtentSet leaves;
+    BtreeWalkOptions walk;
+    walk.progress = opt.progress;
     auto btree = check_btree(dev, sb, table, newest.jset.btree_root, newest.jset.btree_level,
-                             newest.device_offset, leaves);
+                             newest.device_offset, leaves, walk);
     if (!btree)
         return btree.error();
     r.totals.btree = btree.value();
@@ -95,6 +103,8 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
                 table.pin(k);
             leaves.insert(k);
         }
+    if (!report_progress(opt.progress, "extents", 0, leaves.size()))
+        return ParseError{"bkey", 0, kCancelledMessage};
     r.totals.extents = mark_extents(table, leaves);
 
     for (unsigned i = 0; i < newest.jset.uuid_bucket.nptrs; ++i)
@@ -117,7 +127,7 @@ std::optional<ParseError> register_cache(Device& dev, const InspectOptions& opt,
 } // namespace
 
 Result<InspectReport> inspect_cache(Device& dev, const InspectOptions& opt) {
-    auto sb = read_superblock(dev, opt.profile);
+    auto sb = read_cache_superblock(dev, opt.profile);
     if (!sb)
         return sb.error();
     InspectReport r;

@@ -4,13 +4,15 @@
 // journal entry, every bucket's prio and gen, the uuid bucket and the whole btree, applies
 // registration's marking, and derives priority_stats as sysfs prints it.
 //
-// Nothing is written: the Device is only read. Any inconsistency the kernel would refuse
+// Nothing is written: the Device is only read. A large device takes a while (every journal
+// bucket and btree node is read), so the work reports progress and can be cancelled. Any inconsistency the kernel would refuse
 // (or that would make a walk unbounded) is a ParseError naming the structure and offset.
 
 #include <string>
 #include <vector>
 
 #include "core/device/device.h"
+#include "core/device/progress.h"
 #include "core/inspect/btree_check.h"
 #include "core/inspect/bucket_state.h"
 #include "core/inspect/priority_stats.h"
@@ -23,6 +25,10 @@ struct InspectOptions {
     // Apply bch_initial_gc_finish's reserve seeding (gen+1, INITIAL_PRIO on the first
     // free buckets), which the kernel does before anyone can read priority_stats.
     bool seed_reserves = true;
+    // Reports stages "journal" (buckets), "prio sets" (buckets), "btree" (nodes, total
+    // unknown) and "extents"; when it asks to stop, inspect_cache returns an error whose
+    // message is kCancelledMessage. Not owned; may be null.
+    Progress* progress = nullptr;
 };
 
 struct InspectTotals {
@@ -51,8 +57,15 @@ struct InspectReport {
     uint64_t uuid_bucket = 0;
     PriorityStats stats;
     InspectTotals totals;
+    // What the kernel of the chosen profile would only warn about (v4.6: bad prio csum or
+    // magic), each naming structure and offset.
+    std::vector<std::string> warnings;
 };
 
 ondisk::Result<InspectReport> inspect_cache(Device& dev, const InspectOptions& options = {});
+
+// The superblock at byte 4096, validated as read_super does (and refused when it is a
+// backing device's). The first step of inspect, check and the engine's open.
+ondisk::Result<ondisk::CacheSuperblock> read_cache_superblock(Device& dev, Profile profile);
 
 } // namespace bucketscope::inspect

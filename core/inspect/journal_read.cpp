@@ -4,6 +4,7 @@
 
 #include "core/inspect/journal_read.h"
 
+#include <algorithm>
 #include <map>
 
 #include "core/inspect/device_read.h"
@@ -17,13 +18,17 @@ namespace {
 constexpr size_t kMaxJsetBytes = 32 * 1024;
 } // namespace
 
-Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb) {
+Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb,
+                                 Progress* progress) {
     const uint64_t bucket_bytes = sb.bucket_sectors() * 512;
     const size_t block_bytes = size_t{sb.block_size} * 512;
     std::map<uint64_t, JournalEntry> by_seq;
     JournalScan scan;
+    scan.bucket_max_seq.assign(sb.keys, 0);
     for (size_t i = 0; i < sb.keys; ++i) {
         const uint64_t start = sb.d[i] * bucket_bytes;
+        if (!report_progress(progress, "journal", i, sb.keys))
+            return ParseError{"jset", start, kCancelledMessage};
         auto buf = read_structure(dev, "jset", start, bucket_bytes);
         if (!buf)
             return buf.error();
@@ -38,14 +43,22 @@ Result<JournalScan> read_journal(Device& dev, const ondisk::CacheSuperblock& sb)
             ++scan.entries_found;
             const size_t bytes = j.value().bytes();
             const uint64_t seq = j.value().seq;
+            const uint64_t end = off + (bytes + block_bytes - 1) / block_bytes * block_bytes;
+            scan.bucket_max_seq[i] = std::max(scan.bucket_max_seq[i], seq);
+            if (by_seq.empty() || seq > by_seq.rbegin()->first) {
+                scan.newest_bucket = static_cast<unsigned>(i);
+                scan.newest_end_blocks = end / block_bytes;
+            }
             by_seq.try_emplace(seq, JournalEntry{start + off, std::move(j.value())});
-            off += (bytes + block_bytes - 1) / block_bytes * block_bytes;
+            off = end;
         }
     }
     if (by_seq.empty())
         return ParseError{"jset", sb.d[0] * bucket_bytes,
                           "no valid journal entry in any of the " + std::to_string(sb.keys) +
                               " journal buckets, but CACHE_SYNC says the set has metadata"};
+    for (const auto& [seq, e] : by_seq)
+        scan.history.push_back({seq, e.jset.prio_bucket});
     const uint64_t newest_seq = by_seq.rbegin()->first;
     const uint64_t last_seq = by_seq.rbegin()->second.jset.last_seq;
     if (last_seq > newest_seq)

@@ -28,14 +28,17 @@ uint64_t prios_per_bucket(const ondisk::CacheSuperblock& sb, Profile profile) {
 
 Result<PrioChain> read_prios(Device& dev, const ondisk::CacheSuperblock& sb,
                              uint64_t first_prio_bucket, Profile profile,
-                             std::vector<BucketState>& buckets) {
+                             std::vector<BucketState>& buckets, Progress* progress) {
     const uint64_t bucket_bytes = sb.bucket_sectors() * 512;
     const uint64_t ppb = prios_per_bucket(sb, profile);
     PrioChain chain;
     std::unordered_set<uint64_t> seen;
     uint64_t bucket = first_prio_bucket;
     uint64_t from_offset = 0; // where `bucket` was named, for messages
+    const uint64_t chain_length = (sb.nbuckets + ppb - 1) / ppb;
     for (uint64_t b = 0; b < sb.nbuckets; b += ppb) {
+        if (!report_progress(progress, "prio sets", chain.buckets.size(), chain_length))
+            return ParseError{"prio_set", bucket * bucket_bytes, kCancelledMessage};
         if (bucket < sb.first_bucket || bucket >= sb.nbuckets)
             return ParseError{"prio_set", from_offset,
                               "prio bucket " + std::to_string(bucket) + " (chain position " +
@@ -50,7 +53,8 @@ Result<PrioChain> read_prios(Device& dev, const ondisk::CacheSuperblock& sb,
         auto buf = read_structure(dev, "prio_set", offset, prio_buffer_bytes(sb, profile));
         if (!buf)
             return buf.error();
-        auto p = ondisk::decode_prio_set(buf.value(), sb.set_magic(), offset);
+        auto p = ondisk::decode_prio_set(buf.value(), sb.set_magic(), offset,
+                                         profile == Profile::v4_6 ? &chain.warnings : nullptr);
         if (!p)
             return p.error();
         if (chain.buckets.empty())

@@ -60,9 +60,26 @@ std::vector<std::byte> encode_btree_node(std::span<const std::vector<Bkey>> bset
     return node;
 }
 
+namespace {
+
+// Whether the block at `off` starts a bset of the node that passes every check.
+bool valid_bset_at(std::span<const std::byte> node, size_t off, uint64_t seq, uint64_t magic,
+                   uint64_t node_ptr0, size_t block_bytes) {
+    const auto b = node.subspan(off);
+    if (b.size() < BSET_HEADER || le64(b, 16) != seq || le64(b, 8) != magic)
+        return false;
+    const uint32_t version = le32(b, 24);
+    const uint32_t u64s = le32(b, 28);
+    if (version > BCACHE_BSET_VERSION || bset_blocks(u64s, block_bytes) * block_bytes > b.size())
+        return false;
+    return le64(b, 0) == bset_csum(b.first(BSET_HEADER + 8 * size_t{u64s}), version, node_ptr0);
+}
+
+} // namespace
+
 Result<BtreeNode> decode_btree_node(std::span<const std::byte> node, uint64_t set_magic,
                                     uint64_t node_ptr0, size_t block_bytes,
-                                    uint64_t device_offset) {
+                                    uint64_t device_offset, bool tolerate_torn_tail) {
     const size_t blocks = node.size() / block_bytes;
     if (blocks == 0 || node.size() < BSET_HEADER)
         return ParseError{"bset", device_offset,
@@ -79,6 +96,19 @@ Result<BtreeNode> decode_btree_node(std::span<const std::byte> node, uint64_t se
         const auto b = node.subspan(off);
         if (le64(b, 16) != n.seq)
             break;
+        if (tolerate_torn_tail && !n.bsets.empty() &&
+            !valid_bset_at(node, off, n.seq, magic, node_ptr0, block_bytes)) {
+            for (size_t blk = n.written_blocks + 1; blk < blocks; ++blk)
+                if (valid_bset_at(node, blk * block_bytes, n.seq, magic, node_ptr0, block_bytes))
+                    return ParseError{"bset", device_offset + off,
+                                      "corrupted btree: a bad bset at block " +
+                                          std::to_string(n.written_blocks) +
+                                          " is followed by a valid one at block " +
+                                          std::to_string(blk)};
+            n.torn_tail = true;
+            n.torn_block = n.written_blocks;
+            return n;
+        }
         const uint64_t at = device_offset + off;
         Bset s;
         s.csum = le64(b, 0);

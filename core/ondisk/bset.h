@@ -37,15 +37,23 @@ struct BtreeNode {
     uint64_t seq = 0;
     size_t written_blocks = 0;
     std::vector<Bset> bsets; // oldest first
+    // With tolerate_torn_tail: a bset after the first that failed its checks, taken as a
+    // write that never completed and ignored (its offset in the node, in blocks).
+    bool torn_tail = false;
+    size_t torn_block = 0;
 };
 
 // Reads a node the way bch_btree_node_read_done does: first seq non-zero, then every bset
 // with that seq in turn (version <= 1, fits, magic, csum, non-empty unless first), and no
 // later block inside the node may repeat the seq. `node` is the KEY_SIZE sectors at the
 // node key's ptr[0]; `device_offset` is where they start on the device.
+// `tolerate_torn_tail`: a later bset carrying the node's seq that fails its checks ends the
+// node instead of failing it, provided no valid bset of the node follows it: the append
+// that was being written when the writer died (its keys are still in the journal). The
+// kernel refuses such a node; a crash-safe reopen and `check` accept it.
 Result<BtreeNode> decode_btree_node(std::span<const std::byte> node, uint64_t set_magic,
                                     uint64_t node_ptr0, size_t block_bytes,
-                                    uint64_t device_offset);
+                                    uint64_t device_offset, bool tolerate_torn_tail = false);
 // Lays bsets out as the kernel writes them into a node buffer of `node_bytes`.
 std::vector<std::byte> encode_btree_node(std::span<const std::vector<Bkey>> bsets, uint64_t seq,
                                          uint64_t set_magic, uint64_t node_ptr0,

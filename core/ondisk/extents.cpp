@@ -21,6 +21,11 @@ void cut_back(Bkey& k, uint64_t new_end) {
 
 } // namespace
 
+void ExtentSet::add(const Bkey& k) {
+    map_.emplace(std::make_pair(k.inode, k.offset), k);
+    u64s_ += k.u64s();
+}
+
 void ExtentSet::insert(const Bkey& k) {
     if (k.size == 0 || k.size > k.offset)
         return;
@@ -29,18 +34,19 @@ void ExtentSet::insert(const Bkey& k) {
     while (it != map_.end() && it->first.first == k.inode && it->second.start() < k.offset) {
         Bkey old = it->second;
         it = map_.erase(it);
+        u64s_ -= old.u64s();
         if (old.start() < start) {
             Bkey front = old;
             cut_back(front, start);
-            map_.emplace(std::make_pair(front.inode, front.offset), front);
+            add(front);
         }
         if (old.offset > k.offset) {
             cut_front(old, k.offset);
-            map_.emplace(std::make_pair(old.inode, old.offset), old);
+            add(old);
             break;
         }
     }
-    map_.emplace(std::make_pair(k.inode, k.offset), k);
+    add(k);
 }
 
 std::vector<Bkey> ExtentSet::keys() const {

@@ -19,9 +19,18 @@ class ExtentSet {
     // Keys in (inode, offset) order.
     std::vector<Bkey> keys() const;
     size_t size() const { return map_.size(); }
+    bool empty() const { return map_.empty(); }
+    // Packed size of all keys (2 + KEY_PTRS u64s each), what a bset of them takes.
+    size_t u64s() const { return u64s_; }
+    void clear() {
+        map_.clear();
+        u64s_ = 0;
+    }
 
   private:
+    void add(const Bkey& k);
     std::map<std::pair<uint64_t, uint64_t>, Bkey> map_; // (inode, end) -> key
+    size_t u64s_ = 0;
 };
 
 } // namespace bucketscope::ondisk

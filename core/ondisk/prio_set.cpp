@@ -6,6 +6,7 @@
 #include "core/ondisk/prio_set.h"
 
 #include <cstring>
+#include <optional>
 
 #include "core/ondisk/crc64.h"
 #include "core/ondisk/le.h"
@@ -36,7 +37,7 @@ void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
 }
 
 Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_magic,
-                                uint64_t device_offset) {
+                                uint64_t device_offset, std::vector<ParseError>* tolerated) {
     if (buf.size() < PRIO_SET_HEADER + 3)
         return ParseError{"prio_set", device_offset,
                           "buffer of " + std::to_string(buf.size()) +
@@ -44,15 +45,23 @@ Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_mag
     PrioSet p;
     p.csum = le64(buf, 0);
     const uint64_t want = bch_crc64(buf.subspan(8));
+    auto refuse = [&](ParseError e) -> std::optional<ParseError> {
+        if (!tolerated)
+            return e;
+        tolerated->push_back(std::move(e));
+        return std::nullopt;
+    };
     if (p.csum != want)
-        return ParseError{"prio_set", device_offset,
-                          "bad csum " + hex64(p.csum) + ", expected " + hex64(want) +
-                              " (crc64 over bytes 8.." + std::to_string(buf.size()) + ")"};
+        if (auto e = refuse({"prio_set", device_offset,
+                             "bad csum " + hex64(p.csum) + ", expected " + hex64(want) +
+                                 " (crc64 over bytes 8.." + std::to_string(buf.size()) + ")"}))
+            return *e;
     p.magic = le64(buf, 8);
     if (p.magic != (set_magic ^ PSET_MAGIC))
-        return ParseError{"prio_set", device_offset + 8,
-                          "bad magic " + hex64(p.magic) + ", expected " +
-                              hex64(set_magic ^ PSET_MAGIC)};
+        if (auto e = refuse({"prio_set", device_offset + 8,
+                             "bad magic " + hex64(p.magic) + ", expected " +
+                                 hex64(set_magic ^ PSET_MAGIC)}))
+            return *e;
     p.seq = le64(buf, 16);
     p.version = le32(buf, 24);
     p.next_bucket = le64(buf, 32);

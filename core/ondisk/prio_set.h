@@ -33,7 +33,10 @@ struct PrioSet {
 void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
                      uint64_t next_bucket, std::span<const BucketDisk> entries);
 // Checks csum then magic (v6.1 prio_read order). `device_offset` is only for messages.
+// With `tolerated` (v4.6's prio_read, which only warns), a bad csum or magic is appended
+// there and the entries are decoded anyway; a buffer too short is an error either way.
 Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_magic,
-                                uint64_t device_offset);
+                                uint64_t device_offset,
+                                std::vector<ParseError>* tolerated = nullptr);
 
 } // namespace bucketscope::ondisk

@@ -15,7 +15,8 @@ namespace bucketscope::store {
 inline constexpr int kApplicationId = 0x42435350; // "BCSP"
 
 int current_schema_version();
-// Brings `db` (from `path`, for messages) to the current version. Throws StoreError.
-void migrate(SQLite::Database& db, const char* path);
+// Brings `db` (from `path`, for messages) to `target` (default: the current version).
+// Throws StoreError. Tests stop at an older version to check the later migrations.
+void migrate(SQLite::Database& db, const char* path, int target = -1);
 
 } // namespace bucketscope::store

@@ -1,14 +1,15 @@
 #include "core/store/session_reader.h"
 
+#include "core/store/record_rows.h"
+#include "core/store/schema.h"
+#include "core/store/snapshot_codec.h"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
-
 #include <filesystem>
 #include <nlohmann/json.hpp>
-
-#include "core/store/schema.h"
-#include "core/store/snapshot_codec.h"
+#include <sqlite3.h>
 
 namespace bucketscope::store {
 namespace {
@@ -35,8 +36,8 @@ SessionReader::SessionReader(const std::string& path, bool writable) : path_(pat
     if (!std::filesystem::exists(path))
         throw StoreError(path + ": no session database here (nothing recorded yet?)");
     try {
-        db_ = std::make_unique<SQLite::Database>(
-            path, writable ? SQLite::OPEN_READWRITE : SQLite::OPEN_READONLY);
+        db_ = std::make_unique<SQLite::Database>(path, writable ? SQLite::OPEN_READWRITE
+                                                                : SQLite::OPEN_READONLY);
         db_->setBusyTimeout(5000);
         const int app_id = db_->execAndGet("PRAGMA application_id").getInt();
         const int version = db_->execAndGet("PRAGMA user_version").getInt();
@@ -46,6 +47,18 @@ SessionReader::SessionReader(const std::string& path, bool writable) : path_(pat
             throw StoreError(path + ": written by a newer bucketscope (schema " +
                              std::to_string(version) + ", this version reads up to " +
                              std::to_string(current_schema_version()) + ")");
+        if (version < current_schema_version()) {
+            // An older file is brought up to date once; browsing it needs that write.
+            if (!writable)
+                db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE);
+            if (sqlite3_db_readonly(db_->getHandle(), "main") == 1)
+                throw StoreError(path + ": written by an older bucketscope (schema " +
+                                 std::to_string(version) +
+                                 ") and read-only here, so it cannot be upgraded to schema " +
+                                 std::to_string(current_schema_version()));
+            db_->setBusyTimeout(5000);
+            migrate(*db_, path.c_str());
+        }
         if (writable)
             db_->exec("PRAGMA foreign_keys = ON");
     } catch (const SQLite::Exception& e) {
@@ -94,15 +107,62 @@ std::optional<SessionRow> SessionReader::get(int64_t id) const {
     return std::nullopt;
 }
 
-std::vector<EventRecord> SessionReader::events(int64_t id) const {
+std::vector<EventRecord> SessionReader::events(int64_t id, uint64_t from_seq, size_t limit) const {
     std::vector<EventRecord> out;
-    SQLite::Statement q(*db_, "SELECT clock_ns, kind, bucket, detail FROM events "
-                              "WHERE session_id = ? ORDER BY rowid");
+    SQLite::Statement q(*db_, "SELECT seq, clock_ns, kind, bucket, value, dev, reserve, task, "
+                              "detail FROM events WHERE session_id = ? AND seq >= ? "
+                              "ORDER BY seq LIMIT ?");
     q.bind(1, id);
-    while (q.executeStep())
-        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()), text(q, 1),
-                       q.getColumn(2).isNull() ? -1 : q.getColumn(2).getInt64(), text(q, 3)});
+    q.bind(2, static_cast<int64_t>(from_seq));
+    q.bind(3, limit > size_t(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(limit));
+    while (q.executeStep()) {
+        EventRecord e;
+        e.seq = static_cast<uint64_t>(q.getColumn(0).getInt64());
+        e.clock_ns = static_cast<uint64_t>(q.getColumn(1).getInt64());
+        e.kind = text(q, 2);
+        e.bucket = q.getColumn(3).isNull() ? -1 : q.getColumn(3).getInt64();
+        e.value = static_cast<uint64_t>(q.getColumn(4).getInt64());
+        e.dev = static_cast<uint8_t>(q.getColumn(5).getInt());
+        e.reserve = static_cast<uint8_t>(q.getColumn(6).getInt());
+        e.task = static_cast<uint8_t>(q.getColumn(7).getInt());
+        e.detail = text(q, 8);
+        out.push_back(std::move(e));
+    }
     return out;
+}
+
+std::optional<uint64_t> SessionReader::event_at(int64_t id, uint64_t clock_ns) const {
+    // Events are numbered in emission order and the engine clock never goes back, so the
+    // clock is monotonic in seq: a binary search over the primary key finds the moment
+    // without an index on the clock.
+    SQLite::Statement probe(*db_, "SELECT seq, clock_ns FROM events WHERE session_id = ? "
+                                  "AND seq >= ? ORDER BY seq LIMIT 1");
+    SQLite::Statement last(*db_, "SELECT max(seq) FROM events WHERE session_id = ?");
+    auto first_from = [&](uint64_t seq) -> std::optional<std::pair<uint64_t, uint64_t>> {
+        probe.reset();
+        probe.bind(1, id);
+        probe.bind(2, static_cast<int64_t>(seq));
+        if (!probe.executeStep())
+            return std::nullopt;
+        return std::pair{static_cast<uint64_t>(probe.getColumn(0).getInt64()),
+                         static_cast<uint64_t>(probe.getColumn(1).getInt64())};
+    };
+    const auto first = first_from(0);
+    if (!first || first->second > clock_ns)
+        return std::nullopt;
+    last.bind(1, id);
+    last.executeStep();
+    uint64_t lo = first->first;
+    uint64_t hi = static_cast<uint64_t>(last.getColumn(0).getInt64());
+    while (lo < hi) {
+        const uint64_t mid = lo + (hi - lo + 1) / 2;
+        const auto at = first_from(mid);
+        if (at && at->second <= clock_ns)
+            lo = at->first;
+        else
+            hi = mid - 1;
+    }
+    return lo;
 }
 
 std::vector<MetricRecord> SessionReader::metrics(int64_t id) const {
@@ -116,25 +176,45 @@ std::vector<MetricRecord> SessionReader::metrics(int64_t id) const {
     return out;
 }
 
+std::vector<EngineMetrics> SessionReader::metric_samples(int64_t id) const {
+    std::vector<EngineMetrics> out;
+    SQLite::Statement q(*db_, "SELECT clock_ns, name, value FROM metrics "
+                              "WHERE session_id = ? ORDER BY clock_ns, rowid");
+    q.bind(1, id);
+    while (q.executeStep()) {
+        const auto clock = static_cast<uint64_t>(q.getColumn(0).getInt64());
+        if (out.empty() || out.back().clock_ns != clock) {
+            out.emplace_back();
+            out.back().clock_ns = clock;
+            out.back().fifo.resize(1);
+        }
+        set_metric(out.back(), q.getColumn(1).getText(), q.getColumn(2).getDouble());
+    }
+    return out;
+}
+
 std::vector<CommandRecord> SessionReader::commands(int64_t id) const {
     std::vector<CommandRecord> out;
     SQLite::Statement q(*db_, "SELECT clock_ns, command, argument FROM commands "
                               "WHERE session_id = ? ORDER BY rowid");
     q.bind(1, id);
     while (q.executeStep())
-        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()), text(q, 1),
-                       text(q, 2)});
+        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()), text(q, 1), text(q, 2)});
     return out;
 }
 
 std::vector<StoredSnapshot> SessionReader::snapshots(int64_t id) const {
     std::vector<StoredSnapshot> out;
-    SQLite::Statement q(*db_, "SELECT clock_ns, nbuckets FROM snapshots "
+    SQLite::Statement q(*db_, "SELECT clock_ns, nbuckets, event_seq FROM snapshots "
                               "WHERE session_id = ? ORDER BY rowid");
     q.bind(1, id);
-    while (q.executeStep())
-        out.push_back({static_cast<uint64_t>(q.getColumn(0).getInt64()),
-                       static_cast<uint64_t>(q.getColumn(1).getInt64())});
+    while (q.executeStep()) {
+        StoredSnapshot s{static_cast<uint64_t>(q.getColumn(0).getInt64()),
+                         static_cast<uint64_t>(q.getColumn(1).getInt64()), std::nullopt};
+        if (!q.getColumn(2).isNull())
+            s.event_seq = static_cast<uint64_t>(q.getColumn(2).getInt64());
+        out.push_back(s);
+    }
     return out;
 }
 
@@ -182,16 +262,22 @@ void SessionReader::export_json(int64_t id, std::ostream& out) const {
     j["origin"] = row->info.origin;
     j["dropped"] = row->dropped;
     auto& ev = j["events"] = nlohmann::json::array();
-    for (auto& e : events(id))
-        ev.push_back({{"clock_ns", e.clock_ns}, {"kind", e.kind}, {"bucket", e.bucket},
-                      {"detail", e.detail}});
+    for (auto& e : events(id)) {
+        nlohmann::ordered_json je = {
+            {"seq", e.seq},     {"clock_ns", e.clock_ns}, {"kind", e.kind}, {"bucket", e.bucket},
+            {"value", e.value}, {"dev", e.dev},           {"task", e.task}};
+        if (e.kind == "bcache_alloc" || e.kind == "bcache_alloc_fail")
+            je["reserve"] = to_string(Reserve(e.reserve));
+        if (!e.detail.empty())
+            je["detail"] = e.detail;
+        ev.push_back(std::move(je));
+    }
     auto& me = j["metrics"] = nlohmann::json::array();
     for (auto& m : metrics(id))
         me.push_back({{"clock_ns", m.clock_ns}, {"name", m.name}, {"value", m.value}});
     auto& co = j["commands"] = nlohmann::json::array();
     for (auto& c : commands(id))
-        co.push_back({{"clock_ns", c.clock_ns}, {"command", c.command},
-                      {"argument", c.argument}});
+        co.push_back({{"clock_ns", c.clock_ns}, {"command", c.command}, {"argument", c.argument}});
     auto& sn = j["snapshots"] = nlohmann::json::array();
     for (auto& s : snapshots(id))
         sn.push_back({{"clock_ns", s.clock_ns}, {"nbuckets", s.nbuckets}});
@@ -204,8 +290,8 @@ void SessionReader::export_csv(int64_t id, std::ostream& out) const {
     out << "record,clock_ns,name,bucket,value,detail\n";
     for (auto& e : events(id))
         out << "event," << e.clock_ns << ',' << csv_field(e.kind) << ','
-            << (e.bucket >= 0 ? std::to_string(e.bucket) : "") << ",," << csv_field(e.detail)
-            << '\n';
+            << (e.bucket >= 0 ? std::to_string(e.bucket) : "") << ',' << e.value << ','
+            << csv_field(e.detail.empty() ? event_detail(to_engine_event(e)) : e.detail) << '\n';
     for (auto& m : metrics(id))
         out << "metric," << m.clock_ns << ',' << csv_field(m.name) << ",," << m.value << ",\n";
     for (auto& c : commands(id))

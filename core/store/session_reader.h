@@ -1,15 +1,18 @@
 #pragma once
-// Reading recorded sessions back: listing, details, export and pruning. Opens the database
-// read-only unless pruning, so browsing never changes what was recorded.
+// Reading recorded sessions back: listing, details, export, pruning and the lookups a
+// replay needs. Opens the database read-only unless pruning, so browsing never changes
+// what was recorded; a file from an older schema is upgraded once on first open.
+
+#include "core/engine/metrics.h"
+#include "core/engine/snapshot.h"
+#include "core/store/session_store.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "core/engine/snapshot.h"
-#include "core/store/session_store.h"
 
 namespace bucketscope::store {
 
@@ -29,6 +32,9 @@ struct SessionRow {
 struct StoredSnapshot {
     uint64_t clock_ns = 0;
     uint64_t nbuckets = 0;
+    // The first event after it (events with a lower seq happened before); empty for
+    // snapshots recorded by schema 1.
+    std::optional<uint64_t> event_seq;
 };
 
 class SessionReader {
@@ -39,15 +45,22 @@ class SessionReader {
 
     std::vector<SessionRow> list() const;
     std::optional<SessionRow> get(int64_t id) const;
-    std::vector<EventRecord> events(int64_t id) const;
+    // Events from `from_seq` on, at most `limit`, in seq order.
+    std::vector<EventRecord> events(int64_t id, uint64_t from_seq = 0,
+                                    size_t limit = SIZE_MAX) const;
+    // The seq of the last event at or before `clock_ns`; nullopt when none is.
+    std::optional<uint64_t> event_at(int64_t id, uint64_t clock_ns) const;
     std::vector<MetricRecord> metrics(int64_t id) const;
+    // The metric rows folded back into one EngineMetrics per sample time, oldest first
+    // (fifo levels in fifo[0]; capacities are in the session's superblock summary).
+    std::vector<EngineMetrics> metric_samples(int64_t id) const;
     std::vector<CommandRecord> commands(int64_t id) const;
     std::vector<StoredSnapshot> snapshots(int64_t id) const;
     // The per-bucket arrays of the snapshot at `index` in snapshots(id) order.
     BucketSnapshot load_snapshot(int64_t id, size_t index) const;
 
     void export_json(int64_t id, std::ostream& out) const;
-    // One CSV table of every record: kind,clock_ns,name,bucket,value,detail.
+    // One CSV table of every record: record,clock_ns,name,bucket,value,detail.
     void export_csv(int64_t id, std::ostream& out) const;
 
     // Deletes sessions: by id, those started before an ISO date, or all but the newest

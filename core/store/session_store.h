@@ -2,18 +2,24 @@
 // The session store: every engine run recorded in SQLite so it can be browsed and replayed.
 //
 // One SessionStore owns one database file (WAL mode) and one writer thread. The engine side
-// only ever calls the record_*() methods, which copy the record into a bounded queue and
-// return at once: they never wait for SQLite. When the writer falls behind and the queue is
-// full the record is dropped and counted; the count is written into the session row so a
-// reader knows the log has gaps. The writer batches whatever is queued into one transaction,
-// which is what makes hundreds of thousands of rows per second possible.
+// only ever calls the record_*() methods, which move the record into a bounded queue and
+// return at once: they never wait for SQLite. They take the engine's own structs (a batch
+// of EngineEvents, an EngineMetrics copy, a snapshot pointer) and the writer thread turns
+// them into rows, so recording costs the engine one lock per batch and no formatting.
+// When the writer falls behind and the queue is full the record is dropped and counted;
+// the count is written into the session row so a reader knows the log has gaps. The writer
+// batches whatever is queued into one transaction, which is what makes hundreds of
+// thousands of rows per second possible.
 //
-// Threads: record_*() may be called from any one thread at a time (the engine serialises
-// them under its bucket lock); begin/end_session and the readers from the owner's thread.
+// Threads: record_*() may be called from any one thread at a time; begin/end_session from
+// the owner's thread. Readers use their own connection (SessionReader).
+
+#include "core/engine/events.h"
+#include "core/engine/metrics.h"
+#include "core/engine/snapshot.h"
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,19 +35,26 @@ class Database;
 namespace bucketscope::store {
 
 struct SessionInfo {
-    std::string device;        // path or "ram:SIZE"
-    std::string superblock;    // one-line summary (nbuckets, bucket size, ...)
-    std::string options;       // the command line or the GUI's settings, as JSON
-    std::string profile;       // "v6.2" / "v4.6"
+    std::string device;     // path or "ram:SIZE"
+    std::string superblock; // one-line summary (nbuckets, bucket size, ...)
+    std::string options;    // the command line or the GUI's settings, as JSON
+    std::string profile;    // "v6.2" / "v4.6"
     std::string tool_version;
-    std::string origin;        // "cli" / "gui"
+    std::string origin; // "cli" / "gui"
 };
 
+// One stored engine event as a reader sees it. Rows written by version 1 of the schema
+// carry their fields as free text in `detail`; newer rows keep them as columns.
 struct EventRecord {
+    uint64_t seq = 0; // the engine's event number: gaps are events its ring dropped
     uint64_t clock_ns = 0;
-    std::string kind;          // kernel tracepoint name where one exists
+    std::string kind; // kernel tracepoint name where one exists
     int64_t bucket = -1;
-    std::string detail;        // human-readable or JSON
+    uint64_t value = 0;
+    uint8_t dev = 0;
+    uint8_t reserve = 0;
+    uint8_t task = 0;
+    std::string detail; // version-1 rows only
 };
 
 struct MetricRecord {
@@ -52,14 +65,8 @@ struct MetricRecord {
 
 struct CommandRecord {
     uint64_t clock_ns = 0;
-    std::string command;       // "set_policy", "trigger_gc", ...
+    std::string command; // "set_policy", "trigger_gc", ...
     std::string argument;
-};
-
-struct SnapshotRecord {
-    uint64_t clock_ns = 0;
-    uint64_t nbuckets = 0;
-    std::vector<std::byte> raw; // serialised BucketSnapshot fields; compressed on write
 };
 
 struct StoreOptions {
@@ -74,8 +81,8 @@ class StoreError : public std::runtime_error {
 class SessionStore {
   public:
     // Opens or creates the database and migrates it to the current schema. Throws
-    // StoreError naming the file when it cannot be opened, is not a bucketscope database,
-    // or was written by a newer schema.
+    // StoreError naming the file when it cannot be opened or written, is not a
+    // bucketscope database, or was written by a newer schema.
     explicit SessionStore(const std::string& path, StoreOptions opts = {});
     ~SessionStore();
     SessionStore(const SessionStore&) = delete;
@@ -86,45 +93,78 @@ class SessionStore {
     // sessions.db, else ~/.local/share/bucketscope/sessions.db.
     static std::string default_path();
 
+    // Throws StoreError when the row cannot be written (read-only or full disk).
     int64_t begin_session(const SessionInfo& info);
-    // Flushes everything queued for the session, then records its end and outcome.
-    void end_session(const std::string& outcome);
+    // Flushes everything queued for the session, then records its end, its outcome and
+    // `extra_dropped` more lost records (the engine ring's drops). Never throws: a failure
+    // is kept in last_error().
+    void end_session(const std::string& outcome, uint64_t extra_dropped = 0);
+    int64_t session() const;
 
-    // Non-blocking; false if the record was dropped because the queue was full.
-    bool record_event(EventRecord r);
+    // --- the engine side: none of these waits for SQLite ---------------------------------
+    // An empty vector with room, recycled from batches already written.
+    std::vector<EngineEvent> event_buffer();
+    // Takes the batch whole; returns how many of its events were accepted, the rest (from
+    // the end) are dropped and counted.
+    size_t record_events(std::vector<EngineEvent>&& batch);
+    // One sample of every counter of metric_fields() at m.clock_ns.
+    bool record_metrics(const EngineMetrics& m);
     bool record_metric(MetricRecord r);
     bool record_command(CommandRecord r);
-    bool record_snapshot(SnapshotRecord r);
-    // Many events under one lock; returns how many were accepted (the rest are dropped).
-    size_t record_events(std::vector<EventRecord>&& batch);
+    // Serialised and compressed on the writer thread. `event_seq` is the seq of the first
+    // event emitted after the snapshot was taken.
+    bool record_snapshot(SnapshotPtr s, uint64_t event_seq);
 
-    // Waits until every record queued so far is committed.
+    // Waits until every record queued so far is committed (or failed).
     void flush();
     uint64_t dropped() const;
-    // The last error the writer met (disk full, read-only), empty if none. The engine
-    // keeps running; the GUI and CLI report this.
+    // The last error the writer met (disk full, read-only), empty if none, and how many
+    // writes have failed so far (so a poller sees a new failure of the same kind). The
+    // engine keeps running; the GUI and CLI report this.
     std::string last_error() const;
+    uint64_t error_count() const;
 
     const std::string& path() const { return path_; }
 
   private:
-    using Record = std::variant<EventRecord, MetricRecord, CommandRecord, SnapshotRecord>;
+    struct EventBatch {
+        std::vector<EngineEvent> events;
+    };
+    struct MetricsSample {
+        std::unique_ptr<const EngineMetrics> metrics; // keeps the queue's entries small
+    };
+    struct SnapshotSample {
+        SnapshotPtr snapshot;
+        uint64_t event_seq;
+    };
+    using Record =
+        std::variant<EventBatch, MetricsSample, MetricRecord, CommandRecord, SnapshotSample>;
+    struct Statements;
+
     bool enqueue(Record r);
     void writer_loop();
-    void write_batch(std::vector<Record>& batch);
+    void write_batch(std::vector<Record>& batch, int64_t session);
+    void note_error(const std::string& what, uint64_t lost);
 
     std::string path_;
     StoreOptions opts_;
+    // The connection is opened without SQLite's own mutex: db_mu_ gives the writer thread
+    // and begin/end_session turns, and nothing else touches it.
+    std::mutex db_mu_;
     std::unique_ptr<SQLite::Database> db_;
-    int64_t session_ = -1;
+    std::unique_ptr<Statements> stmts_;
 
     mutable std::mutex mu_;
     std::condition_variable wake_;
     std::condition_variable drained_;
-    std::deque<Record> queue_;
+    std::vector<Record> queue_;
+    std::vector<std::vector<EngineEvent>> spare_;
+    int64_t session_ = -1;
+    uint64_t queued_units_ = 0; // events count one each, other records one each
     uint64_t enqueued_ = 0;
     uint64_t committed_ = 0;
     uint64_t dropped_ = 0;
+    uint64_t errors_ = 0;
     std::string last_error_;
     bool stop_ = false;
     std::thread writer_;

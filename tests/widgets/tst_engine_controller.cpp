@@ -4,6 +4,8 @@
 // controls and its screenshot is not blank.
 #include <QComboBox>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QStandardItemModel>
 #include <QtTest>
 #include <set>
 
@@ -12,6 +14,7 @@
 #include "widgets/event_log_model.h"
 #include "widgets/heatmap_panel.h"
 #include "widgets/mainwindow.h"
+#include "widgets/workload_panel.h"
 
 using namespace bucketscope;
 
@@ -42,6 +45,7 @@ class TestEngineController : public QObject {
     void refusedOptionsSayWhy();
     void commandsReachTheEngineAndTheLog();
     void mainWindowRunsAndShowsTheCache();
+    void workloadPanelRestartsTheEngineWithItsParameters();
 };
 
 void TestEngineController::initTestCase() {
@@ -127,6 +131,44 @@ void TestEngineController::mainWindowRunsAndShowsTheCache() {
         for (int x = 0; x < heat.width(); x += 2)
             heat_colours.insert(heat.pixel(x, y));
     QVERIFY(heat_colours.size() >= 3);
+}
+
+void TestEngineController::workloadPanelRestartsTheEngineWithItsParameters() {
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openDemo(small_engine(), true));
+    WorkloadPanel* p = w.workload();
+    QCOMPARE(p->processesBox()->value(), int(small_engine().workload.processes));
+    // Trace files and generator specs have their place but cannot be chosen yet.
+    auto* sources = qobject_cast<QStandardItemModel*>(p->sourceBox()->model());
+    QCOMPARE(sources->item(WorkloadPanel::TraceFile)->isEnabled(), WorkloadPanel::kReplayAvailable);
+    QCOMPARE(sources->item(WorkloadPanel::GeneratorSpec)->isEnabled(), WorkloadPanel::kReplayAvailable);
+
+    p->processesBox()->setValue(6);
+    p->flashBox()->setValue(50);
+    p->readBox()->setValue(0);
+    p->sequentialBox()->setValue(100);
+    p->writeSizeBox()->setValue(8);
+    QTest::mouseClick(p->applyButton(), Qt::LeftButton);
+    const WorkloadParams& applied = w.controller()->options().workload;
+    QCOMPARE(applied.processes, 6u);
+    QCOMPARE(applied.flash_only_percent, 50u);
+    QCOMPARE(applied.read_percent, 0u);
+    QCOMPARE(applied.sequential_percent, 100u);
+    QCOMPARE(applied.max_write_sectors, 16u);
+    QCOMPARE(w.controller()->options().geometry.nbuckets, small_engine().geometry.nbuckets);
+
+    w.controller()->step(4000);
+    w.controller()->sync();
+    const FramePtr f = w.controller()->lastFrame();
+    int writers = 0;
+    for (const TaskInfo& t : f->tasks)
+        writers += QString::fromStdString(t.name).startsWith(QStringLiteral("writer/"));
+    QCOMPARE(writers, 6);
+    QVERIFY(f->metrics.writes > 0);
+    QCOMPARE(f->metrics.reads, uint64_t(0)); // no reads asked for
+    // Every write is at most 8 KiB: the sectors written cannot exceed 16 per write.
+    QVERIFY(f->metrics.sectors_written <= f->metrics.writes * 16);
 }
 
 QTEST_MAIN(TestEngineController)

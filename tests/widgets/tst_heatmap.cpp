@@ -1,14 +1,14 @@
 // The heatmap puts each bucket in the cell its layout promises, in the colour its palette
 // promises, aggregates blocks of buckets the way the palette says, and the widget maps
 // clicks back to the same buckets.
-#include <QSignalSpy>
-#include <QtTest>
-#include <set>
-
 #include "tests/widgets/snapshot_text.h"
 #include "widgets/heatmap_panel.h"
 #include "widgets/heatmap_render.h"
 #include "widgets/hilbert.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+#include <set>
 
 using namespace bucketscope;
 using bucketscope::test::empty_snapshot;
@@ -25,6 +25,9 @@ class TestHeatmap : public QObject {
     void zoomedOutPixelsAggregateTheirBlock_data();
     void zoomedOutPixelsAggregateTheirBlock();
     void pannedViewsShowTheRightBuckets();
+    void hilbertTilesMatchTheCurve();
+    void tiledHilbertFramesMatchTheBlocks_data();
+    void tiledHilbertFramesMatchTheBlocks();
     void millionsOfBucketsFitOneFrame();
     void paletteMarksKernelConstants();
     void zoomAroundKeepsTheAnchoredCell();
@@ -40,7 +43,8 @@ void TestHeatmap::hilbertIsABijectionOfAdjacentCells() {
             for (uint32_t y = 0; y < side; ++y) {
                 const uint64_t d = hilbert_xy2d(order, x, y);
                 QVERIFY(d < seen.size());
-                QVERIFY2(!seen[d], qPrintable(QStringLiteral("order %1 d %2 twice").arg(order).arg(d)));
+                QVERIFY2(!seen[d],
+                         qPrintable(QStringLiteral("order %1 d %2 twice").arg(order).arg(d)));
                 seen[d] = true;
                 uint32_t bx, by;
                 hilbert_d2xy(order, d, bx, by);
@@ -181,6 +185,102 @@ void TestHeatmap::pannedViewsShowTheRightBuckets() {
                 QCOMPARE(img.pixel(px, py), b ? palette.table[snap->gen[*b]] : HEATMAP_BACKGROUND);
             }
     }
+}
+
+void TestHeatmap::hilbertTilesMatchTheCurve() {
+    for (unsigned order = HILBERT_TILE_ORDER; order <= 9; ++order) {
+        const uint32_t side = 1u << order;
+        for (uint32_t y = 0; y < side; ++y)
+            for (uint32_t x = 0; x < side; ++x) {
+                const HilbertTile t = hilbert_tile(order, x >> 4, y >> 4);
+                QCOMPARE(t.first % 256, uint64_t(0));
+                const uint64_t d =
+                    t.first + hilbert_tile_offsets(t.orientation)[(y & 15) * 16 + (x & 15)];
+                QCOMPARE(d, hilbert_xy2d(order, x, y));
+            }
+    }
+}
+
+void TestHeatmap::tiledHilbertFramesMatchTheBlocks_data() {
+    QTest::addColumn<int>("nbuckets");
+    QTest::addColumn<int>("zoom");
+    QTest::addColumn<int>("field");
+    QTest::addColumn<QPoint>("origin");
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<int>("threads");
+    const int n6 = 3 * 4096 + 1000; // 64 x 64 squares, the last partial
+    const int n8 = 2 * 65536 + 333; // 256 x 256 squares, the third almost empty
+    QTest::newRow("order 6, 1:1, panned")
+        << n6 << 0 << int(HeatmapField::Gen) << QPoint(-13, 7) << QSize(150, 90) << 1;
+    QTest::newRow("order 6, 2x2 mean")
+        << n6 << 1 << int(HeatmapField::Prio) << QPoint(5, -3) << QSize(70, 40) << 1;
+    QTest::newRow("order 6, 4x4 max")
+        << n6 << 2 << int(HeatmapField::GcMark) << QPoint(-2, -2) << QSize(40, 20) << 1;
+    QTest::newRow("order 8, 1:1, parallel")
+        << n8 << 0 << int(HeatmapField::Prio) << QPoint(-40, 9) << QSize(600, 450) << 3;
+    QTest::newRow("order 8, 2x2, parallel")
+        << n8 << 1 << int(HeatmapField::Pin) << QPoint(3, -100) << QSize(700, 400) << 3;
+    QTest::newRow("order 8, 8x8 mean")
+        << n8 << 3 << int(HeatmapField::SectorsUsed) << QPoint(0, 0) << QSize(100, 70) << 1;
+}
+
+// Reference: pixel (bx, by) of a square zoomed out by 2^z shows the run of 4^z buckets
+// starting at xy2d(order - z, bx, by) << 2z (the property hilbertAlignedBlocksAreContiguousRuns
+// checks), clipped to nbuckets.
+void TestHeatmap::tiledHilbertFramesMatchTheBlocks() {
+    QFETCH(int, nbuckets);
+    QFETCH(int, zoom);
+    QFETCH(int, field);
+    QFETCH(QPoint, origin);
+    QFETCH(QSize, size);
+    QFETCH(int, threads);
+    const uint64_t n = uint64_t(nbuckets);
+    auto snap = empty_snapshot(n);
+    for (uint64_t b = 0; b < n; ++b) {
+        snap->gen[b] = uint8_t(b * 37 + b / 500);
+        snap->prio[b] = uint16_t((b * 7919) % 40000);
+        snap->pin[b] = uint16_t(b % 89 == 0 ? b % 7 : 0);
+        snap->mark[b] = uint8_t((b * 13) % 17 == 0 ? b % 4 : 1);
+        snap->sectors_used[b] = uint16_t(b % 1025);
+    }
+    const auto grid = HeatmapGrid::make(HeatmapLayout::Hilbert, n);
+    const auto palette = make_palette(HeatmapField(field), snap->bucket_size);
+    HeatmapView view;
+    view.zoom = zoom;
+    view.origin_x = origin.x();
+    view.origin_y = origin.y();
+    const QImage img = render_heatmap(*snap, palette, grid, view, size, unsigned(threads));
+    const unsigned k = grid.order - unsigned(zoom);
+    const int64_t side = int64_t{1} << k;
+    const int64_t squares_y = grid.height >> grid.order;
+    for (int py = 0; py < size.height(); ++py)
+        for (int px = 0; px < size.width(); ++px) {
+            const int64_t cx = origin.x() + px, cy = origin.y() + py;
+            QRgb expect = HEATMAP_BACKGROUND;
+            if (cx >= 0 && cy >= 0 && cx < int64_t(grid.squares_x) * side &&
+                cy < squares_y * side) {
+                const uint64_t square = uint64_t(cy / side) * grid.squares_x + uint64_t(cx / side);
+                const uint64_t first =
+                    (square << (2 * grid.order)) +
+                    (hilbert_xy2d(k, uint32_t(cx % side), uint32_t(cy % side)) << (2 * zoom));
+                if (first < n) {
+                    const uint64_t len = std::min<uint64_t>(uint64_t{1} << (2 * zoom), n - first);
+                    uint64_t sum = 0, max = 0;
+                    for (uint64_t b = first; b < first + len; ++b) {
+                        const uint32_t v = field_value(*snap, HeatmapField(field), b);
+                        sum += v;
+                        max = std::max<uint64_t>(max, v);
+                    }
+                    expect = palette.table[palette.aggregate == Aggregate::Mean ? sum / len : max];
+                }
+            }
+            if (img.pixel(px, py) != expect)
+                QFAIL(qPrintable(QStringLiteral("pixel (%1, %2): %3, expected %4")
+                                     .arg(px)
+                                     .arg(py)
+                                     .arg(img.pixel(px, py), 0, 16)
+                                     .arg(expect, 0, 16)));
+        }
 }
 
 void TestHeatmap::millionsOfBucketsFitOneFrame() {

@@ -8,7 +8,10 @@
 #include "widgets/event_log_model.h"
 #include "widgets/heatmap_palette.h"
 #include "widgets/mainwindow.h"
+#include "widgets/long_job.h"
 #include "widgets/metric_history.h"
+#include "widgets/opened_image.h"
+#include "widgets/stall_history.h"
 
 using namespace bucketscope;
 
@@ -17,6 +20,7 @@ class TestTranslations : public QObject {
   private slots:
     void initTestCase();
     void germanReachesEveryContext();
+    void catalogueIsComplete();
 
   private:
     QTranslator de_;
@@ -35,8 +39,26 @@ void TestTranslations::germanReachesEveryContext() {
     EngineEvent e;
     e.kind = EventKind::GcStart;
     QCOMPARE(explain_event({e, 0}), QStringLiteral("Garbage Collection gestartet"));
+    QCOMPARE(StallHistory::name(StallHistory::FreeNoneEmpty), QStringLiteral("free[NONE] leer"));
+    QCOMPARE(MetricHistory::name(MetricHistory::WriteAmplification), QStringLiteral("Schreibverstärkung"));
+    QCOMPARE(progress_stage_text(QStringLiteral("journal"), 3, 8),
+             QStringLiteral("Journal-Buckets werden gelesen (3 von 8)"));
+    ondisk::CacheSuperblock sb;
+    QCOMPARE(superblock_rows(sb)[1].second, QStringLiteral("(leer)")); // dev.label
     MainWindow w;
     QCOMPARE(w.menuBar()->actions().first()->text(), QStringLiteral("&Datei"));
+}
+
+// Every message lupdate found has a German translation (run the bucketscope_lupdate
+// target after adding strings, then translate what it marks unfinished).
+void TestTranslations::catalogueIsComplete() {
+    QFile ts(QStringLiteral(BUCKETSCOPE_DE_TS));
+    QVERIFY2(ts.open(QIODevice::ReadOnly), BUCKETSCOPE_DE_TS);
+    const QString text = QString::fromUtf8(ts.readAll());
+    const qsizetype at = text.indexOf(QStringLiteral("type=\"unfinished\""));
+    QVERIFY2(at < 0, qPrintable(QStringLiteral("untranslated: %1").arg(text.mid(std::max<qsizetype>(0, at - 200), 200))));
+    // The session entries reach German too.
+    QCOMPARE(QCoreApplication::translate("bucketscope::SessionActions", "S&essions"), QStringLiteral("&Sitzungen"));
 }
 
 QTEST_MAIN(TestTranslations)

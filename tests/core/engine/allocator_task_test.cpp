@@ -5,6 +5,7 @@
 
 #include "core/device/ram_device.h"
 #include "core/engine/allocator_task.h"
+#include "core/engine/journal_task.h"
 #include "core/engine/journal_writer.h"
 #include "core/engine/prio_writer.h"
 #include "core/engine/runtime.h"
@@ -23,6 +24,7 @@ struct Direct {
     ExtentIndex idx{IndexGeometry::for_bucket(kBucketSize)};
     std::unique_ptr<Runtime> rt;
     std::unique_ptr<JournalWriter> journal;
+    std::unique_ptr<JournalTask> journal_task;
     std::unique_ptr<PrioWriter> prio;
     std::unique_ptr<AllocatorTask> task;
 
@@ -45,6 +47,8 @@ struct Direct {
         rt = std::make_unique<Runtime>(c, std::vector<Device*>{&dev}, opts);
         rt->index = &idx;
         journal = std::make_unique<JournalWriter>(*rt);
+        rt->journal = journal.get();
+        journal_task = std::make_unique<JournalTask>(*journal);
         prio = std::make_unique<PrioWriter>(*rt, cache(), *journal);
         task = std::make_unique<AllocatorTask>(*rt, cache(), *prio);
     }
@@ -59,10 +63,27 @@ struct Direct {
         }
         return r;
     }
-    // Steps until the task blocks; returns the blocking result.
+    // The journal task until it has written what was asked for and sleeps again.
+    void run_journal() {
+        for (unsigned i = 0; i < 100; ++i) {
+            const StepResult r = journal_task->step(*rt);
+            if (r.kind == StepResult::Kind::Io) {
+                uint64_t cost = 0;
+                journal_task->io_status = rt->perform_io(r.io, &cost);
+            } else if (r.kind != StepResult::Kind::Yield) {
+                return;
+            }
+        }
+    }
+    // Steps until the task blocks on anything but the journal (which is run when the prio
+    // write waits for its entry); returns the blocking result.
     StepResult run_until_blocked(unsigned max_steps = 1000) {
         for (unsigned i = 0; i < max_steps; ++i) {
             const StepResult r = step();
+            if (r.kind == StepResult::Kind::Block && r.queue == kJournalWait) {
+                run_journal();
+                continue;
+            }
             if (r.kind == StepResult::Kind::Block || r.kind == StepResult::Kind::Done)
                 return r;
         }

@@ -3,11 +3,14 @@
 // readers for what it wrote (journal entries, prio sets) so tests can check the bytes.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/alloc/alloc.h"
+#include "core/device/cache_format.h"
 #include "core/device/ram_device.h"
 #include "core/engine/engine.h"
 #include "core/gc/gc.h"
@@ -74,6 +77,44 @@ inline std::optional<ondisk::Jset> newest_jset(Device& d, const CacheGeometry& g
         }
     }
     return best;
+}
+
+// (inode, logical sector) -> (cache sector, pointer gen, dirty) of every live pointer.
+using SectorMap = std::map<std::pair<uint64_t, uint64_t>, std::tuple<uint64_t, uint8_t, bool>>;
+
+inline void add_sectors(SectorMap& m, uint64_t inode, uint64_t start, uint32_t size, uint64_t phys,
+                        uint8_t gen, bool dirty) {
+    for (uint32_t i = 0; i < size; ++i)
+        m[{inode, start + i}] = {phys + i, gen, dirty};
+}
+
+// What the engine's index maps through pointers that are live by its in-memory gens.
+inline SectorMap live_sectors(Engine& e) {
+    SectorMap m;
+    e.with_state([&](CacheSet& c, ExtentIndex& idx, const GcRoots&) {
+        idx.for_each([&](const Extent& k) {
+            if (!ptr_stale(c, k.ptrs[0]))
+                add_sectors(m, k.inode, k.start(), k.size, k.ptrs[0].offset, k.ptrs[0].gen,
+                            k.dirty);
+        });
+    });
+    return m;
+}
+
+// A RAM device with a cache superblock exactly as make-bcache -C writes it.
+inline std::unique_ptr<RamDevice> formatted_ram(uint64_t nbuckets, uint64_t bucket_bytes,
+                                                uint64_t block_bytes,
+                                                ondisk::CacheReplacement policy =
+                                                    ondisk::CacheReplacement::lru) {
+    auto dev = std::make_unique<RamDevice>(nbuckets * bucket_bytes);
+    FormatOptions f;
+    f.bucket_bytes = bucket_bytes;
+    f.block_bytes = block_bytes;
+    f.policy = policy;
+    FormatPlan plan;
+    EXPECT_TRUE(plan_cache_format(f, dev->size_bytes(), 512, plan).is_ok());
+    EXPECT_TRUE(write_cache_superblock(*dev, plan.sb).is_ok());
+    return dev;
 }
 
 } // namespace bucketscope::test

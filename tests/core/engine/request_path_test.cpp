@@ -21,10 +21,13 @@ namespace {
 using workload::Op;
 using workload::Request;
 
-// A fixed list of requests.
+// A fixed list of requests, after `warmup` flushes that let the allocator fill the free
+// lists registration emptied (a cache-miss insert that finds no bucket gives up).
 class ListSource final : public workload::RequestSource {
   public:
-    explicit ListSource(std::vector<Request> r) : reqs_(std::move(r)) {}
+    explicit ListSource(std::vector<Request> r, unsigned warmup = 64) : reqs_(std::move(r)) {
+        reqs_.insert(reqs_.begin(), warmup, Request{0, Op::Flush, 0, 0, 0, 0});
+    }
     bool next(Request& out) override {
         if (taken_ >= reqs_.size())
             return false;

@@ -118,3 +118,112 @@ TEST_F(IndexSplitTest, AnOverfullLeafSplitsIntoAsManyPiecesAsItNeeds) {
 
 } // namespace
 } // namespace bucketscope::testing
+
+namespace bucketscope::testing {
+namespace {
+
+// What the on-disk btree hears from the index.
+struct Recorder final : IndexObserver {
+    std::vector<std::pair<uint32_t, Extent>> keys;
+    std::vector<uint32_t> created;
+    struct Retire {
+        uint32_t id;
+        Ptr freeing;
+        uint32_t parent;
+        std::vector<uint32_t> replacements;
+    };
+    std::vector<Retire> retired;
+    void on_leaf_key(uint32_t leaf, const Extent& piece) override { keys.emplace_back(leaf, piece); }
+    void on_node_created(uint32_t id) override { created.push_back(id); }
+    void on_node_retired(uint32_t id, const Ptr& freeing, uint32_t parent,
+                         std::span<const uint32_t> r) override {
+        retired.push_back({id, freeing, parent, {r.begin(), r.end()}});
+    }
+};
+
+class IndexObserverTest : public IndexSplitTest {
+  protected:
+    IndexObserverTest() {
+        idx.set_observer(&rec);
+        idx.init_root(ptr(900));
+    }
+    Recorder rec;
+};
+
+TEST_F(IndexObserverTest, AKeyAcrossALeafBoundaryIsCutThereAsTheKernelDoes) {
+    fill(5);
+    ASSERT_EQ(idx.split(c, nodes(901, 3)), 3u);
+    // Leaves end at sector 16 (two keys) and at MAX_KEY; [12, 20) crosses the boundary.
+    const uint32_t left = idx.leaf_for({1, 16});
+    ASSERT_EQ(idx.node(left).max, (KeyPos{1, 16}));
+    rec.keys.clear();
+    idx.insert(extent(1, 12, 8, 300));
+    ASSERT_EQ(rec.keys.size(), 2u);
+    EXPECT_EQ(rec.keys[0].first, left);
+    EXPECT_EQ(rec.keys[0].second.start(), 12u);
+    EXPECT_EQ(rec.keys[0].second.offset, 16u);
+    EXPECT_EQ(rec.keys[1].second.start(), 16u);
+    EXPECT_EQ(rec.keys[1].second.offset, 20u);
+    // The second piece's pointer moved forward with its start (bch_cut_front).
+    EXPECT_EQ(rec.keys[1].second.ptrs[0].offset, rec.keys[0].second.ptrs[0].offset + 4);
+    // In memory too: every extent lies inside its leaf.
+    EXPECT_EQ(idx.lookup(1, 12, 8).size(), 2u);
+    EXPECT_TRUE(idx.validate().empty());
+    for (const LeafKey& k : idx.node(left).extents)
+        EXPECT_LE(k.offset, 16u);
+}
+
+TEST_F(IndexObserverTest, AnEraseIsReportedAsPointerlessPieces) {
+    fill(3);
+    rec.keys.clear();
+    EXPECT_EQ(idx.erase(1, 4, 8), 8u);
+    ASSERT_EQ(rec.keys.size(), 1u);
+    EXPECT_EQ(rec.keys[0].second.nptrs, 0u);
+    EXPECT_EQ(rec.keys[0].second.start(), 4u);
+    EXPECT_EQ(rec.keys[0].second.offset, 12u);
+}
+
+TEST_F(IndexObserverTest, ARequestedReplacementRewritesTheNodeIntoOneFreshBucket) {
+    fill(3);
+    const uint32_t old = idx.root_id();
+    const uint8_t gen = bucket(900).gen;
+    idx.request_replace(old, 1);
+    ASSERT_EQ(idx.nodes_needed(), 1u);
+    const ExtentIndex::Plan plan = idx.plan();
+    ASSERT_EQ(plan.replaced.size(), 1u);
+    EXPECT_FALSE(plan.new_root);
+    rec.created.clear();
+    ASSERT_EQ(idx.split(c, nodes(901, 1)), 1u);
+    ASSERT_EQ(rec.created.size(), 1u);
+    EXPECT_EQ(idx.root_id(), rec.created[0]);
+    EXPECT_EQ(idx.root_key().ptr.offset, 901u * kBucketSize);
+    EXPECT_EQ(idx.size(), 3u);
+    EXPECT_EQ(idx.height(), 1u);
+    ASSERT_EQ(rec.retired.size(), 1u);
+    EXPECT_EQ(rec.retired[0].parent, UINT32_MAX);
+    EXPECT_EQ(rec.retired[0].freeing.gen, static_cast<uint8_t>(gen + 1));
+    EXPECT_EQ(c.prio_blocked, 1);
+    EXPECT_FALSE(idx.replace_requested(idx.root_id()));
+    EXPECT_TRUE(idx.complete_node_free(c, ptr(900, 0) /* gen moved on */) == false);
+    Ptr old_ptr{0, gen, 900 * kBucketSize};
+    EXPECT_TRUE(idx.complete_node_free(c, old_ptr));
+    EXPECT_EQ(c.prio_blocked, 0);
+}
+
+TEST_F(IndexObserverTest, PlansNameTheParentsThatGainKeys) {
+    fill(5);
+    ASSERT_EQ(idx.split(c, nodes(901, 3)), 3u);
+    idx.complete_node_frees(c);
+    const uint32_t leaf = idx.leaf_for({1, 8});
+    idx.request_replace(leaf, 2);
+    const ExtentIndex::Plan plan = idx.plan();
+    ASSERT_EQ(plan.replaced.size(), 1u);
+    EXPECT_EQ(plan.replaced[0].pieces, 2u);
+    ASSERT_EQ(plan.receivers.size(), 1u);
+    EXPECT_EQ(plan.receivers[0].first, idx.root_id());
+    EXPECT_EQ(plan.receivers[0].second, 1u);
+    EXPECT_EQ(plan.buckets, 2u);
+}
+
+} // namespace
+} // namespace bucketscope::testing

@@ -99,5 +99,30 @@ TEST(Crc64, ZerosAreSkippedWithTheSameResult) {
                 << "seed " << seed << " zeros " << n;
 }
 
+TEST(Crc64, EightBytesAtATimeEqualsTheBitwiseDefinition) {
+    // The polynomial division one bit at a time, as the CRC is defined, against the sliced
+    // implementation at every length and start offset around the 8-byte steps.
+    auto bitwise = [](uint64_t crc, std::span<const std::byte> d) {
+        for (std::byte b : d) {
+            crc ^= static_cast<uint64_t>(b) << 56;
+            for (int i = 0; i < 8; ++i)
+                crc = (crc >> 63) ? (crc << 1) ^ 0x42F0E1EBA9EA3693ull : crc << 1;
+        }
+        return crc;
+    };
+    std::vector<std::byte> buf(80);
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (auto& b : buf) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        b = static_cast<std::byte>(x);
+    }
+    for (size_t start = 0; start < 9; ++start)
+        for (size_t len = 0; start + len <= buf.size(); ++len) {
+            const auto d = std::span<const std::byte>(buf).subspan(start, len);
+            ASSERT_EQ(crc64_be(0x0123456789abcdefull, d), bitwise(0x0123456789abcdefull, d))
+                << "start " << start << " len " << len;
+        }
+}
+
 } // namespace
 } // namespace bucketscope::ondisk

@@ -4,7 +4,7 @@
 // the CLI exits 1..127 with the message on stderr.
 
 #include "core/inspect/inspect.h"
-#include "core/inspect/readonly_file.h"
+#include "core/device/open_device.h"
 #include "core/ondisk/bset.h"
 #include "core/ondisk/le.h"
 #include "fixture_util.h"
@@ -37,10 +37,10 @@ struct ScratchFile {
 };
 
 ondisk::Result<InspectReport> inspect_path(const fs::path& p, bool seed = false) {
-    std::string err;
-    auto dev = ReadOnlyFile::open(p.string(), err);
-    if (!dev)
-        return ondisk::ParseError{"device", 0, err};
+    auto opened = open_device(p.string(), OpenMode::read_only);
+    if (!opened)
+        return ondisk::ParseError{"device", 0, opened.status.message};
+    auto& dev = opened.device;
     InspectOptions opt;
     opt.seed_reserves = seed;
     return inspect_cache(*dev, opt);
@@ -199,6 +199,44 @@ TEST(InspectSynthetic, RawNodeDamage) {
         ASSERT_FALSE(r);
         EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().to_string();
     }
+}
+
+TEST(InspectSynthetic, V46ReadsThroughABadPrioCsumWithAWarning) {
+    // v4.6's prio_read only warns about a bad csum and uses the entries as read; v6.1
+    // refuses to register (the raw-damage case above).
+    ScratchFile f("prio-v4");
+    SyntheticImage img;
+    img.write(f.path);
+    ScratchFile g("prio-v4-good");
+    img.write(g.path);
+    const uint64_t at = SyntheticImage::kPrio[1] * img.bucket_bytes();
+    // The last byte of the bucket: one entry's gen; the csum no longer matches.
+    testutil::write_range(f.path, at + img.bucket_bytes() - 1, {std::byte{0x5a}});
+    auto opened = open_device(f.path.string(), OpenMode::read_only);
+    ASSERT_TRUE(opened) << opened.status.message;
+    InspectOptions v4;
+    v4.profile = Profile::v4_6;
+    auto r = inspect_cache(*opened.device, v4);
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_EQ(r.value().warnings.size(), 1u);
+    EXPECT_NE(r.value().warnings[0].find("prio_set"), std::string::npos);
+    EXPECT_NE(r.value().warnings[0].find("bad csum"), std::string::npos);
+    EXPECT_NE(r.value().warnings[0].find(std::to_string(at)), std::string::npos)
+        << r.value().warnings[0];
+    auto good_dev = open_device(g.path.string(), OpenMode::read_only);
+    auto good = inspect_cache(*good_dev.device, v4);
+    ASSERT_TRUE(good);
+    EXPECT_TRUE(good.value().warnings.empty());
+    // The entries are used as read: exactly the damaged gen differs.
+    ASSERT_EQ(r.value().buckets.size(), good.value().buckets.size());
+    std::vector<size_t> differ;
+    for (size_t i = 0; i < good.value().buckets.size(); ++i)
+        if (r.value().buckets[i].gen != good.value().buckets[i].gen ||
+            r.value().buckets[i].prio != good.value().buckets[i].prio)
+            differ.push_back(i);
+    ASSERT_EQ(differ.size(), 1u);
+    EXPECT_EQ(r.value().buckets[differ[0]].gen, 0x5a);
+    EXPECT_FALSE(inspect_path(f.path)); // the v6.2 profile
 }
 
 TEST(InspectSynthetic, GarbageUuidBucketStillInspects) {

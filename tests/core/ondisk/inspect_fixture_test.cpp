@@ -4,7 +4,7 @@
 // bcache-super-show, and the image bytes unchanged. Fixtures are discovered, not listed.
 
 #include "core/inspect/inspect.h"
-#include "core/inspect/readonly_file.h"
+#include "core/device/open_device.h"
 #include "fixture_util.h"
 
 #include <gtest/gtest.h>
@@ -87,9 +87,8 @@ std::vector<DebugKey> read_debugfs(const fs::path& p) {
 }
 
 InspectReport run(const fs::path& img, Profile profile = Profile::v6_2) {
-    std::string err;
-    auto dev = ReadOnlyFile::open(img.string(), err);
-    EXPECT_TRUE(dev) << err;
+    auto dev = open_device(img.string(), OpenMode::read_only).device;
+    EXPECT_TRUE(dev);
     InspectOptions opt;
     opt.profile = profile;
     auto r = inspect_cache(*dev, opt);

@@ -5,7 +5,7 @@
 #include "core/inspect/device_read.h"
 #include "core/inspect/journal_read.h"
 #include "core/inspect/prio_read.h"
-#include "core/inspect/readonly_file.h"
+#include "core/device/open_device.h"
 #include "core/ondisk/bset.h"
 #include "core/ondisk/crc64.h"
 #include "core/ondisk/extents.h"
@@ -122,9 +122,9 @@ TEST(UuidBucket, RoundTripBothFormats) {
 TEST(KernelFixtures, MetadataReEncodesToTheKernelsBytes) {
     for (const auto& name : testutil::fixture_names()) {
         SCOPED_TRACE(name);
-        std::string err;
-        auto dev = inspect::ReadOnlyFile::open(testutil::fixture_image(name).string(), err);
-        ASSERT_TRUE(dev) << err;
+        auto opened = open_device(testutil::fixture_image(name).string(), OpenMode::read_only);
+        ASSERT_TRUE(opened) << opened.status.message;
+        auto& dev = opened.device;
         auto raw = inspect::read_structure(*dev, "superblock", SB_OFFSET, SB_SIZE);
         auto sb = decode_superblock(raw.value()).value();
         if (!sb.cache_sync())

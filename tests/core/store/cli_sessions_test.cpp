@@ -1,10 +1,11 @@
 // The CLI end to end: `sim` records a session by default, `sessions` reads it back.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
+#include <SQLiteCpp/Database.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace {
 
@@ -55,12 +56,66 @@ TEST(CliSessions, SimRecordsASessionThatSessionsShowsAndExports) {
     EXPECT_NE(run("sessions --db " + db + " prune").status, 0); // says which option it needs
 
     const auto off = run("sim --buckets 1088 --policy lru --seed 4 --steps 2000 --no-record "
-                         "--db " + db);
+                         "--db " +
+                         db);
     ASSERT_EQ(off.status, 0);
     EXPECT_EQ(run("sessions --db " + db + " list").out.find("\n1\t"), std::string::npos);
     fs::remove(db);
     fs::remove(db + "-wal");
     fs::remove(db + "-shm");
+}
+
+// --snapshot-interval sets how often sim records the buckets: one snapshot per interval
+// of engine time, plus the last one; 0 keeps only the last.
+TEST(CliSessions, SnapshotIntervalSetsHowOftenBucketsAreRecorded) {
+    const auto db = (fs::temp_directory_path() /
+                     ("bucketscope-cli-interval-" + std::to_string(::getpid()) + ".db"))
+                        .string();
+    fs::remove(db);
+    const std::string sim = "sim --buckets 1088 --seed 2 --steps 60000 --db " + db;
+    ASSERT_EQ(run(sim + " --snapshot-interval 0.25").status, 0);
+    ASSERT_EQ(run(sim + " --snapshot-interval 0").status, 0);
+    EXPECT_NE(run(sim + " --snapshot-interval -1").status, 0);
+    const auto json1 = run("sessions --db " + db + " export 1 --json");
+    const auto json2 = run("sessions --db " + db + " export 2 --json");
+    ASSERT_EQ(json1.status, 0);
+    const auto j1 = nlohmann::json::parse(json1.out);
+    const auto j2 = nlohmann::json::parse(json2.out);
+    const auto& snaps = j1["snapshots"];
+    const uint64_t end = snaps.back()["clock_ns"];
+    ASSERT_GE(end, 1'000'000'000u) << "the run is too short to tell intervals apart";
+    EXPECT_GE(snaps.size(), end / 250'000'000);
+    EXPECT_LE(snaps.size(), end / 250'000'000 + 2);
+    EXPECT_EQ(j2["snapshots"].size(), 1u);
+    EXPECT_NE(j1["options"].get<std::string>().find("\"snapshot_interval\":0.25"),
+              std::string::npos);
+    fs::remove(db);
+    fs::remove(db + "-wal");
+    fs::remove(db + "-shm");
+}
+
+// A database from a newer bucketscope: sessions refuses to read it and sim runs without
+// recording, both saying why.
+TEST(CliSessions, ANewerDatabaseIsRefusedWithAClearMessage) {
+    const auto db = (fs::temp_directory_path() /
+                     ("bucketscope-cli-newer-" + std::to_string(::getpid()) + ".db"))
+                        .string();
+    fs::remove(db);
+    ASSERT_EQ(run("sim --buckets 1088 --steps 1000 --db " + db).status, 0);
+    {
+        SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+        raw.exec("PRAGMA user_version = 42");
+    }
+    const auto list = run("sessions --db " + db + " list");
+    EXPECT_EQ(list.status, 1);
+    EXPECT_NE(list.out.find(db + ": written by a newer bucketscope (schema 42"), std::string::npos)
+        << list.out;
+    const auto sim = run("sim --buckets 1088 --steps 1000 --db " + db);
+    EXPECT_EQ(sim.status, 0);
+    EXPECT_NE(sim.out.find("sim: not recording this session: " + db + ": written by a newer"),
+              std::string::npos)
+        << sim.out;
+    fs::remove(db);
 }
 
 TEST(CliSessions, MissingDatabaseIsAClearError) {

@@ -1,16 +1,14 @@
+#include "core/store/record_rows.h"
+#include "core/store/schema.h"
+#include "core/store/session_reader.h"
 #include "core/store/session_store.h"
 
 #include <SQLiteCpp/Database.h>
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "core/store/session_reader.h"
-#include "core/store/snapshot_codec.h"
+#include <unistd.h>
 
 namespace bucketscope::store {
 namespace {
@@ -30,22 +28,36 @@ class SessionStoreTest : public ::testing::Test {
     void TearDown() override { fs::remove_all(dir_); }
 
     static SessionInfo info() {
-        return {"ram:64M", "nbuckets=1024 bucket_size=256", R"({"policy":"lru"})", "v6.2",
-                "0.1.0", "cli"};
+        return {"ram:64M", "nbuckets=1024 bucket_size=256", R"({"policy":"lru"})", "v6.2", "0.1.0",
+                "cli"};
     }
 
     fs::path dir_;
     std::string db_;
 };
 
+EngineEvent event(uint64_t seq, EventKind kind, uint64_t bucket, uint64_t value = 0) {
+    EngineEvent e;
+    e.seq = seq;
+    e.clock_ns = seq * 10;
+    e.kind = kind;
+    e.bucket = bucket;
+    e.value = value;
+    e.task = 2;
+    return e;
+}
+
 TEST_F(SessionStoreTest, RecordsEverythingOfASessionAndReadsItBack) {
     int64_t id = 0;
     {
         SessionStore store(db_);
         id = store.begin_session(info());
-        for (int i = 0; i < 1000; ++i)
-            ASSERT_TRUE(store.record_event({uint64_t(i), "bcache_invalidate", i % 7,
-                                            "gen 1 to 2"}));
+        std::vector<EngineEvent> batch = store.event_buffer();
+        for (uint64_t i = 0; i < 1000; ++i)
+            batch.push_back(event(i, EventKind::Invalidate, i % 7, i * 3));
+        batch[5].kind = EventKind::Alloc;
+        batch[5].reserve = RESERVE_PRIO;
+        EXPECT_EQ(store.record_events(std::move(batch)), 1000u);
         store.record_metric({5, "free_inc", 3.0});
         store.record_command({7, "set_policy", "fifo"});
         store.end_session("completed");
@@ -62,9 +74,95 @@ TEST_F(SessionStoreTest, RecordsEverythingOfASessionAndReadsItBack) {
     EXPECT_EQ(rows[0].commands, 1u);
     EXPECT_EQ(rows[0].dropped, 0u);
     const auto events = reader.events(id);
-    EXPECT_EQ(events[999].clock_ns, 999u);
+    ASSERT_EQ(events.size(), 1000u);
+    EXPECT_EQ(events[999].seq, 999u);
+    EXPECT_EQ(events[999].clock_ns, 9990u);
+    EXPECT_EQ(events[999].kind, "bcache_invalidate");
     EXPECT_EQ(events[999].bucket, 999 % 7);
+    EXPECT_EQ(events[999].value, 2997u);
+    EXPECT_EQ(events[999].task, 2u);
+    EXPECT_EQ(events[5].kind, "bcache_alloc");
+    EXPECT_EQ(events[5].reserve, RESERVE_PRIO);
+    EXPECT_EQ(to_engine_event(events[5]).kind, EventKind::Alloc);
+    EXPECT_EQ(reader.events(id, 990, 3).front().seq, 990u);
+    EXPECT_EQ(reader.events(id, 990, 3).size(), 3u);
     EXPECT_EQ(reader.commands(id)[0].argument, "fifo");
+}
+
+// The replay's lookup: the last event at or before a clock, by binary search over seq,
+// with gaps in seq where the engine's ring dropped events.
+TEST_F(SessionStoreTest, FindsTheEventAtAMomentAcrossSeqGaps) {
+    int64_t id = 0;
+    {
+        SessionStore store(db_);
+        id = store.begin_session(info());
+        std::vector<EngineEvent> batch;
+        for (uint64_t i = 0; i < 500; ++i)
+            if (i % 7 != 3)                                           // every seventh event lost
+                batch.push_back(event(i + 100, EventKind::Alloc, i)); // clock = seq * 10
+        store.record_events(std::move(batch));
+        store.end_session("completed");
+    }
+    SessionReader reader(db_);
+    EXPECT_EQ(reader.event_at(id, 0), std::nullopt);
+    EXPECT_EQ(reader.event_at(id, 999), std::nullopt);
+    EXPECT_EQ(reader.event_at(id, 1000), 100u);
+    EXPECT_EQ(reader.event_at(id, 1005), 100u);
+    EXPECT_EQ(reader.event_at(id, 1030), 102u); // 103 was dropped
+    EXPECT_EQ(reader.event_at(id, 1039), 102u);
+    EXPECT_EQ(reader.event_at(id, 1040), 104u);
+    EXPECT_EQ(reader.event_at(id, 5990), 599u);
+    EXPECT_EQ(reader.event_at(id, 1u << 30), 599u);
+    EXPECT_EQ(reader.event_at(id + 1, 5000), std::nullopt);
+}
+
+TEST_F(SessionStoreTest, MetricSamplesComeBackAsEngineMetrics) {
+    EngineMetrics m;
+    m.clock_ns = 12345;
+    m.allocations = {1, 2, 3, 4};
+    m.invalidations = {5, 6, 7};
+    m.alloc_waits = 8;
+    m.alloc_wait_ns = 9;
+    m.gc_runs = 10;
+    m.gc_ns = 11;
+    m.reads = 40;
+    m.read_hits = 10;
+    m.fifo.resize(1);
+    m.fifo[0].free_used = {12, 13, 14, 15};
+    m.fifo[0].free_inc_used = 16;
+    int64_t id = 0;
+    {
+        SessionStore store(db_);
+        id = store.begin_session(info());
+        store.record_metrics(m);
+        m.clock_ns = 20000;
+        m.gc_runs = 11;
+        store.record_metrics(m);
+        store.end_session("completed");
+    }
+    SessionReader reader(db_);
+    const auto samples = reader.metric_samples(id);
+    ASSERT_EQ(samples.size(), 2u);
+    const EngineMetrics& a = samples[0];
+    EXPECT_EQ(a.clock_ns, 12345u);
+    EXPECT_EQ(a.allocations, m.allocations);
+    EXPECT_EQ(a.invalidations[0], 18u); // the total, under the first policy
+    EXPECT_EQ(a.alloc_waits, 8u);
+    EXPECT_EQ(a.alloc_wait_ns, 9u);
+    EXPECT_EQ(a.gc_runs, 10u);
+    EXPECT_EQ(a.reads, 40u);
+    EXPECT_EQ(a.read_hits, 10u);
+    ASSERT_EQ(a.fifo.size(), 1u);
+    EXPECT_EQ(a.fifo[0].free_used, m.fifo[0].free_used);
+    EXPECT_EQ(a.fifo[0].free_inc_used, 16u);
+    EXPECT_EQ(samples[1].gc_runs, 11u);
+    bool saw_hit_ratio = false;
+    for (const auto& r : reader.metrics(id))
+        if (r.name == "hit_ratio" && r.clock_ns == 12345) {
+            saw_hit_ratio = true;
+            EXPECT_DOUBLE_EQ(r.value, 0.25);
+        }
+    EXPECT_TRUE(saw_hit_ratio);
 }
 
 TEST_F(SessionStoreTest, SnapshotsAreCompressedAndComeBackExactly) {
@@ -84,11 +182,13 @@ TEST_F(SessionStoreTest, SnapshotsAreCompressedAndComeBackExactly) {
     {
         SessionStore store(db_);
         id = store.begin_session(info());
-        store.record_snapshot({42, n, serialise_buckets(s)});
+        s.clock_ns = 42;
+        store.record_snapshot(std::make_shared<BucketSnapshot>(s), 17);
         store.end_session("completed");
     }
     SessionReader reader(db_);
     ASSERT_EQ(reader.snapshots(id).size(), 1u);
+    EXPECT_EQ(reader.snapshots(id)[0].event_seq, 17u);
     const auto back = reader.load_snapshot(id, 0);
     EXPECT_EQ(back.clock_ns, 42u);
     EXPECT_EQ(back.gen, s.gen);
@@ -110,13 +210,16 @@ TEST_F(SessionStoreTest, DropsAreCountedNeverBlockingAndRecorded) {
     {
         SessionStore store(db_, opts);
         id = store.begin_session(info());
-        for (int i = 0; i < 100; ++i)
-            EXPECT_FALSE(store.record_event({uint64_t(i), "bcache_alloc", i, ""}));
-        EXPECT_EQ(store.dropped(), 100u);
+        for (uint64_t i = 0; i < 10; ++i) {
+            std::vector<EngineEvent> batch(10, event(i, EventKind::Alloc, i));
+            EXPECT_EQ(store.record_events(std::move(batch)), 0u);
+        }
+        EXPECT_FALSE(store.record_command({1, "trigger_gc", ""}));
+        EXPECT_EQ(store.dropped(), 101u);
         store.end_session("completed");
     }
     SessionReader reader(db_);
-    EXPECT_EQ(reader.get(id)->dropped, 100u);
+    EXPECT_EQ(reader.get(id)->dropped, 101u);
     EXPECT_EQ(reader.get(id)->events, 0u);
 }
 
@@ -149,8 +252,12 @@ TEST_F(SessionStoreTest, ExportAndPrune) {
         SessionStore store(db_);
         for (int s = 0; s < 3; ++s) {
             store.begin_session(info());
-            store.record_event({1, "bcache_gc_start", -1, "with \"quotes\", commas"});
+            std::vector<EngineEvent> batch = {event(1, EventKind::GcStart, 0),
+                                              event(2, EventKind::Alloc, 77)};
+            batch[1].reserve = RESERVE_NONE;
+            store.record_events(std::move(batch));
             store.record_metric({2, "hit_ratio", 0.5});
+            store.record_command({3, "set_policy", "random, then \"fifo\""});
             store.end_session("completed");
         }
     }
@@ -158,11 +265,22 @@ TEST_F(SessionStoreTest, ExportAndPrune) {
         SessionReader reader(db_);
         std::ostringstream csv, json;
         reader.export_csv(2, csv);
-        EXPECT_EQ(csv.str(), "record,clock_ns,name,bucket,value,detail\n"
-                             "event,1,bcache_gc_start,,,\"with \"\"quotes\"\", commas\"\n"
-                             "metric,2,hit_ratio,,0.5,\n");
+        EXPECT_EQ(csv.str(),
+                  "record,clock_ns,name,bucket,value,detail\n"
+                  "event,10,bcache_gc_start,0,0,\"{\"\"seq\"\":1,\"\"value\"\":0,\"\"dev\"\":0,"
+                  "\"\"task\"\":2}\"\n"
+                  "event,20,bcache_alloc,77,0,\"{\"\"seq\"\":2,\"\"value\"\":0,\"\"dev\"\":0,"
+                  "\"\"task\"\":2,\"\"reserve\"\":\"\"none\"\"}\"\n"
+                  "metric,2,hit_ratio,,0.5,\n"
+                  "command,3,set_policy,,,\"random, then \"\"fifo\"\"\"\n");
         reader.export_json(2, json);
-        EXPECT_NE(json.str().find("\"kind\": \"bcache_gc_start\""), std::string::npos);
+        const auto j = nlohmann::json::parse(json.str());
+        EXPECT_EQ(j["id"], 2);
+        ASSERT_EQ(j["events"].size(), 2u);
+        EXPECT_EQ(j["events"][1]["kind"], "bcache_alloc");
+        EXPECT_EQ(j["events"][1]["reserve"], "none");
+        EXPECT_EQ(j["events"][1]["bucket"], 77);
+        EXPECT_EQ(j["commands"][0]["argument"], "random, then \"fifo\"");
         EXPECT_THROW(reader.export_csv(9, csv), StoreError);
     }
     SessionReader writer(db_, true);
@@ -171,43 +289,40 @@ TEST_F(SessionStoreTest, ExportAndPrune) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].id, 3);
     SQLite::Database raw(db_);
-    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM events").getInt(), 1);
+    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM events").getInt(), 2);
+    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM commands").getInt(), 1);
 }
 
-// A process killed while logging leaves a database that passes integrity_check and holds
-// at least everything it had flushed before the kill.
-TEST_F(SessionStoreTest, SurvivesSigkillWhileLogging) {
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        ::close(ready[0]);
-        SessionStore store(db_);
-        store.begin_session(info());
-        for (uint64_t i = 0;; ++i) {
-            store.record_event({i, "bcache_alloc", int64_t(i), "x"});
-            if (i == 5000) {
-                store.flush();
-                const char c = 'k';
-                [[maybe_unused]] auto n = ::write(ready[1], &c, 1);
-            }
-        }
+// A database written by schema 1 (events with a JSON detail string) is upgraded in place:
+// its events keep their order and gain their fields as columns.
+TEST_F(SessionStoreTest, MigratesAVersionOneDatabase) {
+    {
+        SQLite::Database raw(db_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        migrate(raw, db_.c_str(), 1);
+        raw.exec("INSERT INTO sessions (started_at, device, superblock, options, profile, "
+                 "tool_version, origin) VALUES ('2026-01-01T00:00:00Z', 'ram:1M', '{}', '{}', "
+                 "'v6.2', '0.1.0', 'cli')");
+        raw.exec(R"(INSERT INTO events VALUES
+            (1, 50, 'bcache_alloc', 9, '{"value":0,"dev":1,"task":3,"reserve":"movinggc"}'),
+            (1, 40, 'bcache_invalidate', 4, '{"value":16,"dev":0,"task":0}'),
+            (1, 60, 'bcache_gc_start', NULL, 'free text'))");
+        EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), 1);
     }
-    ::close(ready[1]);
-    char c = 0;
-    ASSERT_EQ(::read(ready[0], &c, 1), 1);
-    ::kill(child, SIGKILL);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ::close(ready[0]);
-
-    SQLite::Database raw(db_, SQLite::OPEN_READWRITE);
+    SessionReader reader(db_); // read-only open, upgraded once
+    const auto e = reader.events(1);
+    ASSERT_EQ(e.size(), 3u);
+    EXPECT_EQ(e[0].seq, 0u);
+    EXPECT_EQ(e[0].kind, "bcache_alloc"); // write order, not clock order
+    EXPECT_EQ(e[0].dev, 1u);
+    EXPECT_EQ(e[0].task, 3u);
+    EXPECT_EQ(e[0].reserve, RESERVE_MOVINGGC);
+    EXPECT_TRUE(e[0].detail.empty());
+    EXPECT_EQ(e[1].value, 16u);
+    EXPECT_EQ(e[2].bucket, -1);
+    EXPECT_EQ(e[2].detail, "free text");
+    SQLite::Database raw(db_);
+    EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), SessionStore::schema_version());
     EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
-    EXPECT_GE(raw.execAndGet("SELECT count(*) FROM events").getInt(), 5001);
-    SessionReader reader(db_);
-    ASSERT_EQ(reader.list().size(), 1u);
-    EXPECT_TRUE(reader.list()[0].ended_at.empty()); // it never ended
 }
 
 } // namespace

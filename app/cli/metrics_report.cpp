@@ -1,9 +1,13 @@
-// Counters as JSON and text; see engine_report.h.
-#include "app/cli/engine_report.h"
+// The engine's counters for the CLI; see metrics_report.h.
+#include "app/cli/metrics_report.h"
+
+#include <cstdio>
+#include <ostream>
 
 namespace bucketscope::cli {
 
 namespace {
+
 nlohmann::ordered_json reserve_counts(const std::array<uint64_t, RESERVE_NR>& a) {
     nlohmann::ordered_json j;
     for (size_t r = 0; r < RESERVE_NR; ++r)
@@ -18,9 +22,10 @@ std::string fixed(double v, int decimals = 6) {
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
 }
+
 } // namespace
 
-nlohmann::ordered_json engine_counters(const EngineMetrics& m) {
+nlohmann::ordered_json metrics_json(const EngineMetrics& m) {
     nlohmann::ordered_json j;
     j["clock_ns"] = m.clock_ns;
     j["allocations"] = reserve_counts(m.allocations);
@@ -37,6 +42,8 @@ nlohmann::ordered_json engine_counters(const EngineMetrics& m) {
     j["prio_writes"] = m.prio_writes;
     j["prio_write_shortages"] = m.prio_write_shortages;
     j["journal_writes"] = m.journal_writes;
+    j["btree_writes"] = m.btree_writes;
+    j["btree_replacements"] = m.btree_replacements;
     j["discards"] = m.discards;
     j["gc_runs"] = m.gc_runs;
     j["gc_ns"] = m.gc_ns;
@@ -112,19 +119,20 @@ nlohmann::ordered_json bucket_usage_json(const BucketUsage& u) {
     return j;
 }
 
+void append_json(nlohmann::ordered_json& j, const nlohmann::ordered_json& more) {
+    for (auto it = more.begin(); it != more.end(); ++it)
+        j[it.key()] = it.value();
+}
+
+// The text form: one "name value" line per counter, nested objects flattened with dots.
 void print_text(const nlohmann::ordered_json& j, const std::string& prefix, std::ostream& out) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
         if (it->is_object()) {
             print_text(*it, key, out);
         } else if (it->is_array()) {
-            for (size_t i = 0; i < it->size(); ++i) {
-                const std::string k = key + "." + std::to_string(i);
-                if ((*it)[i].is_structured())
-                    print_text((*it)[i], k, out);
-                else
-                    print_text(nlohmann::ordered_json{{std::to_string(i), (*it)[i]}}, key, out);
-            }
+            for (size_t i = 0; i < it->size(); ++i)
+                print_text((*it)[i], key + "." + std::to_string(i), out);
         } else {
             out << key;
             for (size_t pad = key.size(); pad < 30; ++pad)
@@ -133,5 +141,6 @@ void print_text(const nlohmann::ordered_json& j, const std::string& prefix, std:
         }
     }
 }
+
 
 } // namespace bucketscope::cli

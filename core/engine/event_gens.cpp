@@ -1,0 +1,46 @@
+#include "core/engine/event_gens.h"
+
+#include <unordered_map>
+
+namespace bucketscope {
+namespace {
+
+bool tracked(const EngineEvent& e, const BucketSnapshot& snap) {
+    return e.dev == 0 && e.bucket < snap.gen.size();
+}
+
+} // namespace
+
+std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
+                                       const BucketSnapshot& snap) {
+    std::vector<uint8_t> out(events.size(), 0);
+    std::unordered_map<uint64_t, uint8_t> moved; // bucket -> its gen as we walk back
+    for (size_t i = events.size(); i-- > 0;) {
+        const EngineEvent& e = events[i];
+        if (!tracked(e, snap))
+            continue;
+        uint8_t& gen = moved.try_emplace(e.bucket, snap.gen[e.bucket]).first->second;
+        out[i] = gen;
+        if (e.kind == EventKind::Invalidate)
+            gen = uint8_t(gen - 1);
+    }
+    return out;
+}
+
+std::vector<uint8_t> gens_after_events_from(const BucketSnapshot& snap,
+                                            const std::vector<EngineEvent>& events) {
+    std::vector<uint8_t> out(events.size(), 0);
+    std::unordered_map<uint64_t, uint8_t> moved; // bucket -> its gen as we walk forward
+    for (size_t i = 0; i < events.size(); ++i) {
+        const EngineEvent& e = events[i];
+        if (!tracked(e, snap))
+            continue;
+        uint8_t& gen = moved.try_emplace(e.bucket, snap.gen[e.bucket]).first->second;
+        if (e.kind == EventKind::Invalidate)
+            gen = uint8_t(gen + 1);
+        out[i] = gen;
+    }
+    return out;
+}
+
+} // namespace bucketscope
