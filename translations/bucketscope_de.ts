@@ -374,6 +374,10 @@
         <translation>Prios und Gens geschrieben (Prio-Satz %1, erster Prio-Bucket %2)</translation>
     </message>
     <message>
+        <source>btree node in bucket %1 replaced: gen bumped to %2, freed once its parent is written</source>
+        <translation>Btree-Knoten in Bucket %1 ersetzt: Gen auf %2 erhöht, freigegeben, sobald sein Elternknoten geschrieben ist</translation>
+    </message>
+    <message>
         <source>journal entry %1 written to bucket %2</source>
         <translation>Journaleintrag %1 in Bucket %2 geschrieben</translation>
     </message>
@@ -396,6 +400,10 @@
     <message>
         <source>unknown event</source>
         <translation>unbekanntes Ereignis</translation>
+    </message>
+    <message>
+        <source>btree node in bucket %1 replaced by a split: gen bumped to %2, the bucket is freed once the new nodes are written</source>
+        <translation>B-Baum-Knoten in Bucket %1 durch eine Teilung ersetzt: Gen auf %2 erhöht, der Bucket wird frei, sobald die neuen Knoten geschrieben sind</translation>
     </message>
 </context>
 <context>

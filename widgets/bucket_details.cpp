@@ -51,7 +51,8 @@ void BucketDetails::showFrame(const FramePtr& frame) {
         for (size_t i = 0; i < frame->events.size(); ++i) {
             const EngineEvent& e = frame->events[i];
             const bool about_bucket = e.kind == EventKind::Invalidate || e.kind == EventKind::Alloc ||
-                                      e.kind == EventKind::Discard;
+                                      e.kind == EventKind::Discard ||
+                                      e.kind == EventKind::BtreeNodeFree;
             if (about_bucket && e.dev == 0 && e.bucket == *bucket_)
                 history_->addItem(explain_event({e, i < frame->gen_after.size() ? frame->gen_after[i] : uint8_t(0)}));
         }

@@ -54,6 +54,10 @@ QString explain_event(const EventRow& row) {
         return EventText::tr("replacement policy set to %1").arg(policy_name(ReplacementPolicy(e.value)));
     case EventKind::Command: return command_text(e.value);
     case EventKind::Error: return EventText::tr("error %1 (see the engine's last error)").arg(e.value);
+    case EventKind::BtreeNodeFree:
+        return EventText::tr("btree node in bucket %1 replaced: gen bumped to %2, freed once its parent is written")
+            .arg(e.bucket)
+            .arg(e.value);
     case EventKind::Count: break;
     }
     return EventText::tr("unknown event");
@@ -106,7 +110,8 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
         case Kind: return QString::fromLatin1(to_string(r.event.kind));
         case Bucket:
             return r.event.kind == EventKind::Invalidate || r.event.kind == EventKind::Alloc ||
-                           r.event.kind == EventKind::Discard
+                           r.event.kind == EventKind::Discard ||
+                           r.event.kind == EventKind::BtreeNodeFree
                        ? QVariant::fromValue<qulonglong>(r.event.bucket)
                        : QVariant();
         case Explanation: return explain_event(r);

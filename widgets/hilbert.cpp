@@ -82,16 +82,23 @@ HilbertTile hilbert_tile(unsigned order, uint32_t tx, uint32_t ty) {
 namespace {
 struct TileOffsets {
     std::array<std::array<uint8_t, 256>, 4> offset{};
+    std::array<std::array<uint8_t, 256>, 4> cell{};
     constexpr TileOffsets() {
         for (unsigned s = 0; s < 4; ++s)
             for (unsigned ly = 0; ly < 16; ++ly)
-                for (unsigned lx = 0; lx < 16; ++lx)
-                    offset[s][ly * 16 + lx] =
-                        static_cast<uint8_t>(kTable.entry[s][(lx << 4) | ly] & 0xffu);
+                for (unsigned lx = 0; lx < 16; ++lx) {
+                    const auto d = static_cast<uint8_t>(kTable.entry[s][(lx << 4) | ly] & 0xffu);
+                    offset[s][ly * 16 + lx] = d;
+                    cell[s][d] = static_cast<uint8_t>(ly * 16 + lx);
+                }
     }
 };
 constexpr TileOffsets kTileOffsets;
 } // namespace
+
+const uint8_t* hilbert_tile_cells(unsigned orientation) {
+    return kTileOffsets.cell[orientation & 3u].data();
+}
 
 const uint8_t* hilbert_tile_offsets(unsigned orientation) {
     return kTileOffsets.offset[orientation & 3u].data();

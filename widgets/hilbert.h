@@ -43,5 +43,8 @@ HilbertTile hilbert_tile(unsigned order, uint32_t tx, uint32_t ty);
 // For an orientation, the offset from the tile's first position of each cell, indexed
 // ly * 16 + lx: hilbert_xy2d(order, x, y) == first + offsets[(y & 15) * 16 + (x & 15)].
 const uint8_t* hilbert_tile_offsets(unsigned orientation);
+// The inverse: for an orientation, the cell (ly * 16 + lx) of each of the tile's 256
+// positions, in curve order.
+const uint8_t* hilbert_tile_cells(unsigned orientation);
 
 } // namespace bucketscope

@@ -10,7 +10,8 @@
 // acknowledged writes), --duration wall-clock time. --ack-log appends every acknowledged
 // write, after its journal entry is durable, for `check --ack-log`. SIGINT and SIGTERM stop
 // cleanly; SIGKILL is what the crash tests send. An I/O error stops the cache set (nothing
-// more is acknowledged), is reported with the device and offset, and exits 1.
+// more is acknowledged), is reported with the device and offset, and exits 1. The run is
+// recorded as a session (app/cli/session_recording.h) unless --no-record.
 #include <CLI/CLI.hpp>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/metrics_report.h"
+#include "app/cli/session_recording.h"
 #include "core/engine/engine.h"
 #include "core/engine/engine_target.h"
 #include "core/engine/runtime.h"
@@ -47,7 +49,18 @@ struct RunArgs {
     bool force = false;
     std::string ack_log;
     uint64_t stop_after_writes = 0;
+    RecordOptions record;
 };
+
+std::string options_json(const RunArgs& a) {
+    nlohmann::ordered_json j = {{"target", a.target},       {"ops", a.ops},
+                                {"duration", a.duration},   {"policy", a.policy},
+                                {"seed", a.seed},           {"threaded", a.threaded},
+                                {"profile", a.profile},     {"processes", a.processes},
+                                {"force", a.force},
+                                {"snapshot_interval", a.record.snapshot_interval_s}};
+    return j.dump();
+}
 
 std::atomic<bool> g_stop{false};
 
@@ -137,7 +150,7 @@ void run(const RunArgs& a) {
     o.seed = a.seed;
     o.workload.processes = a.processes;
     o.record_acks = !a.ack_log.empty();
-    o.event_capacity = 1; // nobody drains events here
+    o.event_capacity = event_capacity_for(a.record);
     o.mode = a.threaded ? RunMode::Threaded : RunMode::Deterministic;
     if (!parse_profile(a.profile, o.profile))
         fail("--profile: '" + a.profile + "' is not one of v6.2, v4.6");
@@ -173,6 +186,9 @@ void run(const RunArgs& a) {
     for (const std::string& n : engine->notes())
         std::cerr << "run: note: " << n << "\n";
 
+    CliSession session =
+        start_cli_session("run", *engine, a.target, options_json(a), a.record);
+
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
     const auto t0 = std::chrono::steady_clock::now();
@@ -191,6 +207,7 @@ void run(const RunArgs& a) {
         while (more()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             acks.drain(*engine);
+            session.pump();
         }
         engine->stop();
     } else {
@@ -198,6 +215,7 @@ void run(const RunArgs& a) {
         while (more()) {
             const uint64_t ran = engine->step(kSlice);
             acks.drain(*engine);
+            session.pump();
             if (ran < kSlice) {
                 blocked = engine->last_error().empty();
                 break;
@@ -213,6 +231,12 @@ void run(const RunArgs& a) {
     }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    session.pump();
+    session.finish(!error.empty() ? "io_error"
+                   : !closed      ? "close_failed"
+                   : blocked      ? "blocked"
+                   : g_stop       ? "interrupted"
+                                  : "completed");
 
     const EngineMetrics m = engine->metrics();
     nlohmann::ordered_json j;
@@ -271,6 +295,7 @@ void register_run(CLI::App& app) {
                     "Append every acknowledged write to this file once it is durable");
     cmd->add_option("--fault-stop-after-writes", args->stop_after_writes,
                     "Testing: the device fails every write after the first N");
+    add_record_options(cmd, args->record);
     cmd->callback([args] { run(*args); });
 }
 

@@ -91,6 +91,9 @@ void BtreeStore::on_node_retired(uint32_t id, const Ptr& freeing, uint32_t paren
     r.parent = parent;
     r.parent_serial = parent == UINT32_MAX ? 0 : disk(parent).serial;
     r.replacements.assign(replacements.begin(), replacements.end());
+    if (const Cache* ca = ptr_cache(rt_.c, freeing))
+        rt_.emit(EventKind::BtreeNodeFree, static_cast<uint8_t>(freeing.dev),
+                 ptr_bucket(*ca, freeing), freeing.gen);
     op_retired_.push_back(std::move(r));
     nodes_[id] = NodeDisk{};
 }

@@ -40,7 +40,17 @@ namespace bucketscope {
 
 class ExtentIndex;
 struct GcRoots;
-struct AckedWrite;
+
+// One piece of a write whose key is journalled: acknowledged (Engine::poll_acks) once the
+// journal entry holding the key is durable.
+struct AckedWrite {
+    uint64_t inode = 0;
+    uint64_t start = 0; // logical sector
+    uint64_t sectors = 0;
+    uint64_t write_id = 0; // what the data sectors' headers name (core/ondisk/data_sector.h)
+    bool dirty = false;
+    uint64_t journal_seq = 0;
+};
 
 enum class RunMode : uint8_t { Deterministic, Threaded };
 const char* to_string(RunMode m);

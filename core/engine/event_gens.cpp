@@ -5,6 +5,12 @@
 namespace bucketscope {
 namespace {
 
+// The events after which a bucket's gen is one higher: an invalidation, or the freeing
+// of a replaced btree node.
+bool bumps_gen(const EngineEvent& e) {
+    return e.kind == EventKind::Invalidate || e.kind == EventKind::BtreeNodeFree;
+}
+
 bool tracked(const EngineEvent& e, const BucketSnapshot& snap) {
     return e.dev == 0 && e.bucket < snap.gen.size();
 }
@@ -21,7 +27,7 @@ std::vector<uint8_t> gens_after_events(const std::vector<EngineEvent>& events,
             continue;
         uint8_t& gen = moved.try_emplace(e.bucket, snap.gen[e.bucket]).first->second;
         out[i] = gen;
-        if (e.kind == EventKind::Invalidate)
+        if (bumps_gen(e))
             gen = uint8_t(gen - 1);
     }
     return out;
@@ -36,7 +42,7 @@ std::vector<uint8_t> gens_after_events_from(const BucketSnapshot& snap,
         if (!tracked(e, snap))
             continue;
         uint8_t& gen = moved.try_emplace(e.bucket, snap.gen[e.bucket]).first->second;
-        if (e.kind == EventKind::Invalidate)
+        if (bumps_gen(e))
             gen = uint8_t(gen + 1);
         out[i] = gen;
     }

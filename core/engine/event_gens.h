@@ -1,6 +1,7 @@
 #pragma once
 // Each event's bucket gen, worked out from a snapshot rather than carried in the event:
-// bch_inc_gen (an invalidation) is the only place a gen moves while the engine runs, so
+// bch_inc_gen is the only place a gen moves while the engine runs, and each call emits an
+// event (bcache_invalidate, or bcache_btree_node_free for a node a split replaced), so
 // from the gens in one snapshot and the events between it and another moment, every
 // event's gen follows. The live event log walks back from the snapshot taken with its
 // drain; a replay walks forward or back from the nearest recorded snapshot.

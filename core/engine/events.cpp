@@ -18,6 +18,7 @@ const char* to_string(EventKind k) {
     case EventKind::PolicyChange: return "policy_change";
     case EventKind::Command: return "command";
     case EventKind::Error: return "error";
+    case EventKind::BtreeNodeFree: return "bcache_btree_node_free";
     case EventKind::Count: break;
     }
     return "?";

@@ -29,10 +29,12 @@ enum class EventKind : uint8_t {
     PolicyChange, // cache_replacement_policy written: value = new ReplacementPolicy
     Command,      // a user command (trigger_gc, force_invalidate, ...): value = CommandKind
     Error,        // I/O or consistency error: value = error code, see Engine::last_error()
+    BtreeNodeFree, // bcache_btree_node_free: a replaced btree node's bucket, value = the gen
+                   // make_btree_freeing_key bumped it to
     Count,
 };
 // The tracepoint-style name: "bcache_invalidate", "bcache_alloc", ..., "discard",
-// "policy_change", "command", "error".
+// "policy_change", "command", "error", "bcache_btree_node_free".
 const char* to_string(EventKind k);
 
 enum class CommandKind : uint8_t {

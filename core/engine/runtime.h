@@ -107,16 +107,6 @@ struct RequestPathState;
 class JournalWriter;
 class BtreeStore;
 
-// One piece of a write whose key is journalled: acknowledged (Engine::poll_acks) once the
-// journal entry holding the key is durable.
-struct AckedWrite {
-    uint64_t inode = 0;
-    uint64_t start = 0;   // logical sector
-    uint64_t sectors = 0;
-    uint64_t write_id = 0;
-    bool dirty = false;
-    uint64_t journal_seq = 0;
-};
 
 class Task {
   public:

@@ -1,5 +1,6 @@
 #include "core/store/session_reader.h"
 
+#include "core/store/event_table.h"
 #include "core/store/record_rows.h"
 #include "core/store/schema.h"
 #include "core/store/snapshot_codec.h"
@@ -8,6 +9,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
@@ -73,7 +75,8 @@ std::vector<SessionRow> SessionReader::list() const {
     SQLite::Statement q(*db_, R"sql(
         SELECT s.id, s.started_at, s.ended_at, s.outcome, s.device, s.superblock, s.options,
                s.profile, s.tool_version, s.origin, s.dropped,
-               (SELECT count(*) FROM events e WHERE e.session_id = s.id),
+               (SELECT coalesce(sum(events), 0) FROM event_blocks b
+                WHERE b.session_id = s.id),
                (SELECT count(*) FROM metrics m WHERE m.session_id = s.id),
                (SELECT count(*) FROM commands c WHERE c.session_id = s.id),
                (SELECT count(*) FROM snapshots p WHERE p.session_id = s.id)
@@ -107,62 +110,98 @@ std::optional<SessionRow> SessionReader::get(int64_t id) const {
     return std::nullopt;
 }
 
-std::vector<EventRecord> SessionReader::events(int64_t id, uint64_t from_seq, size_t limit) const {
-    std::vector<EventRecord> out;
-    SQLite::Statement q(*db_, "SELECT seq, clock_ns, kind, bucket, value, dev, reserve, task, "
-                              "detail FROM events WHERE session_id = ? AND seq >= ? "
-                              "ORDER BY seq LIMIT ?");
+void SessionReader::for_each_event(int64_t id, uint64_t from_seq,
+                                   const std::function<bool(const EngineEvent&)>& f) const {
+    // From the block holding from_seq (the last one starting at or before it) on.
+    SQLite::Statement q(*db_, "SELECT events, codec, raw_size, data FROM event_blocks "
+                              "WHERE session_id = ?1 AND first_seq >= coalesce((SELECT "
+                              "max(first_seq) FROM event_blocks WHERE session_id = ?1 AND "
+                              "first_seq <= ?2), 0) ORDER BY first_seq");
     q.bind(1, id);
     q.bind(2, static_cast<int64_t>(from_seq));
-    q.bind(3, limit > size_t(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(limit));
+    const auto kinds = kinds_of_codes();
     while (q.executeStep()) {
-        EventRecord e;
-        e.seq = static_cast<uint64_t>(q.getColumn(0).getInt64());
-        e.clock_ns = static_cast<uint64_t>(q.getColumn(1).getInt64());
-        e.kind = text(q, 2);
-        e.bucket = q.getColumn(3).isNull() ? -1 : q.getColumn(3).getInt64();
-        e.value = static_cast<uint64_t>(q.getColumn(4).getInt64());
-        e.dev = static_cast<uint8_t>(q.getColumn(5).getInt());
-        e.reserve = static_cast<uint8_t>(q.getColumn(6).getInt());
-        e.task = static_cast<uint8_t>(q.getColumn(7).getInt());
-        e.detail = text(q, 8);
-        out.push_back(std::move(e));
+        std::vector<EngineEvent> block;
+        try {
+            block = read_block(q, 0);
+        } catch (const std::runtime_error& e) {
+            throw StoreError(path_ + ": session " + std::to_string(id) + ": " + e.what());
+        }
+        for (auto& e : block) {
+            if (e.seq < from_seq)
+                continue;
+            e.kind = kinds[static_cast<uint8_t>(e.kind)];
+            if (!f(e))
+                return;
+        }
+    }
+}
+
+std::array<EventKind, 256> SessionReader::kinds_of_codes() const {
+    std::array<EventKind, 256> kinds;
+    kinds.fill(EventKind::Error);
+    const auto names = event_kind_names(*db_);
+    for (size_t code = 0; code < names.size(); ++code)
+        if (const auto k = parse_event_kind(names[code]))
+            kinds[code] = *k;
+    return kinds;
+}
+
+std::vector<EngineEvent> SessionReader::engine_events(int64_t id, uint64_t from_seq,
+                                                      size_t limit) const {
+    std::vector<EngineEvent> out;
+    if (limit == 0)
+        return out;
+    for_each_event(id, from_seq, [&](const EngineEvent& e) {
+        out.push_back(e);
+        return out.size() < limit;
+    });
+    return out;
+}
+
+std::vector<EventRecord> SessionReader::events(int64_t id, uint64_t from_seq, size_t limit) const {
+    std::map<uint64_t, std::string> notes;
+    SQLite::Statement n(*db_, "SELECT seq, detail FROM event_notes WHERE session_id = ?");
+    n.bind(1, id);
+    while (n.executeStep())
+        notes[static_cast<uint64_t>(n.getColumn(0).getInt64())] = n.getColumn(1).getString();
+    std::vector<EventRecord> out;
+    for (const EngineEvent& e : engine_events(id, from_seq, limit)) {
+        EventRecord r;
+        r.seq = e.seq;
+        r.clock_ns = e.clock_ns;
+        r.kind = to_string(e.kind);
+        r.bucket = static_cast<int64_t>(e.bucket);
+        r.value = e.value;
+        r.dev = e.dev;
+        r.reserve = e.reserve;
+        r.task = e.task;
+        if (auto it = notes.find(e.seq); it != notes.end())
+            r.detail = it->second;
+        out.push_back(std::move(r));
     }
     return out;
 }
 
 std::optional<uint64_t> SessionReader::event_at(int64_t id, uint64_t clock_ns) const {
-    // Events are numbered in emission order and the engine clock never goes back, so the
-    // clock is monotonic in seq: a binary search over the primary key finds the moment
-    // without an index on the clock.
-    SQLite::Statement probe(*db_, "SELECT seq, clock_ns FROM events WHERE session_id = ? "
-                                  "AND seq >= ? ORDER BY seq LIMIT 1");
-    SQLite::Statement last(*db_, "SELECT max(seq) FROM events WHERE session_id = ?");
-    auto first_from = [&](uint64_t seq) -> std::optional<std::pair<uint64_t, uint64_t>> {
-        probe.reset();
-        probe.bind(1, id);
-        probe.bind(2, static_cast<int64_t>(seq));
-        if (!probe.executeStep())
-            return std::nullopt;
-        return std::pair{static_cast<uint64_t>(probe.getColumn(0).getInt64()),
-                         static_cast<uint64_t>(probe.getColumn(1).getInt64())};
-    };
-    const auto first = first_from(0);
-    if (!first || first->second > clock_ns)
+    // Blocks follow the clock, so the block starting last at or before the moment holds
+    // the event; its header says so without decoding any other.
+    SQLite::Statement q(*db_, "SELECT events, codec, raw_size, data FROM event_blocks "
+                              "WHERE session_id = ? AND first_clock <= ? "
+                              "ORDER BY first_clock DESC, first_seq DESC LIMIT 1");
+    q.bind(1, id);
+    q.bind(2, clock_ns > uint64_t(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(clock_ns));
+    if (!q.executeStep())
         return std::nullopt;
-    last.bind(1, id);
-    last.executeStep();
-    uint64_t lo = first->first;
-    uint64_t hi = static_cast<uint64_t>(last.getColumn(0).getInt64());
-    while (lo < hi) {
-        const uint64_t mid = lo + (hi - lo + 1) / 2;
-        const auto at = first_from(mid);
-        if (at && at->second <= clock_ns)
-            lo = at->first;
-        else
-            hi = mid - 1;
+    std::optional<uint64_t> at;
+    try {
+        for (const auto& e : read_block(q, 0))
+            if (e.clock_ns <= clock_ns)
+                at = e.seq;
+    } catch (const std::runtime_error& e) {
+        throw StoreError(path_ + ": session " + std::to_string(id) + ": " + e.what());
     }
-    return lo;
+    return at;
 }
 
 std::vector<MetricRecord> SessionReader::metrics(int64_t id) const {
@@ -262,7 +301,7 @@ void SessionReader::export_json(int64_t id, std::ostream& out) const {
     j["origin"] = row->info.origin;
     j["dropped"] = row->dropped;
     auto& ev = j["events"] = nlohmann::json::array();
-    for (auto& e : events(id)) {
+    for (auto& e : events(id)) { // the JSON document is built whole anyway
         nlohmann::ordered_json je = {
             {"seq", e.seq},     {"clock_ns", e.clock_ns}, {"kind", e.kind}, {"bucket", e.bucket},
             {"value", e.value}, {"dev", e.dev},           {"task", e.task}};
@@ -288,10 +327,19 @@ void SessionReader::export_csv(int64_t id, std::ostream& out) const {
     if (!get(id))
         throw StoreError(path_ + ": no session " + std::to_string(id));
     out << "record,clock_ns,name,bucket,value,detail\n";
-    for (auto& e : events(id))
-        out << "event," << e.clock_ns << ',' << csv_field(e.kind) << ','
-            << (e.bucket >= 0 ? std::to_string(e.bucket) : "") << ',' << e.value << ','
-            << csv_field(e.detail.empty() ? event_detail(to_engine_event(e)) : e.detail) << '\n';
+    std::map<uint64_t, std::string> notes;
+    SQLite::Statement n(*db_, "SELECT seq, detail FROM event_notes WHERE session_id = ?");
+    n.bind(1, id);
+    while (n.executeStep())
+        notes[static_cast<uint64_t>(n.getColumn(0).getInt64())] = n.getColumn(1).getString();
+    // Streamed block by block: a session may hold millions of events.
+    for_each_event(id, 0, [&](const EngineEvent& e) {
+        const auto note = notes.find(e.seq);
+        out << "event," << e.clock_ns << ',' << to_string(e.kind) << ',' << e.bucket << ','
+            << e.value << ',' << csv_field(note == notes.end() ? event_detail(e) : note->second)
+            << '\n';
+        return true;
+    });
     for (auto& m : metrics(id))
         out << "metric," << m.clock_ns << ',' << csv_field(m.name) << ",," << m.value << ",\n";
     for (auto& c : commands(id))

@@ -3,11 +3,14 @@
 // replay needs. Opens the database read-only unless pruning, so browsing never changes
 // what was recorded; a file from an older schema is upgraded once on first open.
 
+#include "core/engine/events.h"
 #include "core/engine/metrics.h"
 #include "core/engine/snapshot.h"
 #include "core/store/session_store.h"
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -45,9 +48,15 @@ class SessionReader {
 
     std::vector<SessionRow> list() const;
     std::optional<SessionRow> get(int64_t id) const;
-    // Events from `from_seq` on, at most `limit`, in seq order.
+    // Events from `from_seq` on, at most `limit`, in seq order: as records (kind names,
+    // notes kept from schema 1) or as the engine emitted them (unknown kinds as Error).
     std::vector<EventRecord> events(int64_t id, uint64_t from_seq = 0,
                                     size_t limit = SIZE_MAX) const;
+    std::vector<EngineEvent> engine_events(int64_t id, uint64_t from_seq = 0,
+                                           size_t limit = SIZE_MAX) const;
+    // Calls f for each event from `from_seq` on until it returns false, a block at a time.
+    void for_each_event(int64_t id, uint64_t from_seq,
+                        const std::function<bool(const EngineEvent&)>& f) const;
     // The seq of the last event at or before `clock_ns`; nullopt when none is.
     std::optional<uint64_t> event_at(int64_t id, uint64_t clock_ns) const;
     std::vector<MetricRecord> metrics(int64_t id) const;
@@ -70,6 +79,8 @@ class SessionReader {
     size_t prune_keep(size_t keep);
 
   private:
+    std::array<EventKind, 256> kinds_of_codes() const;
+
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
 };

@@ -54,10 +54,10 @@ SessionReplay::SessionReplay(const std::string& db, int64_t id) : reader_(db), i
         end_ns_ = any ? std::max(end_ns_, t) : t;
         any = true;
     };
-    if (const auto first = reader_.events(id, 0, 1); !first.empty())
+    if (const auto first = reader_.engine_events(id, 0, 1); !first.empty())
         see(first.front().clock_ns);
     if (const auto last = reader_.event_at(id, UINT64_MAX))
-        see(reader_.events(id, *last, 1).front().clock_ns);
+        see(reader_.engine_events(id, *last, 1).front().clock_ns);
     if (!metrics_.empty()) {
         see(metrics_.front().clock_ns);
         see(metrics_.back().clock_ns);
@@ -117,9 +117,12 @@ std::vector<EngineEvent> SessionReplay::load_events(uint64_t from_seq, uint64_t 
     std::vector<EngineEvent> out;
     if (to_seq < from_seq)
         return out;
-    for (const auto& r : reader_.events(id_, from_seq, size_t(to_seq - from_seq + 1)))
-        if (r.seq <= to_seq)
-            out.push_back(to_engine_event(r));
+    reader_.for_each_event(id_, from_seq, [&](const EngineEvent& e) {
+        if (e.seq > to_seq)
+            return false;
+        out.push_back(e);
+        return true;
+    });
     return out;
 }
 
@@ -131,11 +134,9 @@ SessionReplay::EventWindow SessionReplay::events_around(uint64_t t, size_t befor
         from = *at_seq >= before - 1 ? *at_seq - (before - 1) : 0;
     else if (at_seq)
         from = *at_seq + 1;
-    for (const auto& r : reader_.events(id_, from, before + after)) {
-        if (at_seq && r.seq <= *at_seq)
-            ++w.at;
-        w.events.push_back(to_engine_event(r));
-    }
+    w.events = reader_.engine_events(id_, from, before + after);
+    for (const auto& e : w.events)
+        w.at += at_seq && e.seq <= *at_seq;
     w.gen_after.assign(w.events.size(), 0);
     if (!w.events.empty())
         fill_gens(w);

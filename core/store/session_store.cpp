@@ -1,5 +1,6 @@
 #include "core/store/session_store.h"
 
+#include "core/store/event_table.h"
 #include "core/store/record_rows.h"
 #include "core/store/schema.h"
 #include "core/store/snapshot_codec.h"
@@ -49,85 +50,24 @@ std::unique_ptr<SQLite::Database> open_database(const std::string& path) {
     }
 }
 
-// Events go in kEventsPerInsert rows per statement: most of an insert's cost in SQLite is
-// per statement (opening the cursor, halting the VM), not per row. Prepared once, since
-// re-preparing per batch showed in the writer's profile.
-constexpr int kEventsPerInsert = 32;
-constexpr int kEventColumns = 9;
-
-std::string event_insert(int rows) {
-    std::string sql = "INSERT INTO events (session_id, seq, clock_ns, kind, bucket, value, "
-                      "dev, reserve, task) VALUES ";
-    for (int r = 0; r < rows; ++r)
-        sql += r ? ",(?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?)";
-    return sql;
-}
-
-// The event inserts use SQLite's own API: they run for every event, and the wrapper's
-// per-call checks showed in the writer's profile. Binding an integer or a static string to
-// a valid parameter index cannot fail, so only the step is checked.
-class EventInsert {
-  public:
-    EventInsert(SQLite::Database& db, int rows) {
-        const std::string sql = event_insert(rows);
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v3(db.getHandle(), sql.c_str(), int(sql.size()),
-                               SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
-            throw SQLite::Exception(db.getHandle(), sqlite3_errcode(db.getHandle()));
-        st_.reset(st);
-    }
-    void bind(int row, int64_t session, const EngineEvent& e) {
-        sqlite3_stmt* st = st_.get();
-        const int at = row * kEventColumns;
-        sqlite3_bind_int64(st, at + 1, session);
-        sqlite3_bind_int64(st, at + 2, static_cast<sqlite3_int64>(e.seq));
-        sqlite3_bind_int64(st, at + 3, static_cast<sqlite3_int64>(e.clock_ns));
-        sqlite3_bind_text(st, at + 4, to_string(e.kind), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, at + 5, static_cast<sqlite3_int64>(e.bucket));
-        sqlite3_bind_int64(st, at + 6, static_cast<sqlite3_int64>(e.value));
-        sqlite3_bind_int(st, at + 7, e.dev);
-        sqlite3_bind_int(st, at + 8, e.reserve);
-        sqlite3_bind_int(st, at + 9, e.task);
-    }
-    // Runs the insert; throws with SQLite's message (disk full, read-only, ...).
-    void exec() {
-        sqlite3_stmt* st = st_.get();
-        const int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            throw SQLite::Exception(sqlite3_db_handle(st), rc);
-    }
-    void reset() {
-        sqlite3_reset(st_.get());
-        sqlite3_clear_bindings(st_.get());
-    }
-
-  private:
-    struct Finalize {
-        void operator()(sqlite3_stmt* st) const { sqlite3_finalize(st); }
-    };
-    std::unique_ptr<sqlite3_stmt, Finalize> st_;
-};
-
 } // namespace
 
+// Prepared once: re-preparing per batch showed in the writer's profile.
 struct SessionStore::Statements {
     explicit Statements(SQLite::Database& db)
-        : events(db, kEventsPerInsert), event(db, 1),
-          metric(db, "INSERT INTO metrics VALUES (?, ?, ?, ?)"),
+        : events(db), metric(db, "INSERT INTO metrics VALUES (?, ?, ?, ?)"),
           command(db, "INSERT INTO commands VALUES (?, ?, ?, ?)"),
           snapshot(db, "INSERT INTO snapshots (session_id, clock_ns, nbuckets, codec, "
                        "raw_size, data, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)") {}
     // After a failed step a statement must be reset before it can be bound again.
     void reset_all() {
         events.reset();
-        event.reset();
         for (auto* q : {&metric, &command, &snapshot}) {
             q->tryReset();
             q->clearBindings();
         }
     }
-    EventInsert events, event;
+    BlockWriter events;
     SQLite::Statement metric, command, snapshot;
 };
 
@@ -374,17 +314,7 @@ void SessionStore::write_batch(std::vector<Record>& batch, int64_t session) {
     SQLite::Transaction tx(*db_);
     for (auto& rec : batch) {
         if (auto* b = std::get_if<EventBatch>(&rec)) {
-            const auto& ev = b->events;
-            size_t i = 0;
-            for (; i + kEventsPerInsert <= ev.size(); i += kEventsPerInsert) {
-                for (int r = 0; r < kEventsPerInsert; ++r)
-                    st.events.bind(r, session, ev[i + size_t(r)]);
-                st.events.exec();
-            }
-            for (; i < ev.size(); ++i) {
-                st.event.bind(0, session, ev[i]);
-                st.event.exec();
-            }
+            st.events.write(session, b->events);
         } else if (auto* s = std::get_if<MetricsSample>(&rec)) {
             auto& q = st.metric;
             for (const MetricField& f : metric_fields()) {

@@ -43,13 +43,14 @@ struct SessionInfo {
     std::string origin; // "cli" / "gui"
 };
 
-// One stored engine event as a reader sees it. Rows written by version 1 of the schema
-// carry their fields as free text in `detail`; newer rows keep them as columns.
+// One stored engine event as a reader sees it: the EngineEvent's fields, the kind by its
+// tracepoint name, and for an event migrated from schema 1 whatever text its row carried
+// that the fields cannot hold.
 struct EventRecord {
     uint64_t seq = 0; // the engine's event number: gaps are events its ring dropped
     uint64_t clock_ns = 0;
     std::string kind; // kernel tracepoint name where one exists
-    int64_t bucket = -1;
+    int64_t bucket = 0;
     uint64_t value = 0;
     uint8_t dev = 0;
     uint8_t reserve = 0;

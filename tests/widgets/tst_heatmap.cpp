@@ -197,6 +197,8 @@ void TestHeatmap::hilbertTilesMatchTheCurve() {
                 const uint64_t d =
                     t.first + hilbert_tile_offsets(t.orientation)[(y & 15) * 16 + (x & 15)];
                 QCOMPARE(d, hilbert_xy2d(order, x, y));
+                QCOMPARE(hilbert_tile_cells(t.orientation)[d - t.first],
+                         uint8_t((y & 15) * 16 + (x & 15)));
             }
     }
 }
@@ -238,7 +240,7 @@ void TestHeatmap::tiledHilbertFramesMatchTheBlocks() {
     auto snap = empty_snapshot(n);
     for (uint64_t b = 0; b < n; ++b) {
         snap->gen[b] = uint8_t(b * 37 + b / 500);
-        snap->prio[b] = uint16_t((b * 7919) % 40000);
+        snap->prio[b] = uint16_t(b % 101 == 0 ? BTREE_PRIO : (b * 7919) % 40000);
         snap->pin[b] = uint16_t(b % 89 == 0 ? b % 7 : 0);
         snap->mark[b] = uint8_t((b * 13) % 17 == 0 ? b % 4 : 1);
         snap->sectors_used[b] = uint16_t(b % 1025);

@@ -165,8 +165,13 @@ void TestSessions::everyRunIsRecordedWithItsCommands() {
         {"pause", ""},    {"step", "2000"}};
     QCOMPARE(cmds.size(), want.size());
     for (size_t i = 0; i < want.size(); ++i) {
-        QCOMPARE(cmds[i].command, want[i].first);
-        QCOMPARE(cmds[i].argument, want[i].second);
+        QCOMPARE(QString::fromStdString(cmds[i].command), QString::fromStdString(want[i].first));
+        // A forced pass the engine refuses is recorded with the reason ("pass refused: ...").
+        if (want[i].first == "force_invalidate")
+            QVERIFY(cmds[i].argument == "pass" || cmds[i].argument.rfind("pass refused: ", 0) == 0);
+        else
+            QCOMPARE(QString::fromStdString(cmds[i].argument),
+                     QString::fromStdString(want[i].second));
         if (i > 0)
             QVERIFY(cmds[i].clock_ns >= cmds[i - 1].clock_ns);
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/device/fault_injecting_device.h"
 #include "core/device/image_file_device.h"
 #include "core/inspect/inspect.h"
 #include "core/ondisk/superblock.h"
@@ -156,10 +157,11 @@ TEST(Reopen, ACopyOfAKernelFixtureOpensRunsAndReopens) {
         e->with_cache_set([&](CacheSet& c) {
             const Cache& ca = *c.caches[0];
             EXPECT_EQ(ca.geo.bucket_size, 64u);
-            for (uint64_t b = ca.geo.first_bucket; b < ca.geo.nbuckets; ++b)
+            for (uint64_t b = ca.geo.first_bucket; b < ca.geo.nbuckets; ++b) {
                 if (!touched_by_allocator(ca, b)) {
                     ASSERT_EQ(ca.buckets[b].gen, expect.value().buckets[b].gen) << "bucket " << b;
                 }
+            }
         });
         // Every journal entry is two fdatasyncs on an image file: keep the run short.
         ASSERT_EQ(e->step(3000), 3000u);
@@ -175,6 +177,67 @@ TEST(Reopen, ACopyOfAKernelFixtureOpensRunsAndReopens) {
     auto e = open_engine(*opened.device, run_options(7));
     ASSERT_TRUE(e);
     EXPECT_TRUE(live_sectors(*e) == kernel_view);
+}
+
+} // namespace
+} // namespace bucketscope::test
+
+namespace bucketscope::test {
+namespace {
+
+TEST(Reopen, DiscardsReachTheDeviceWhenTheSuperblockAsksForThem) {
+    auto dev = formatted_ram(1088, 8 << 10, 4096);
+    {
+        // format --discard sets CACHE_DISCARD; here the setting overrides it on open.
+        std::string why;
+        auto e = Engine::open(*dev, run_options(8), DeviceSettings{std::nullopt, true}, &why);
+        ASSERT_TRUE(e) << why;
+        ASSERT_EQ(e->step(20000), 20000u);
+        EXPECT_GT(e->metrics().discards, 10u);
+        EXPECT_EQ(dev->discards(), e->metrics().discards);
+        ASSERT_TRUE(e->close(&why)) << why;
+    }
+    EXPECT_TRUE(superblock(*dev).cache_discard()) << "written back to the superblock";
+}
+
+TEST(Reopen, TheInvariantCheckerHoldsOnAReopenedCrashedCache) {
+    auto dev = formatted_ram(1088, 8 << 10, 4096);
+    {
+        auto e = open_engine(*dev, run_options(9));
+        ASSERT_TRUE(e);
+        ASSERT_EQ(e->step(15000), 15000u);
+    }
+    EngineOptions o = run_options(10);
+    o.check_invariants = true;
+    o.check_index_every = 16;
+    auto e = open_engine(*dev, o);
+    ASSERT_TRUE(e);
+    ASSERT_EQ(e->step(20000), 20000u);
+    const auto v = e->violations();
+    EXPECT_TRUE(v.empty()) << v.size() << " violations, first: " << v.front();
+}
+
+TEST(Reopen, AWriteErrorStopsAllocatingAndIsReported) {
+    auto dev = formatted_ram(1088, 8 << 10, 4096);
+    FaultInjectingDevice fault(*dev);
+    auto e = open_engine(fault, run_options(11));
+    ASSERT_TRUE(e);
+    ASSERT_EQ(e->step(2000), 2000u);
+    fault.stop_after_writes(fault.writes() + 5);
+    e->step(20000);
+    EXPECT_NE(e->last_error().find("(injected)"), std::string::npos) << e->last_error();
+    EXPECT_EQ(e->last_error().rfind(dev->name() + ": ", 0), 0u) << "names the device";
+    bool disabled = false;
+    e->with_cache_set([&](CacheSet& c) { disabled = c.io_disable; });
+    EXPECT_TRUE(disabled) << "CACHE_SET_IO_DISABLE";
+    const uint64_t allocs = e->metrics().total_allocations();
+    const uint64_t writes = e->metrics().writes;
+    EXPECT_EQ(e->step(1000), 0u) << "every task has stopped";
+    EXPECT_EQ(e->metrics().total_allocations(), allocs);
+    EXPECT_EQ(e->metrics().writes, writes);
+    std::string why;
+    EXPECT_FALSE(e->close(&why));
+    EXPECT_FALSE(why.empty());
 }
 
 } // namespace

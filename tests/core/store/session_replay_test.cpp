@@ -4,6 +4,7 @@
 #include "core/device/ram_device.h"
 #include "core/engine/event_gens.h"
 #include "core/store/engine_recorder.h"
+#include "core/store/record_rows.h"
 #include "core/store/session_replay.h"
 
 #include <filesystem>
@@ -42,9 +43,9 @@ class SessionReplayTest : public ::testing::Test {
         ro.snapshot_interval_ns = 20'000'000;
         ro.metric_interval_ns = 2'000'000;
         EngineRecorder rec(*engine_, store, ro);
-        for (int i = 0; i < 120; ++i) {
-            engine_->step(700);
-            if (i == 60) {
+        for (int i = 0; i < 50; ++i) {
+            engine_->step(500);
+            if (i == 25) {
                 engine_->set_policy(ReplacementPolicy::Fifo);
                 rec.record_command("set_policy", "fifo");
             }
@@ -128,7 +129,9 @@ TEST_F(SessionReplayTest, EventsAroundAMomentCarryTheLiveGens) {
             EXPECT_GT(w.events[w.at].clock_ns, t);
         }
         for (size_t i = 0; i < w.events.size(); ++i) {
-            if (w.events[i].kind != EventKind::Invalidate && w.events[i].kind != EventKind::Alloc)
+            const EventKind kind = w.events[i].kind;
+            if (kind != EventKind::Invalidate && kind != EventKind::Alloc &&
+                kind != EventKind::BtreeNodeFree)
                 continue;
             ASSERT_EQ(w.gen_after[i], truth_.at(w.events[i].seq)) << "seq " << w.events[i].seq;
             ++checked;
@@ -144,6 +147,34 @@ TEST_F(SessionReplayTest, EventsAroundAMomentCarryTheLiveGens) {
     EXPECT_EQ(early.at, at_zero);
     EXPECT_EQ(early.events.front().seq, 0u);
     EXPECT_THROW(SessionReplay(db_, id_ + 5), StoreError);
+}
+
+// The premise of both walks: between two snapshots every bucket's gen moved exactly as
+// often as the events in between say (bcache_invalidate and bcache_btree_node_free).
+TEST_F(SessionReplayTest, EveryGenChangeBetweenSnapshotsHasItsEvent) {
+    SessionReader reader(db_);
+    const auto snaps = reader.snapshots(id_);
+    ASSERT_GE(snaps.size(), 5u);
+    size_t bumps = 0, node_frees = 0;
+    for (size_t i = 0; i + 1 < snaps.size(); ++i) {
+        const auto a = reader.load_snapshot(id_, i);
+        const auto b = reader.load_snapshot(id_, i + 1);
+        std::map<uint64_t, unsigned> moved;
+        for (const auto& e : reader.events(id_, *snaps[i].event_seq,
+                                           *snaps[i + 1].event_seq - *snaps[i].event_seq)) {
+            const auto k = to_engine_event(e).kind;
+            if (k == EventKind::Invalidate || k == EventKind::BtreeNodeFree)
+                ++moved[uint64_t(e.bucket)];
+            node_frees += k == EventKind::BtreeNodeFree;
+        }
+        for (uint64_t bucket = 0; bucket < a.gen.size(); ++bucket) {
+            ASSERT_EQ(uint8_t(b.gen[bucket] - a.gen[bucket]), uint8_t(moved[bucket]))
+                << "bucket " << bucket << " between snapshots " << i << " and " << i + 1;
+            bumps += moved[bucket];
+        }
+    }
+    EXPECT_GT(bumps, 100u);
+    EXPECT_GT(node_frees, 0u); // the run splits btree nodes
 }
 
 } // namespace

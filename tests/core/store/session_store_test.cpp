@@ -1,3 +1,5 @@
+#include "core/store/event_block.h"
+#include "core/store/event_table.h"
 #include "core/store/record_rows.h"
 #include "core/store/schema.h"
 #include "core/store/session_reader.h"
@@ -87,6 +89,37 @@ TEST_F(SessionStoreTest, RecordsEverythingOfASessionAndReadsItBack) {
     EXPECT_EQ(reader.events(id, 990, 3).front().seq, 990u);
     EXPECT_EQ(reader.events(id, 990, 3).size(), 3u);
     EXPECT_EQ(reader.commands(id)[0].argument, "fifo");
+}
+
+// Event blocks hold every field exactly, whatever the values (deltas wrap), with kinds as
+// the database's codes; a block of the wrong size is an error, not a misread.
+TEST(EventBlock, PacksAndUnpacksEveryField) {
+    std::vector<EngineEvent> events;
+    for (uint64_t i = 0; i < 50; ++i) {
+        EngineEvent e;
+        e.seq = i % 7 == 3 ? UINT64_MAX - i : i * 3;
+        e.clock_ns = (i * 2654435761u) % 100000;
+        e.bucket = i * 1000003;
+        e.value = ~i;
+        e.kind = EventKind(i % unsigned(EventKind::Count));
+        e.dev = uint8_t(i % 8);
+        e.reserve = uint8_t(i % RESERVE_NR);
+        e.task = uint8_t(255 - i);
+        events.push_back(e);
+    }
+    KindCodes codes;
+    for (size_t k = 0; k < codes.size(); ++k)
+        codes[k] = uint8_t(200 + k);
+    const auto raw = pack_events(events, codes);
+    EXPECT_EQ(raw.size(), events.size() * kPackedEventBytes);
+    auto back = unpack_events(raw, events.size());
+    ASSERT_EQ(back.size(), events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+        EXPECT_EQ(uint8_t(back[i].kind), codes[size_t(events[i].kind)]);
+        back[i].kind = events[i].kind;
+        EXPECT_EQ(back[i], events[i]) << i;
+    }
+    EXPECT_THROW(unpack_events(raw, events.size() + 1), std::runtime_error);
 }
 
 // The replay's lookup: the last event at or before a clock, by binary search over seq,
@@ -289,7 +322,7 @@ TEST_F(SessionStoreTest, ExportAndPrune) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].id, 3);
     SQLite::Database raw(db_);
-    EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM events").getInt(), 2);
+    EXPECT_EQ(raw.execAndGet("SELECT sum(events) FROM event_blocks").getInt(), 2);
     EXPECT_EQ(raw.execAndGet("SELECT count(*) FROM commands").getInt(), 1);
 }
 
@@ -305,12 +338,13 @@ TEST_F(SessionStoreTest, MigratesAVersionOneDatabase) {
         raw.exec(R"(INSERT INTO events VALUES
             (1, 50, 'bcache_alloc', 9, '{"value":0,"dev":1,"task":3,"reserve":"movinggc"}'),
             (1, 40, 'bcache_invalidate', 4, '{"value":16,"dev":0,"task":0}'),
-            (1, 60, 'bcache_gc_start', NULL, 'free text'))");
+            (1, 60, 'bcache_gc_start', NULL, 'free text'),
+            (1, 70, 'bcache_future_tracepoint', 3, '{"value":1}'))");
         EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), 1);
     }
     SessionReader reader(db_); // read-only open, upgraded once
     const auto e = reader.events(1);
-    ASSERT_EQ(e.size(), 3u);
+    ASSERT_EQ(e.size(), 4u);
     EXPECT_EQ(e[0].seq, 0u);
     EXPECT_EQ(e[0].kind, "bcache_alloc"); // write order, not clock order
     EXPECT_EQ(e[0].dev, 1u);
@@ -318,8 +352,11 @@ TEST_F(SessionStoreTest, MigratesAVersionOneDatabase) {
     EXPECT_EQ(e[0].reserve, RESERVE_MOVINGGC);
     EXPECT_TRUE(e[0].detail.empty());
     EXPECT_EQ(e[1].value, 16u);
-    EXPECT_EQ(e[2].bucket, -1);
+    EXPECT_EQ(e[2].bucket, 0);
     EXPECT_EQ(e[2].detail, "free text");
+    EXPECT_EQ(e[3].kind, "error"); // a kind this version does not know keeps its name aside
+    EXPECT_EQ(e[3].detail, "bcache_future_tracepoint: {\"value\":1}");
+    EXPECT_EQ(e[3].seq, 3u);
     SQLite::Database raw(db_);
     EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), SessionStore::schema_version());
     EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
