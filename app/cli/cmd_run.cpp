@@ -31,6 +31,7 @@
 #include "core/engine/engine_target.h"
 #include "core/engine/runtime.h"
 #include "core/inspect/ack_log.h"
+#include "core/workload/request_source.h"
 
 namespace bucketscope::cli {
 
@@ -49,6 +50,8 @@ struct RunArgs {
     bool force = false;
     std::string ack_log;
     uint64_t stop_after_writes = 0;
+    std::string workload;                   // a generator spec instead of the built-in one
+    std::string cache_mode = "writethrough"; // for --workload
     RecordOptions record;
 };
 
@@ -57,7 +60,8 @@ std::string options_json(const RunArgs& a) {
                                 {"duration", a.duration},   {"policy", a.policy},
                                 {"seed", a.seed},           {"threaded", a.threaded},
                                 {"profile", a.profile},     {"processes", a.processes},
-                                {"force", a.force},
+                                {"force", a.force},         {"workload", a.workload},
+                                {"cache_mode", a.cache_mode},
                                 {"snapshot_interval", a.record.snapshot_interval_s}};
     return j.dump();
 }
@@ -161,7 +165,21 @@ void run(const RunArgs& a) {
             fail("--policy: '" + a.policy + "' is not one of lru, fifo, random");
         settings.policy = p;
     }
-    if (!a.ops && a.duration.empty())
+    if (!a.workload.empty()) {
+        // The request path fed by a generator (core/workload/request_source.h); --ops, or
+        // the spec's requests=N, ends it.
+        try {
+            o.source = workload::make_workload_source(a.workload, a.seed, a.ops);
+        } catch (const std::exception& e) {
+            fail(std::string("--workload: ") + e.what());
+        }
+        if (!parse_cache_mode(a.cache_mode, o.requests.cache_mode))
+            fail("--cache-mode: '" + a.cache_mode +
+                 "' is not one of writethrough, writeback, writearound, none");
+        if (o.source->progress() < 0 && a.duration.empty())
+            fail("--workload '" + a.workload + "' never ends: give requests=N, --ops or --duration");
+    }
+    if (!a.ops && a.duration.empty() && !o.source)
         fail("give --ops N or --duration T");
     const bool timed = !a.duration.empty();
     const std::chrono::milliseconds limit = timed ? parse_duration(a.duration)
@@ -197,7 +215,7 @@ void run(const RunArgs& a) {
         return m.writes + m.reads;
     };
     auto more = [&] {
-        return !g_stop && (!a.ops || ops() < a.ops) &&
+        return !g_stop && (!a.ops || ops() < a.ops) && !(o.source && engine->workload_done()) &&
                (!timed || std::chrono::steady_clock::now() - t0 < limit) &&
                engine->last_error().empty();
     };
@@ -213,10 +231,11 @@ void run(const RunArgs& a) {
     } else {
         constexpr uint64_t kSlice = 256;
         while (more()) {
-            const uint64_t ran = engine->step(kSlice);
+            // A generated workload ends when its source does; the kernel's tasks then idle.
+            const uint64_t ran = o.source ? engine->step_workload(kSlice) : engine->step(kSlice);
             acks.drain(*engine);
             session.pump();
-            if (ran < kSlice) {
+            if (ran < kSlice && !(o.source && engine->workload_done())) {
                 blocked = engine->last_error().empty();
                 break;
             }
@@ -248,6 +267,8 @@ void run(const RunArgs& a) {
     j["ops"] = m.writes + m.reads;
     j["acknowledged"] = acks.logged();
     append_json(j, metrics_json(m));
+    if (o.source)
+        j["requests"] = request_summary(m);
     // Wall-clock figures: not deterministic, last.
     j["seconds"] = secs;
     j["writes_per_second"] = secs > 0 ? m.writes / secs : 0.0;
@@ -295,6 +316,12 @@ void register_run(CLI::App& app) {
                     "Append every acknowledged write to this file once it is durable");
     cmd->add_option("--fault-stop-after-writes", args->stop_after_writes,
                     "Testing: the device fails every write after the first N");
+    cmd->add_option("--workload", args->workload,
+                    "A generator spec instead of the built-in workload, e.g. "
+                    "zipf:alpha=0.9,span=8G,read=70,requests=1M (see replay)");
+    cmd->add_option("--cache-mode", args->cache_mode,
+                    "With --workload: writethrough, writeback, writearound or none")
+        ->capture_default_str();
     add_record_options(cmd, args->record);
     cmd->callback([args] { run(*args); });
 }

@@ -61,6 +61,7 @@ nlohmann::ordered_json to_json(const SimArgs& a, const EngineMetrics& m, uint64_
     j["seed"] = a.seed;
     j["steps"] = steps_run;
     append_json(j, metrics_json(m));
+    j["requests"] = request_summary(m);
     return j;
 }
 

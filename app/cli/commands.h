@@ -16,6 +16,7 @@ void register_sim(CLI::App& app);
 void register_sessions(CLI::App& app);
 void register_ondisk_commands(CLI::App& app); // super, inspect
 void register_format(CLI::App& app);
+void register_replay(CLI::App& app);
 void register_run(CLI::App& app);   // the engine on a device
 void register_check(CLI::App& app); // fsck for a cache device
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     bucketscope::cli::register_sessions(app);
     bucketscope::cli::register_ondisk_commands(app);
     bucketscope::cli::register_format(app);
+    bucketscope::cli::register_replay(app);
     bucketscope::cli::register_run(app);
     bucketscope::cli::register_check(app);
 

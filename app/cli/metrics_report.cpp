@@ -1,6 +1,7 @@
 // The engine's counters for the CLI; see metrics_report.h.
 #include "app/cli/metrics_report.h"
 
+#include <cstdio>
 #include <ostream>
 
 namespace bucketscope::cli {
@@ -12,6 +13,14 @@ nlohmann::ordered_json reserve_counts(const std::array<uint64_t, RESERVE_NR>& a)
     for (size_t r = 0; r < RESERVE_NR; ++r)
         j[to_string(static_cast<Reserve>(r))] = a[r];
     return j;
+}
+
+// Ratios with a fixed number of decimals, so text output does not depend on how a double
+// prints.
+std::string fixed(double v, int decimals = 6) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
 }
 
 } // namespace
@@ -57,6 +66,56 @@ nlohmann::ordered_json metrics_json(const EngineMetrics& m) {
         fifo.push_back(c);
     }
     j["fifo"] = fifo;
+    return j;
+}
+
+nlohmann::ordered_json request_summary(const EngineMetrics& m) {
+    nlohmann::ordered_json j;
+    j["requests"] = m.requests;
+    j["discard_requests"] = m.discard_requests;
+    j["flush_requests"] = m.flush_requests;
+    j["hit_ratio"] = fixed(m.hit_ratio());
+    j["byte_hit_ratio"] = fixed(m.byte_hit_ratio());
+    j["cache_hits"] = m.cache_hits;
+    j["cache_misses"] = m.cache_misses;
+    j["cache_bypass_hits"] = m.cache_bypass_hits;
+    j["cache_bypass_misses"] = m.cache_bypass_misses;
+    j["bypassed_requests"] = m.bypassed_requests;
+    j["sequential_bypasses"] = m.sequential_bypasses;
+    j["sectors_bypassed"] = m.sectors_bypassed;
+    j["read_bytes"] = m.read_sectors << 9;
+    j["read_hit_bytes"] = m.read_hit_sectors << 9;
+    j["write_bytes"] = m.write_sectors << 9;
+    j["discard_bytes"] = m.discard_sectors << 9;
+    j["miss_inserted_bytes"] = m.miss_inserted_sectors << 9;
+    j["write_inserted_bytes"] = m.write_inserted_sectors << 9;
+    j["invalidated_bytes"] = m.invalidated_sectors << 9;
+    j["insert_collisions"] = m.insert_collisions;
+    j["insert_alloc_failures"] = m.insert_alloc_failures;
+    j["backing_read_bytes"] = m.backing_read_sectors << 9;
+    j["backing_write_bytes"] = m.backing_write_sectors << 9;
+    j["dirty_bytes"] = m.dirty_sectors << 9;
+    j["writeback_keys_done"] = m.writeback_keys_done;
+    j["writeback_keys_failed"] = m.writeback_keys_failed;
+    j["writeback_bytes"] = m.writeback_sectors << 9;
+    j["writeback_rate"] = m.writeback_rate;
+    j["cache_data_bytes"] = m.cache_data_sectors << 9;
+    j["cache_btree_bytes"] = m.cache_btree_sectors << 9;
+    j["cache_meta_bytes"] = m.cache_meta_sectors << 9;
+    j["write_amplification"] = fixed(m.write_amplification());
+    j["in_use_percent"] = m.in_use_percent;
+    return j;
+}
+
+nlohmann::ordered_json bucket_usage_json(const BucketUsage& u) {
+    nlohmann::ordered_json j;
+    j["buckets"] = u.buckets;
+    j["pinned"] = u.pinned;
+    j["unused"] = u.unused;
+    j["clean"] = u.clean;
+    j["dirty"] = u.dirty;
+    j["metadata"] = u.metadata;
+    j["live_sectors"] = u.live_sectors;
     return j;
 }
 

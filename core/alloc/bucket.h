@@ -40,6 +40,9 @@ struct Bucket {
     uint8_t last_gc = 0;
     // Bits 0-1 GC_MARK, 2-14 GC_SECTORS_USED, 15 GC_MOVE (the kernel's packing).
     uint16_t gc_mark = 0;
+    // Not the kernel's: the rescale pass (mod 2^16) `prio` was last brought up to date at,
+    // for the deferred rescale of prio_clock.h. Lives in what would be padding.
+    uint16_t prio_stamp = 0;
 
     GcMark mark() const { return static_cast<GcMark>(gc_mark & 3u); }
     void set_mark(GcMark m) {

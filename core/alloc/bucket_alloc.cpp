@@ -90,8 +90,11 @@ uint64_t ptr_bucket(const Cache& ca, const Ptr& p) {
 
 void bkey_put(CacheSet& c, const Ptr* ptrs, unsigned n) {
     for (unsigned i = 0; i < n; ++i)
-        if (Cache* ca = ptr_cache(c, ptrs[i]))
-            --ca->buckets[ptr_bucket(*ca, ptrs[i])].pin;
+        if (Cache* ca = ptr_cache(c, ptrs[i])) {
+            Bucket& b = ca->buckets[ptr_bucket(*ca, ptrs[i])];
+            if (--b.pin == 0)
+                c.prio_clock.unpinned(b);
+        }
 }
 
 bool bch_bucket_alloc_set(CacheSet& c, Reserve reserve, unsigned n, Ptr* ptrs,

@@ -12,6 +12,7 @@
 // `bucket_lock` unless its comment says otherwise. In deterministic mode the single engine
 // thread holds it implicitly.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "core/alloc/bucket.h"
 #include "core/alloc/fifo.h"
 #include "core/alloc/heap.h"
+#include "core/alloc/prio_clock.h"
 
 namespace bucketscope {
 
@@ -122,6 +124,81 @@ struct OpenBucket {
     std::array<uint8_t, MAX_CACHES_PER_SET> ptr_dev{};
 };
 
+// The open buckets in LRU order (front = least recently used, the kernel's list head).
+// They live in fixed slots and the order is a list of slot numbers, so making one the most
+// recently used moves a byte rather than a 170-byte struct: bch_alloc_sectors does that
+// for every data write. Reads like a vector of OpenBucket in LRU order. A counting filter
+// over the buckets' (inode, offset) keys tells pick_data_bucket when no sequential
+// continuation can exist, so it need not look at all 128 of them.
+class OpenBucketPool {
+  public:
+    template <typename Pool, typename T> class Iter {
+      public:
+        Iter(Pool* p, size_t i) : p_(p), i_(i) {}
+        T& operator*() const { return (*p_)[i_]; }
+        T* operator->() const { return &(*p_)[i_]; }
+        Iter& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator==(const Iter& o) const { return i_ == o.i_; }
+
+      private:
+        Pool* p_;
+        size_t i_;
+    };
+    using iterator = Iter<OpenBucketPool, OpenBucket>;
+    using const_iterator = Iter<const OpenBucketPool, const OpenBucket>;
+
+    void assign(size_t n, const OpenBucket& v) {
+        slots_.assign(n, v);
+        order_.resize(n);
+        for (size_t i = 0; i < n; ++i)
+            order_[i] = static_cast<uint8_t>(i);
+        filter_.fill(0);
+        filter_[slot_of(v.inode, v.offset)] = static_cast<uint8_t>(n);
+    }
+    // False: no open bucket's key is (inode, offset). True: one may be.
+    bool may_hold_key(uint64_t inode, uint64_t offset) const {
+        return filter_[slot_of(inode, offset)] != 0;
+    }
+    // Changes an open bucket's key; every write of OpenBucket::inode/offset goes here.
+    void set_key(OpenBucket& ob, uint64_t inode, uint64_t offset) {
+        --filter_[slot_of(ob.inode, ob.offset)];
+        ob.inode = inode;
+        ob.offset = offset;
+        ++filter_[slot_of(inode, offset)];
+    }
+    size_t size() const { return slots_.size(); }
+    bool empty() const { return slots_.empty(); }
+    // By LRU position: 0 = least recently used.
+    OpenBucket& operator[](size_t pos) { return slots_[order_[pos]]; }
+    const OpenBucket& operator[](size_t pos) const { return slots_[order_[pos]]; }
+    OpenBucket& front() { return (*this)[0]; }
+    OpenBucket& back() { return (*this)[size() - 1]; }
+    const OpenBucket& front() const { return (*this)[0]; }
+    const OpenBucket& back() const { return (*this)[size() - 1]; }
+    // list_move_tail: the bucket at `pos` becomes the most recently used.
+    void move_to_back(size_t pos) {
+        const uint8_t slot = order_[pos];
+        std::copy(order_.begin() + static_cast<ptrdiff_t>(pos) + 1, order_.end(),
+                  order_.begin() + static_cast<ptrdiff_t>(pos));
+        order_.back() = slot;
+    }
+    iterator begin() { return {this, 0}; }
+    iterator end() { return {this, size()}; }
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size()}; }
+
+  private:
+    static size_t slot_of(uint64_t inode, uint64_t offset) {
+        return ((offset ^ (inode << 40)) * 0x9E3779B97F4A7C15ull) >> (64 - 12);
+    }
+    std::vector<OpenBucket> slots_;
+    std::vector<uint8_t> order_; // MAX_OPEN_BUCKETS_V6 <= 256
+    std::array<uint8_t, 4096> filter_{}; // counts of keys per hash slot (at most 128 in all)
+};
+
 struct CacheSet {
     KernelProfile profile = KernelProfile::V6_2;
     std::vector<std::unique_ptr<Cache>> caches; // cache_by_alloc order
@@ -139,7 +216,10 @@ struct CacheSet {
     unsigned gc_in_use_percent = 0;
 
     // Open buckets in LRU order: front = least recently used (the list head).
-    std::vector<OpenBucket> open_buckets;
+    OpenBucketPool open_buckets;
+
+    // The deferred rescale (off unless started): prio_clock.h.
+    PrioClock prio_clock;
 
     std::mutex bucket_lock;
 };

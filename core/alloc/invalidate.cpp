@@ -49,11 +49,12 @@ struct LruRank {
     explicit LruRank(uint16_t mp)
         : min_prio(mp), scale((static_cast<uint32_t>(INITIAL_PRIO) - mp) / 8u) {}
 
-    uint64_t operator()(const Bucket& b) const {
+    uint64_t operator()(uint16_t prio, uint16_t sectors) const {
         const uint32_t term =
-            static_cast<uint32_t>(static_cast<int>(b.prio) - static_cast<int>(min_prio)) + scale;
-        return static_cast<uint64_t>(term) * b.sectors_used();
+            static_cast<uint32_t>(static_cast<int>(prio) - static_cast<int>(min_prio)) + scale;
+        return static_cast<uint64_t>(term) * sectors;
     }
+    uint64_t operator()(const Bucket& b) const { return (*this)(b.prio, b.sectors_used()); }
 };
 
 // __bch_invalidate_one_bucket plus the push to free_inc, inlined into the scan loops.
@@ -65,6 +66,7 @@ inline void invalidate_bucket(CacheSet& c, Cache& ca, uint64_t bucket, AllocObse
     if (obs)
         obs->on_invalidate(ca, bucket, b.sectors_used());
     bch_inc_gen(c, b);
+    c.prio_clock.pinning(b);
     b.prio = INITIAL_PRIO;
     ++b.pin;
     ca.free_inc.push(bucket);
@@ -76,10 +78,19 @@ void give_up(Cache& ca, AllocObserver* obs) {
         obs->on_wake_gc();
 }
 
-void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs) {
+// With the deferred rescale on (prio_clock.h) the ranks use each bucket's caught-up prio,
+// read through the clock, instead of a catch-up walk before the scan; the same values.
+template <bool Deferred> void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs) {
     const auto max_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key < r.key; };
     const auto min_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key > r.key; };
     const LruRank rank(c.min_prio);
+    const PrioClock& clock = c.prio_clock;
+    const auto key = [&](const Bucket& bk) {
+        if constexpr (Deferred)
+            return rank(clock.current(bk), bk.sectors_used());
+        else
+            return rank(bk);
+    };
     const Bucket* b = ca.buckets.data();
     const uint64_t end = ca.geo.nbuckets;
     Heap<HeapEntry>& heap = ca.heap;
@@ -88,15 +99,15 @@ void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs) {
     uint64_t i = ca.geo.first_bucket;
     for (; i < end && !heap.full(); ++i)
         if (invalidatable(b[i]))
-            heap.add(HeapEntry{rank(b[i]), i}, max_cmp);
+            heap.add(HeapEntry{key(b[i]), i}, max_cmp);
 
     if (!heap.empty()) {
         // The heap is full from here on: a candidate only enters by beating the worst one.
         uint64_t worst = heap.peek().key;
         for (; i < end; ++i) {
-            const uint64_t key = rank(b[i]);
-            if (invalidatable(b[i]) & (key < worst)) {
-                heap.replace_top(HeapEntry{key, i}, max_cmp);
+            const uint64_t k = key(b[i]);
+            if (invalidatable(b[i]) & (k < worst)) {
+                heap.replace_top(HeapEntry{k, i}, max_cmp);
                 worst = heap.peek().key;
             }
         }
@@ -189,7 +200,12 @@ void invalidate_buckets(CacheSet& c, Cache& ca, AllocObserver* obs) {
         return;
 
     switch (ca.policy) {
-    case ReplacementPolicy::Lru: invalidate_buckets_lru(c, ca, obs); break;
+    case ReplacementPolicy::Lru:
+        if (c.prio_clock.on())
+            invalidate_buckets_lru<true>(c, ca, obs);
+        else
+            invalidate_buckets_lru<false>(c, ca, obs);
+        break;
     case ReplacementPolicy::Fifo: invalidate_buckets_fifo(c, ca, obs); break;
     case ReplacementPolicy::Random: invalidate_buckets_random(c, ca, obs); break;
     }

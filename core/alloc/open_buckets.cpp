@@ -44,16 +44,29 @@ ptrdiff_t pick_data_bucket(CacheSet& c, const SectorRequest& req, AllocKey& allo
     auto& pool = c.open_buckets;
     ptrdiff_t chosen = -1;
     ptrdiff_t same_write_point = -1;
-    for (ptrdiff_t i = static_cast<ptrdiff_t>(pool.size()) - 1; i >= 0; --i) {
-        const OpenBucket& ob = pool[static_cast<size_t>(i)];
-        if (segregate_flash && ob.flash_only != req.flash_only)
-            continue;
-        if (ob.inode == req.inode && ob.offset == req.offset) {
-            chosen = i;
-            break;
+    if (pool.may_hold_key(req.inode, req.offset)) {
+        for (ptrdiff_t i = static_cast<ptrdiff_t>(pool.size()) - 1; i >= 0; --i) {
+            const OpenBucket& ob = pool[static_cast<size_t>(i)];
+            if (segregate_flash && ob.flash_only != req.flash_only)
+                continue;
+            if (ob.inode == req.inode && ob.offset == req.offset) {
+                chosen = i;
+                break;
+            }
+            if (ob.last_write_point == req.write_point)
+                same_write_point = i;
         }
-        if (ob.last_write_point == req.write_point)
-            same_write_point = i;
+    } else {
+        // No sequential continuation: the least recently used bucket of the write point is
+        // the first one from the LRU end, the same one the full scan would remember last.
+        for (size_t i = 0; i < pool.size(); ++i) {
+            const OpenBucket& ob = pool[i];
+            if ((!segregate_flash || ob.flash_only == req.flash_only) &&
+                ob.last_write_point == req.write_point) {
+                same_write_point = static_cast<ptrdiff_t>(i);
+                break;
+            }
+        }
     }
     if (chosen < 0)
         chosen = same_write_point >= 0 ? same_write_point : 0;
@@ -62,8 +75,7 @@ ptrdiff_t pick_data_bucket(CacheSet& c, const SectorRequest& req, AllocKey& allo
     if (ob.sectors_free == 0 && alloc.nptrs) {
         // bkey_copy of the fresh key: inode 0, offset 0 and the new pointers.
         ob.sectors_free = c.caches.front()->geo.bucket_size;
-        ob.inode = 0;
-        ob.offset = 0;
+        pool.set_key(ob, 0, 0);
         ob.flash_only = false;
         ob.nptrs = static_cast<uint8_t>(alloc.nptrs);
         for (unsigned i = 0; i < alloc.nptrs; ++i) {
@@ -107,7 +119,7 @@ std::optional<SectorGrant> bch_alloc_sectors(CacheSet& c, const SectorRequest& r
 
     // list_move_tail: the picked bucket becomes the most recently used.
     auto& pool = c.open_buckets;
-    std::rotate(pool.begin() + picked, pool.begin() + picked + 1, pool.end());
+    pool.move_to_back(static_cast<size_t>(picked));
     OpenBucket& ob = pool.back();
 
     SectorGrant grant;
@@ -116,8 +128,7 @@ std::optional<SectorGrant> bch_alloc_sectors(CacheSet& c, const SectorRequest& r
     for (unsigned i = 0; i < ob.nptrs; ++i)
         grant.ptrs[i] = Ptr{ob.ptr_dev[i], ob.ptr_gen[i], ob.ptr_offset[i]};
 
-    ob.inode = req.inode;
-    ob.offset = req.offset + grant.sectors;
+    pool.set_key(ob, req.inode, req.offset + grant.sectors);
     ob.flash_only = req.flash_only;
     ob.last_write_point = req.write_point;
     ob.sectors_free -= grant.sectors;

@@ -8,6 +8,8 @@
 // smallest prio left, which the LRU ranking subtracts so rankings stay comparable as prios
 // drift down.
 //
+// With the set's PrioClock on, the walk is deferred (prio_clock.h) with identical results.
+//
 // The budget is the kernel's atomic_t: 32-bit signed, updated with wrapping arithmetic.
 // Only the low 32 bits of the refill matter, which also makes v4.6's 32-bit `next` and
 // v6.2's 64-bit one agree. The scan is written without branches on the bucket state, since
@@ -57,7 +59,9 @@ bool bch_rescale_priorities(CacheSet& c, int sectors) {
     c.rescale = wrap32(static_cast<uint64_t>(static_cast<int64_t>(r)) + next);
 
     uint16_t min_prio = 0xffff;
-    if (c.profile == KernelProfile::V6_2) {
+    if (c.prio_clock.on()) {
+        min_prio = c.prio_clock.pass(c);
+    } else if (c.profile == KernelProfile::V6_2) {
         min_prio = rescale_cache(*c.caches.front(), min_prio);
     } else {
         for (auto& ca : c.caches)

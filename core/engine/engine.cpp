@@ -6,11 +6,13 @@
 #include <bit>
 
 #include "core/engine/btree_writer.h"
+#include "core/engine/builtin_source.h"
 #include "core/engine/engine_impl.h"
 #include "core/engine/gc_task.h"
 #include "core/engine/journal_task.h"
 #include "core/engine/invariant_hook.h"
 #include "core/engine/workload_task.h"
+#include "core/engine/writeback_task.h"
 
 namespace bucketscope {
 
@@ -29,6 +31,8 @@ const char* to_string(WaitOn w) {
     case WaitOn::Journal: return "journal_wait";
     case WaitOn::BtreeWrite: return "btree_write";
     case WaitOn::Done: return "done";
+    case WaitOn::Sleep: return "sleep";
+    case WaitOn::WritebackWait: return "writeback_wait";
     }
     return "?";
 }
@@ -72,6 +76,9 @@ bool check_options(const std::vector<Device*>& devices, const EngineOptions& o,
     if (o.workload.processes > 32)
         return fail("workload: " + std::to_string(o.workload.processes) +
                     " processes, at most 32");
+    if (o.requests.queue_depth < 1 || o.requests.queue_depth > 32)
+        return fail("queue depth: " + std::to_string(o.requests.queue_depth) +
+                    " requests in flight, expected 1..32");
     return true;
 }
 
@@ -84,11 +91,24 @@ void Engine::Impl::add_kernel_tasks() {
 }
 
 void Engine::Impl::add_workload_tasks() {
-    const VolumeLayout vol = volume_layout(opts);
-    const WorkloadParams& w = opts.workload;
-    const unsigned nflash = w.processes * w.flash_only_percent / 100;
-    for (unsigned p = 0; p < w.processes; ++p)
-        sched->add(std::make_unique<WorkloadTask>(p, opts.seed, p < nflash, vol));
+    if (opts.source) {
+        for (unsigned q = 0; q < opts.requests.queue_depth; ++q)
+            sched->add(std::make_unique<WorkloadTask>("request/" + std::to_string(q), q,
+                                                      *opts.source));
+    } else {
+        const VolumeLayout vol = volume_layout(opts);
+        const WorkloadParams& w = opts.workload;
+        const unsigned nflash = w.processes * w.flash_only_percent / 100;
+        for (unsigned p = 0; p < w.processes; ++p) {
+            builtin.push_back(std::make_unique<BuiltinSource>(p, opts.seed, p < nflash, vol, w,
+                                                              opts.geometry.block_size));
+            sched->add(std::make_unique<WorkloadTask>("writer/" + std::to_string(p), p,
+                                                      *builtin.back()));
+        }
+    }
+    // Only writeback mode leaves dirty data a backing device takes back.
+    if (opts.requests.cache_mode == CacheMode::Writeback)
+        sched->add(std::make_unique<WritebackTask>());
 }
 
 Engine::~Engine() {
@@ -121,8 +141,20 @@ std::unique_ptr<Engine::Impl> Engine::Impl::build(std::vector<Device*> devices,
 
     e->index = std::make_unique<ExtentIndex>(
         IndexGeometry::for_bucket(opts.geometry.bucket_size, opts.geometry.block_size));
+    if (!e->opts.source) {
+        // The built-in workload keeps #2's model: writers wait for buckets, reads only look
+        // up, and every cached request rescales (no sequential bypass).
+        if (e->opts.requests.volumes.empty())
+            e->opts.requests.volumes = builtin_volumes();
+        e->opts.requests.writethrough_waits = true;
+        e->opts.requests.read_miss_inserts = false;
+        e->opts.requests.backing_io = false;
+        e->opts.requests.sequential_cutoff = 0;
+    }
+    e->requests = std::make_unique<RequestPathState>(e->opts.requests);
     e->rt = std::make_unique<Runtime>(c, devices, e->opts);
     e->rt->index = e->index.get();
+    e->rt->requests = e->requests.get();
     e->journal = std::make_unique<JournalWriter>(*e->rt);
     e->rt->journal = e->journal.get();
     e->btree = std::make_unique<BtreeStore>(*e->rt, *e->index, opts.seed);
@@ -137,6 +169,8 @@ std::unique_ptr<Engine::Impl> Engine::Impl::build(std::vector<Device*> devices,
 }
 
 void Engine::Impl::finish() {
+    if (opts.deferred_rescale)
+        c.prio_clock.start(c);
     if (opts.check_invariants) {
         checks = std::make_unique<InvariantHook>(c, *index, rt->roots, initial_seeded, rt.get(),
                                                  opts.check_index_every);
@@ -144,6 +178,9 @@ void Engine::Impl::finish() {
     }
     Impl* raw = this;
     sched->after_step = [raw] {
+        // The checker and step hooks read every prio: catch the deferred rescale up.
+        if (raw->checks || raw->hook)
+            raw->c.prio_clock.sync(raw->c);
         if (raw->checks)
             raw->checks->after_step(raw->rt->just_finished_gc);
         raw->rt->just_finished_gc = false;
@@ -198,6 +235,12 @@ uint64_t Engine::run_for(uint64_t ns) {
 uint64_t Engine::run_until_allocations(uint64_t allocations) {
     return run_steps(*impl_, [this, allocations](uint64_t) {
         return impl_->rt->metrics.total_allocations() < allocations;
+    });
+}
+
+uint64_t Engine::step_workload(uint64_t n) {
+    return run_steps(*impl_, [this, n](uint64_t done) {
+        return done < n && !impl_->sched->workload_done();
     });
 }
 
@@ -261,6 +304,10 @@ bool Engine::running() const {
     return impl_->sched->running();
 }
 void Engine::wait_workload_done() { impl_->sched->wait_workload_done(); }
+bool Engine::workload_done() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->sched->workload_done();
+}
 
 void Engine::set_policy(ReplacementPolicy p) {
     std::lock_guard lk(impl_->c.bucket_lock);
@@ -340,6 +387,7 @@ void Engine::set_discard(bool on) {
 
 SnapshotPtr Engine::snapshot(unsigned dev) const {
     std::lock_guard lk(impl_->c.bucket_lock);
+    impl_->c.prio_clock.sync(impl_->c);
     auto s = std::make_shared<BucketSnapshot>(build_snapshot(*impl_, dev));
     s->seq = ++impl_->snapshot_seq;
     return s;
@@ -360,8 +408,36 @@ EngineMetrics Engine::metrics() const {
         f.free_inc_used = ca->free_inc.used();
         f.free_inc_capacity = ca->free_inc.capacity();
         m.fifo.push_back(f);
+        m.cache_data_sectors += ca->sectors_written;
+        m.cache_btree_sectors += ca->btree_sectors_written;
+        m.cache_meta_sectors += ca->meta_sectors_written;
     }
+    m.dirty_sectors = impl_->requests->dirty_total;
+    m.in_use_percent = impl_->c.gc_in_use_percent;
     return m;
+}
+
+BucketUsage Engine::bucket_usage() const {
+    std::lock_guard lk(impl_->c.bucket_lock);
+    BucketUsage u;
+    for (const auto& ca : impl_->c.caches) {
+        for (uint64_t i = ca->geo.first_bucket; i < ca->geo.nbuckets; ++i) {
+            const Bucket& b = ca->buckets[i];
+            ++u.buckets;
+            if (b.pin) {
+                ++u.pinned;
+                continue;
+            }
+            u.live_sectors += b.sectors_used();
+            switch (b.mark()) {
+            case GcMark::None: ++u.unused; break;
+            case GcMark::Reclaimable: ++u.clean; break;
+            case GcMark::Dirty: ++u.dirty; break;
+            case GcMark::Metadata: ++u.metadata; break;
+            }
+        }
+    }
+    return u;
 }
 
 size_t Engine::poll_events(std::vector<EngineEvent>& out, size_t max) {
@@ -392,13 +468,22 @@ void Engine::set_step_hook(StepHook hook) {
 
 void Engine::with_cache_set(const std::function<void(CacheSet&)>& f) {
     std::lock_guard lk(impl_->c.bucket_lock);
-    f(impl_->c);
+    CacheSet& c = impl_->c;
+    // f sees every prio up to date and may change buckets behind the clock's hooks.
+    c.prio_clock.sync(c);
+    f(c);
+    if (c.prio_clock.on())
+        c.prio_clock.rebuild(c);
 }
 
 void Engine::with_state(
     const std::function<void(CacheSet&, ExtentIndex&, const GcRoots&)>& f) {
     std::lock_guard lk(impl_->c.bucket_lock);
-    f(impl_->c, *impl_->index, impl_->rt->roots);
+    CacheSet& c = impl_->c;
+    c.prio_clock.sync(c);
+    f(c, *impl_->index, impl_->rt->roots);
+    if (c.prio_clock.on())
+        c.prio_clock.rebuild(c);
 }
 
 const std::vector<std::vector<uint64_t>>& Engine::initial_seeded() const {

@@ -33,6 +33,7 @@
 #include "core/device/device.h"
 #include "core/engine/events.h"
 #include "core/engine/metrics.h"
+#include "core/engine/request_options.h"
 #include "core/engine/snapshot.h"
 
 namespace bucketscope {
@@ -80,6 +81,9 @@ struct IoCosts {
     uint64_t discard_ns = 50'000;
     uint64_t flush_ns = 100'000;
     uint64_t gc_ns_per_bucket = 20;   // GC mark + finish, per bucket
+    // The backing (cached) device behind the cache: a disk, slower than the cache.
+    uint64_t backing_latency_ns = 200'000;
+    uint64_t backing_ns_per_sector = 2'000;
 };
 
 struct EngineOptions {
@@ -92,7 +96,14 @@ struct EngineOptions {
     // Informational for front ends: a Threaded engine is driven with start()/stop(), a
     // Deterministic one with step()/run_for(). step() refuses while threads run.
     RunMode mode = RunMode::Deterministic;
+    // The built-in workload, used when no request source is given.
     WorkloadParams workload;
+    // The request path's settings (cache mode, sequential cutoff, writeback, queue depth).
+    RequestPathOptions requests;
+    // Feeds the request path instead of the built-in workload: a trace or a generator
+    // (core/workload/request_source.h). Shared so the caller can watch its progress; the
+    // engine pulls from it under bucket_lock.
+    std::shared_ptr<workload::RequestSource> source;
     IoCosts costs;
     size_t event_capacity = 1u << 16;
     // Run the invariant checker (core/engine/checker.h) after every step and on every
@@ -103,6 +114,14 @@ struct EngineOptions {
     // in marked buckets, the index's structure) runs every this many steps and after every
     // GC; the bucket-state invariants still run after every step.
     uint32_t check_index_every = 1;
+    // Write each data sector's self-describing payload (core/ondisk/data_sector.h) to the
+    // cache device. Off: the data write is charged to the engine clock but not issued, so a
+    // replay on a sparse RAM target of any size costs the memory of its metadata only (prio
+    // sets, journal and btree nodes are still written in full).
+    bool data_payload = true;
+    // Rescale passes deferred (core/alloc/prio_clock.h): the kernel's results without a walk
+    // over every bucket per pass. Off runs the kernel's walk; both give the same events.
+    bool deferred_rescale = true;
     // Keep every acknowledged write for poll_acks() (what `run --ack-log` writes). Off by
     // default: nobody would drain them.
     bool record_acks = false;
@@ -120,6 +139,8 @@ enum class WaitOn : uint8_t {
     Journal,        // a journal entry to become durable, or room in the open one
     BtreeWrite,     // the btree writer: a split, a node rewrite or a leaf flush
     Done,           // workload finished or engine stopped
+    Sleep,          // schedule_timeout: until a point on the engine clock (writeback rate)
+    WritebackWait,  // writeback thread idle: no dirty data
 };
 const char* to_string(WaitOn w);
 
@@ -172,6 +193,9 @@ class Engine {
     // Runs until the workload has made `allocations` bucket allocations in total (all
     // reserves) or nothing is runnable; returns the steps run.
     uint64_t run_until_allocations(uint64_t allocations);
+    // Runs up to `n` steps, stopping as soon as every workload task is done (its source ran
+    // dry), so the other tasks do not run on past the end of a replay; returns the steps.
+    uint64_t step_workload(uint64_t n);
 
     // --- durability (caller's thread; not while threaded tasks run) ---------------------
     // Makes every key inserted so far durable: the journal writes its open entry. Runs
@@ -192,6 +216,8 @@ class Engine {
     // Blocks the caller until every workload task is Done (max_writes_per_process reached)
     // or stop() was called. Threaded mode only.
     void wait_workload_done();
+    // Whether every workload task has finished (its source ran dry). Any thread.
+    bool workload_done() const;
 
     // --- commands (any thread) ------------------------------------------------------------
     // As writing sysfs cache_replacement_policy: applies to every cache from the next pass.
@@ -209,6 +235,8 @@ class Engine {
     // --- observing (any thread) -----------------------------------------------------------
     SnapshotPtr snapshot(unsigned dev = 0) const;
     EngineMetrics metrics() const;
+    // Buckets by mark and pin right now; O(nbuckets).
+    BucketUsage bucket_usage() const;
     // Drains up to `max` events (one consumer thread at a time).
     size_t poll_events(std::vector<EngineEvent>& out, size_t max = SIZE_MAX);
     uint64_t events_dropped() const;

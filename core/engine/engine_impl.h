@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "core/workload/request_source.h"
+
 #include "core/engine/allocator_task.h"
 #include "core/engine/btree_store.h"
 #include "core/engine/engine.h"
 #include "core/engine/invariant_hook.h"
 #include "core/engine/journal_writer.h"
 #include "core/engine/prio_writer.h"
+#include "core/engine/request_state.h"
 #include "core/engine/runtime.h"
 #include "core/engine/scheduler.h"
 #include "core/index/extent_index.h"
@@ -27,6 +30,9 @@ struct Engine::Impl {
     std::vector<Device*> devices;
     CacheSet c;
     std::unique_ptr<ExtentIndex> index;
+    std::unique_ptr<RequestPathState> requests;
+    // The built-in workload's per-process sources (empty when opts.source feeds the path).
+    std::vector<std::unique_ptr<workload::RequestSource>> builtin;
     std::unique_ptr<Runtime> rt;
     std::unique_ptr<JournalWriter> journal;
     std::unique_ptr<BtreeStore> btree;

@@ -20,6 +20,19 @@ struct FifoLevels {
     size_t free_inc_capacity = 0;
 };
 
+// Buckets by what they hold, all caches, from first_bucket on (the priority_stats
+// categories, but a partition: pinned first, then the GC mark). Engine::bucket_usage()
+// counts it on demand, O(nbuckets); front ends sample it for utilisation over time.
+struct BucketUsage {
+    uint64_t buckets = 0;     // counted (first_bucket..nbuckets of every cache)
+    uint64_t pinned = 0;      // on a free list, in free_inc, open or in flight
+    uint64_t unused = 0;      // mark 0
+    uint64_t clean = 0;       // RECLAIMABLE
+    uint64_t dirty = 0;       // DIRTY
+    uint64_t metadata = 0;    // METADATA
+    uint64_t live_sectors = 0; // GC_SECTORS_USED of the unpinned buckets
+};
+
 struct EngineMetrics {
     uint64_t clock_ns = 0;
     uint64_t steps = 0; // task steps run by the scheduler (all tasks)
@@ -47,17 +60,70 @@ struct EngineMetrics {
     uint64_t gc_ns = 0;
     uint64_t rescales = 0;             // rescale passes (not calls)
 
-    // The built-in workload.
+    // The request path (built-in workload or a request source), workload_task.h.
     uint64_t writes = 0;          // write requests completed
-    uint64_t reads = 0;           // read requests
-    uint64_t read_hits = 0;       // reads that found a live extent
+    uint64_t reads = 0;           // read requests completed
+    uint64_t read_hits = 0;       // reads served entirely from the cache (bypassed or not)
     uint64_t sectors_written = 0; // data sectors through bch_alloc_sectors
     uint64_t extents_inserted = 0;
+
+    uint64_t requests = 0;         // taken from the source, every op
+    uint64_t discard_requests = 0; // completed
+    uint64_t flush_requests = 0;   // completed (no data)
+    // stats.c's counters, reads only: hit = no part of the read missed.
+    uint64_t cache_hits = 0;
+    uint64_t cache_misses = 0;
+    uint64_t cache_bypass_hits = 0;
+    uint64_t cache_bypass_misses = 0;
+    uint64_t bypassed_requests = 0;    // check_should_bypass said skip (reads and writes)
+    uint64_t sequential_bypasses = 0;  // of those, for sequential_cutoff
+    uint64_t sectors_bypassed = 0;     // bch_mark_sectors_bypassed
+    uint64_t read_sectors = 0;         // asked for by reads
+    uint64_t read_hit_sectors = 0;     // of those, served from the cache
+    uint64_t write_sectors = 0;        // written by writes (discards not counted)
+    uint64_t discard_sectors = 0;
+    uint64_t miss_inserted_sectors = 0;  // cache_miss data put into the cache
+    uint64_t write_inserted_sectors = 0; // write data put into the cache
+    uint64_t invalidated_sectors = 0;    // live extents dropped by bypassed writes / discards
+    uint64_t insert_collisions = 0;      // cache-miss inserts cut short by a racing write
+    uint64_t insert_alloc_failures = 0;  // inserts that found no bucket and gave up
+    uint64_t backing_read_sectors = 0;
+    uint64_t backing_write_sectors = 0;
+    // Writeback (writeback_task.h).
+    uint64_t dirty_sectors = 0; // gauge: dirty data in the cache, all volumes
+    uint64_t writeback_keys_done = 0;
+    uint64_t writeback_keys_failed = 0; // replace-insert collisions (key rewritten meanwhile)
+    uint64_t writeback_sectors = 0;
+    uint64_t writeback_rate = 0;        // gauge: sectors per second of the first volume
+    // Bytes written to the cache devices, in sectors: data, btree nodes, prio sets + journal
+    // + uuids. Filled in by Engine::metrics().
+    uint64_t cache_data_sectors = 0;
+    uint64_t cache_btree_sectors = 0;
+    uint64_t cache_meta_sectors = 0;
+    // gc_stats.in_use at the moment of the copy (v6: live; v4.6: as the last GC left it).
+    unsigned in_use_percent = 0;
 
     uint64_t events_dropped = 0;
     uint64_t errors = 0;
 
     std::vector<FifoLevels> fifo; // one per cache, cache_by_alloc order
+
+    // Inserted by the workload: write data plus cache-miss data.
+    uint64_t inserted_sectors() const { return miss_inserted_sectors + write_inserted_sectors; }
+    // Bytes written to the cache devices over bytes the workload inserted; 0 before any.
+    double write_amplification() const {
+        const uint64_t in = inserted_sectors();
+        return in ? double(cache_data_sectors + cache_btree_sectors + cache_meta_sectors) /
+                        double(in)
+                  : 0.0;
+    }
+    double hit_ratio() const { // by read requests, bcache's cache_hit_ratio with bypasses
+        const uint64_t n = cache_hits + cache_misses + cache_bypass_hits + cache_bypass_misses;
+        return n ? double(cache_hits + cache_bypass_hits) / double(n) : 0.0;
+    }
+    double byte_hit_ratio() const {
+        return read_sectors ? double(read_hit_sectors) / double(read_sectors) : 0.0;
+    }
 
     uint64_t total_allocations() const {
         uint64_t n = 0;

@@ -32,7 +32,8 @@ void PrioWriter::pack(uint64_t i) {
     const uint64_t last = std::min<uint64_t>(first + ppb, ca_.geo.nbuckets);
     for (uint64_t b = first; b < last; ++b) {
         const Bucket& g = ca_.buckets[b];
-        entries_[b - first] = ondisk::BucketDisk{g.prio, g.gen};
+        // current(): the prio with any deferred rescale passes applied (prio_clock.h).
+        entries_[b - first] = ondisk::BucketDisk{rt_.c.prio_clock.current(g), g.gen};
         pending_gens_[b] = g.gen;
     }
     // prio_buckets[i + 1] past the end of the current set is prio_last_buckets[0].

@@ -17,7 +17,7 @@
 
 #include "core/alloc/random.h"
 #include "core/engine/engine_impl.h"
-#include "core/engine/workload_task.h"
+#include "core/engine/builtin_source.h"
 #include "core/ondisk/data_sector.h"
 #include "core/ondisk/bkey.h"
 #include "core/ondisk/bset.h"
@@ -83,8 +83,13 @@ std::vector<ondisk::UuidEntry> engine_volumes(const EngineOptions& opts, uint64_
                                   (i == kCachedInode ? " cached volume" : " flash volume");
         std::copy(label.begin(), label.end(), u.label.begin());
     }
-    out[kFlashInode].flags = ondisk::UUID_FLASH_ONLY;
-    out[kFlashInode].sectors = vol.flash_sectors;
+    // Volume 1 is the built-in workload's flash-only volume; a replay's volumes are all
+    // backing devices (EngineOptions::requests.volumes says which is which).
+    const auto& vols = opts.requests.volumes;
+    if (opts.source ? kFlashInode < vols.size() && vols[kFlashInode].flash_only : true) {
+        out[kFlashInode].flags = ondisk::UUID_FLASH_ONLY;
+        out[kFlashInode].sectors = vol.flash_sectors;
+    }
     return out;
 }
 

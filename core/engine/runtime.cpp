@@ -154,11 +154,15 @@ bool Runtime::rescale(int sectors) {
     // Probing is O(nbuckets): only around the calls that will run a pass.
     const bool probe = monitor && c.rescale - sectors < 0;
     InvariantMonitor::RescaleProbe before;
-    if (probe)
+    if (probe) {
+        c.prio_clock.sync(c); // the probe compares every prio before and after the pass
         before = monitor->before_rescale();
+    }
     const bool ran = bch_rescale_priorities(c, sectors);
-    if (probe)
+    if (probe) {
+        c.prio_clock.sync(c);
         monitor->after_rescale(before, ran);
+    }
     if (!ran)
         return false;
     ++metrics.rescales;

@@ -42,7 +42,8 @@ enum WaitQueue : unsigned {
     kJournalWork = 4,  // the journal task: an entry wants writing
     kBtreeWork = 5,    // the btree writer: nodes to split, rewrite or flush
     kBtreeDone = 6,    // the btree writer finished an operation
-    kAllocatorWake0 = 7,
+    kWritebackWait = 7, // the writeback thread, woken by bch_writeback_add
+    kAllocatorWake0 = 8,
 };
 
 enum class IoOp : uint8_t { Write, Discard, Flush };
@@ -56,12 +57,13 @@ struct IoRequest {
 };
 
 struct StepResult {
-    enum class Kind : uint8_t { Yield, Block, Io, Done };
+    enum class Kind : uint8_t { Yield, Block, Io, Done, Sleep };
     Kind kind = Kind::Yield;
     WaitOn wait = WaitOn::Runnable;
     unsigned queue = 0;
     IoRequest io;
     uint64_t cost_ns = 0; // extra virtual time this step took (GC, data I/O)
+    uint64_t wake_ns = 0; // Sleep: when to run again
 
     static StepResult yield(uint64_t cost_ns = 0) {
         StepResult r;
@@ -82,6 +84,15 @@ struct StepResult {
         r.io = io;
         return r;
     }
+    // schedule_timeout until `wake_ns` on the engine clock (deterministic mode skips idle
+    // time to the earliest sleeper when nothing else can run).
+    static StepResult sleep_until(uint64_t wake_ns) {
+        StepResult r;
+        r.kind = Kind::Sleep;
+        r.wait = WaitOn::Sleep;
+        r.wake_ns = wake_ns;
+        return r;
+    }
     static StepResult done() {
         StepResult r;
         r.kind = Kind::Done;
@@ -92,6 +103,7 @@ struct StepResult {
 
 class Runtime;
 class InvariantMonitor;
+struct RequestPathState;
 class JournalWriter;
 class BtreeStore;
 
@@ -127,6 +139,7 @@ class Runtime final : public AllocObserver {
     EventRing events;
     uint64_t set_magic = 0;
     ExtentIndex* index = nullptr; // the btree stand-in (owned by the engine)
+    RequestPathState* requests = nullptr; // volumes, processes, writeback (owned by the engine)
     JournalWriter* journal = nullptr; // owned by the engine
     BtreeStore* btree = nullptr;      // the index's on-disk side, owned by the engine
     Ptr uuid_bucket;              // where __uuid_write put the uuid array

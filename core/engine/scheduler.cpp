@@ -1,6 +1,9 @@
 // Deterministic and threaded task runners; see scheduler.h.
 #include "core/engine/scheduler.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "core/alloc/random.h"
 
 namespace bucketscope {
@@ -23,6 +26,8 @@ bool Scheduler::runnable(const Slot& s) const {
         return false;
     if (s.wait == WaitOn::Runnable || s.wait == WaitOn::Io)
         return true;
+    if (s.wait == WaitOn::Sleep)
+        return rt_.now() >= s.wake_ns;
     return rt_.queue_gen(s.queue) != s.gen;
 }
 
@@ -33,8 +38,19 @@ bool Scheduler::step_one(bool workload) {
     for (size_t i = 0; i < slots_.size() && n < 64; ++i)
         if (runnable(slots_[i]) && (workload || !slots_[i].task->is_workload()))
             candidates[n++] = i;
-    if (n == 0)
-        return false;
+    if (n == 0) {
+        // Only sleepers (or nothing) left: idle until the earliest wakes.
+        uint64_t wake = UINT64_MAX;
+        for (const Slot& s : slots_)
+            if (!s.done && s.wait == WaitOn::Sleep)
+                wake = std::min(wake, s.wake_ns);
+        if (wake == UINT64_MAX)
+            return false;
+        rt_.advance(wake - rt_.now());
+        for (size_t i = 0; i < slots_.size() && n < 64; ++i)
+            if (runnable(slots_[i]))
+                candidates[n++] = i;
+    }
     Slot& s = slots_[candidates[splitmix64_next(rng_) % n]];
     rt_.current_task = s.task->id;
     const StepResult r = s.task->step(rt_);
@@ -73,6 +89,10 @@ void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
         s.wait = WaitOn::Done;
         s.done = true;
         break;
+    case StepResult::Kind::Sleep:
+        s.wait = WaitOn::Sleep;
+        s.wake_ns = r.wake_ns;
+        break;
     }
 }
 
@@ -100,7 +120,12 @@ void Scheduler::thread_main(size_t i) {
             continue;
         }
         if (!runnable(s)) {
-            rt_.queue_cv(s.queue).wait(lk);
+            if (s.wait == WaitOn::Sleep) {
+                const uint64_t now = rt_.now();
+                if (now < s.wake_ns)
+                    control_cv_.wait_for(lk, std::chrono::nanoseconds(s.wake_ns - now));
+            } else
+                rt_.queue_cv(s.queue).wait(lk);
             continue;
         }
         rt_.current_task = s.task->id;
@@ -138,6 +163,10 @@ void Scheduler::thread_main(size_t i) {
             s.done = true;
             control_cv_.notify_all();
             return;
+        case StepResult::Kind::Sleep:
+            s.wait = WaitOn::Sleep;
+            s.wake_ns = r.wake_ns;
+            break;
         }
     }
 }

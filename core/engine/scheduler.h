@@ -4,8 +4,10 @@
 // Deterministic: step_one() picks one runnable task with a seeded generator, runs one step
 // and performs its I/O at once, charging the virtual clock: step_ns per step plus the
 // step's own cost plus the I/O cost. A task blocked on a wait queue is runnable again
-// once that queue's generation moved. Nothing depends on wall time or thread timing, so
-// the same seed gives the same sequence of steps and events.
+// once that queue's generation moved; a sleeping task once the clock reached its wake
+// time, and when only sleepers are left the clock jumps to the earliest. Nothing depends
+// on wall time or thread timing, so the same seed gives the same sequence of steps and
+// events.
 //
 // Threaded: start() gives every task a std::thread that loops { wait until runnable;
 // step; } holding bucket_lock (the CacheSet's std::mutex) exactly while a step runs, and
@@ -57,6 +59,7 @@ class Scheduler {
         WaitOn wait = WaitOn::Runnable;
         unsigned queue = 0;
         uint64_t gen = 0;
+        uint64_t wake_ns = 0; // WaitOn::Sleep
         uint64_t steps = 0;
         bool done = false;
     };

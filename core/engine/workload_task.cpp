@@ -1,44 +1,31 @@
-// The built-in workload process; see workload_task.h.
+// The request path's task; see workload_task.h.
 #include "core/engine/workload_task.h"
 
 #include <algorithm>
+#include <bit>
 
-#include "core/alloc/random.h"
 #include "core/engine/data_write.h"
 #include "core/engine/key_insert.h"
+#include "core/engine/request_policy.h"
+#include "core/engine/request_state.h"
+#include "core/workload/request_source.h"
 
 namespace bucketscope {
 
 namespace {
-constexpr unsigned kFlashVolumePercent = 15;
 
-uint64_t journal_keys(uint64_t nbuckets) {
-    return std::clamp<uint64_t>(nbuckets >> 7, 2, 256);
+// The cost of one I/O on the cache or the backing device; 0 sectors cost nothing.
+uint64_t cache_io_ns(const IoCosts& k, uint64_t sectors) {
+    return sectors ? k.io_latency_ns + sectors * k.ns_per_sector : 0;
 }
+uint64_t backing_io_ns(const IoCosts& k, uint64_t sectors) {
+    return sectors ? k.backing_latency_ns + sectors * k.backing_ns_per_sector : 0;
+}
+
 } // namespace
 
-VolumeLayout volume_layout(const EngineOptions& opts) {
-    const CacheGeometry& g = opts.geometry;
-    const uint64_t per_cache =
-        (g.nbuckets - g.first_bucket - journal_keys(g.nbuckets)) * g.bucket_size;
-    const uint64_t capacity = per_cache * opts.ncaches;
-    VolumeLayout v;
-    v.cached_sectors = opts.workload.volume_sectors ? opts.workload.volume_sectors : 2 * capacity;
-    v.flash_sectors = std::max<uint64_t>(capacity * kFlashVolumePercent / 100, g.block_size);
-    const uint64_t block = g.block_size;
-    v.cached_sectors = std::max(block, v.cached_sectors / block * block);
-    v.flash_sectors = std::max(block, v.flash_sectors / block * block);
-    return v;
-}
-
-WorkloadTask::WorkloadTask(unsigned process, uint64_t seed, bool flash_only,
-                           const VolumeLayout& vol)
-    : Task("writer/" + std::to_string(process)), process_(process),
-      rng_(seed ^ (0x9e3779b97f4a7c15ull * (process + 1))), flash_only_(flash_only),
-      inode_(flash_only ? kFlashInode : kCachedInode),
-      volume_sectors_(flash_only ? vol.flash_sectors : vol.cached_sectors) {}
-
-uint64_t WorkloadTask::draw(uint64_t n) { return n ? splitmix64_next(rng_) % n : 0; }
+WorkloadTask::WorkloadTask(std::string name, unsigned slot, workload::RequestSource& source)
+    : Task(std::move(name)), slot_(slot), source_(source) {}
 
 void WorkloadTask::begin_wait(Runtime& rt) {
     if (waiting_)
@@ -55,78 +42,316 @@ void WorkloadTask::end_wait(Runtime& rt) {
     rt.metrics.alloc_wait_ns += rt.now() - wait_start_ns_;
 }
 
-StepResult WorkloadTask::read(Runtime& rt) {
-    const WorkloadParams& w = rt.opts.workload;
-    const uint64_t block = rt.opts.geometry.block_size;
-    const uint64_t blocks = std::max<uint64_t>(1, w.max_write_sectors / block);
-    const uint64_t len = block * (1 + draw(blocks));
-    const uint64_t start = draw(std::max<uint64_t>(1, volume_sectors_ / block)) * block;
-    ++rt.metrics.reads;
-    bool hit = false;
-    for (const Extent& k : rt.index->lookup(inode_, start, len)) {
-        for (unsigned i = 0; i < k.nptrs; ++i) {
-            const Ptr& p = k.ptrs[i];
-            if (!ptr_available(rt.c, p) || ptr_stale(rt.c, p))
-                continue;
-            Cache& ca = *ptr_cache(rt.c, p);
-            ca.buckets[ptr_bucket(ca, p)].prio = INITIAL_PRIO; // cache_lookup_fn
-            hit = true;
-        }
+std::optional<StepResult> WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
+    ++rt.metrics.requests;
+    RequestPathState& st = *rt.requests;
+    if (r.op == workload::Op::Flush || r.length == 0) {
+        ++rt.metrics.flush_requests;
+        return StepResult::yield(rt.opts.costs.flush_ns);
     }
-    if (hit)
-        ++rt.metrics.read_hits;
-    if (!flash_only_)
-        rt.rescale(static_cast<int>(len));
-    return StepResult::yield(rt.opts.costs.io_latency_ns + len * rt.opts.costs.ns_per_sector);
+    if (r.offset > UINT64_MAX - 512 - r.length) {
+        rt.error("request at byte " + std::to_string(r.offset) + " of " +
+                 std::to_string(r.length) + " bytes runs past the end of the address space");
+        return StepResult::yield();
+    }
+    if (r.device > MAX_KEY_INODE) {
+        rt.error("request for device " + std::to_string(r.device) + ": volumes are numbered 0.." +
+                 std::to_string(MAX_KEY_INODE));
+        return StepResult::yield();
+    }
+    start_ = r.offset >> 9;
+    end_ = (r.offset + r.length + 511) >> 9;
+    inode_ = r.device;
+    VolumeState& v = st.volume(r.device);
+    flash_only_ = v.flash_only;
+    const unsigned wp = rt.opts.requests.write_points;
+    write_point_ = wp ? r.process % wp : r.process;
+    bypass_ = false;
+    missed_ = false;
+    had_miss_ = false;
+    miss_insert_ = false;
+    journal_seq_ = 0;
+    finish_cost_ns_ = 0;
+    write_id_ = rt.new_write_id();
+    if (r.op == workload::Op::Read) {
+        kind_ = Kind::Read;
+        return begin_read(rt, v, r.process);
+    }
+    kind_ = r.op == workload::Op::Discard ? Kind::Discard : Kind::Write;
+    return begin_write(rt, v, r.process);
 }
 
-void WorkloadTask::start_write(Runtime& rt) {
-    const WorkloadParams& w = rt.opts.workload;
-    const uint64_t block = rt.opts.geometry.block_size;
-    const uint64_t blocks = std::max<uint64_t>(1, w.max_write_sectors / block);
-    uint64_t len = block * (1 + draw(blocks));
-    uint64_t start = next_sequential_;
-    if (draw(100) >= w.sequential_percent || start >= volume_sectors_)
-        start = draw(std::max<uint64_t>(1, volume_sectors_ / block)) * block;
-    len = std::min(len, volume_sectors_ - start);
-    offset_ = start;
-    remaining_ = len;
-    write_id_ = rt.new_write_id();
-    next_sequential_ = start + len;
+StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
+    CacheSet& c = rt.c;
+    const uint64_t n = end_ - start_;
+    rt.metrics.read_sectors += n;
+    bool sequential = false;
     if (!flash_only_)
-        rt.rescale(static_cast<int>(len)); // check_should_bypass
+        bypass_ = check_should_bypass(rt, v, rt.requests->process(pid), false, false, start_, n,
+                                      &sequential);
+
+    // cache_lookup: walk the live extents over the range. A stale or unavailable pointer
+    // is a hole, as bch_ptr_bad filters it out of the kernel's map.
+    uint64_t cursor = start_, hit = 0, hole_start = 0, hole_end = 0, backing = 0;
+    bool first_hole = true;
+    auto hole = [&](uint64_t from, uint64_t to) {
+        if (from >= to)
+            return;
+        missed_ = true;
+        if (first_hole && !bypass_ && !flash_only_ && rt.opts.requests.read_miss_inserts) {
+            hole_start = from;
+            hole_end = to;
+        } else if (!flash_only_) {
+            backing += to - from;
+        }
+        first_hole = false;
+    };
+    rt.index->visit(inode_, start_, n, [&](const LeafKey& k) {
+        const Ptr p = k.ptr();
+        Cache* ca = ptr_cache(c, p);
+        if (!ca || ca->geo.nr_this_dev != p.dev)
+            return true;
+        Bucket& b = ca->buckets[p.offset >> std::countr_zero(ca->geo.bucket_size)];
+        if (gen_after(b.gen, p.gen))
+            return true;
+        const uint64_t from = std::max(k.start(), start_), to = std::min(k.offset, end_);
+        hole(cursor, from);
+        c.prio_clock.set(b, INITIAL_PRIO); // cache_lookup_fn: ptr 0's bucket
+        hit += to - from;
+        cursor = to;
+        return true;
+    });
+    hole(cursor, end_);
+
+    rt.metrics.read_hit_sectors += hit;
+    const IoCosts& k = rt.opts.costs;
+    const uint64_t miss = hole_end - hole_start;
+    rt.metrics.backing_read_sectors += backing + miss;
+    // The cache and backing reads run side by side; without a backing device to model (the
+    // built-in workload) the whole request is charged as a cache read.
+    const uint64_t cost = rt.opts.requests.backing_io
+                              ? std::max(cache_io_ns(k, hit), backing_io_ns(k, backing + miss))
+                              : cache_io_ns(k, n);
+    if (!miss)
+        return finish(rt, cost);
+    // cache_miss: a check key over the hole (it displaces any other pending insert there),
+    // then the backing read; the insert follows when it returns.
+    rt.requests->index_write(inode_, hole_start, hole_end);
+    MissRange& m = rt.requests->miss_slot(slot_);
+    m = MissRange{inode_, hole_start, hole_end, true};
+    had_miss_ = true;
+    offset_ = hole_start;
+    insert_end_ = hole_end;
+    state_ = State::MissRead;
+    return StepResult::yield(cost);
+}
+
+std::optional<StepResult> WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) {
+    const uint64_t n = end_ - start_;
+    const bool discard = kind_ == Kind::Discard;
+    (discard ? rt.metrics.discard_sectors : rt.metrics.write_sectors) += n;
+    bool writeback = false;
+    if (flash_only_) {
+        // flash_dev_submit_bio: discards invalidate, everything else is writeback.
+        bypass_ = discard;
+        writeback = !discard;
+    } else {
+        bool sequential = false;
+        bypass_ = check_should_bypass(rt, v, rt.requests->process(pid), true, discard, start_, n,
+                                      &sequential);
+        if (rt.requests->writeback_overlaps(v, start_, end_)) {
+            bypass_ = false;
+            writeback = true;
+        }
+        if (discard)
+            bypass_ = true;
+        if (should_writeback(rt.opts.requests, rt.c.gc_in_use_percent, discard, bypass_)) {
+            bypass_ = false;
+            writeback = true;
+        }
+    }
+    const IoCosts& k = rt.opts.costs;
+    offset_ = start_;
+    insert_end_ = end_;
+    if (bypass_) {
+        if (!flash_only_ && discard) {
+            finish_cost_ns_ = k.discard_ns;
+        } else if (!flash_only_) {
+            rt.metrics.backing_write_sectors += n;
+            finish_cost_ns_ = backing_io_ns(k, n);
+        }
+        state_ = State::Invalidate;
+        return invalidate_rest(rt);
+    }
+    if (writeback) {
+        bch_writeback_add(rt, v);
+    } else if (rt.opts.requests.backing_io) {
+        // Writethrough: the backing write runs alongside; charged with the next step.
+        rt.metrics.backing_write_sectors += n;
+        pending_cost_ns_ += backing_io_ns(k, n);
+    }
+    start_insert(rt, writeback, writeback || rt.opts.requests.writethrough_waits);
+    return std::nullopt;
+}
+
+StepResult WorkloadTask::invalidate_rest(Runtime& rt) {
+    uint64_t seq = 0, removed = 0, dirty = 0;
+    if (offset_ < insert_end_) {
+        // The kernel's check key stand-in: a pending miss insert there is cut short.
+        rt.requests->index_write(inode_, offset_, insert_end_);
+        if (auto r = invalidate(rt, inode_, offset_, insert_end_, &seq, &removed, &dirty))
+            return *r;
+    }
+    rt.metrics.invalidated_sectors += removed;
+    if (dirty)
+        rt.requests->add_dirty(rt.requests->volume(uint32_t(inode_)), -int64_t(dirty));
+    offset_ = insert_end_;
+    return finish(rt, finish_cost_ns_);
+}
+
+void WorkloadTask::start_insert(Runtime& rt, bool dirty, bool may_wait) {
+    miss_insert_ = kind_ == Kind::Read;
+    dirty_ = dirty;
+    may_wait_ = may_wait;
+    // bch_data_insert_start: the whole insert counts towards the next GC.
+    rt.c.sectors_to_gc -= int64_t(insert_end_ - offset_);
+    if (rt.c.sectors_to_gc < 0)
+        rt.wake(kGcWait);
+    state_ = State::Alloc;
+}
+
+StepResult WorkloadTask::write_data(Runtime& rt, const SectorGrant& g) {
+    // The data write to the cache device, with the lock dropped (data_write.h).
+    if (!rt.opts.data_payload) {
+        io_status = Status::ok();
+        return StepResult::yield(cache_io_ns(rt.opts.costs, g.sectors));
+    }
+    return StepResult::do_io(build_data_write(rt, g, {inode_, offset_, write_id_}, data_));
+}
+
+std::optional<StepResult> WorkloadTask::insert_piece(Runtime& rt) {
+    CacheSet& c = rt.c;
+    const uint64_t from = offset_, piece_end = offset_ + grant_.sectors;
+    uint64_t to = piece_end;
+    if (miss_insert_)
+        // The replace-insert against the check key: only what is still a hole.
+        to = std::min(to, std::max(rt.requests->miss_slot(slot_).end, from));
+    uint64_t inserted = 0;
+    if (to > from) {
+        Extent k;
+        k.inode = inode_;
+        k.offset = piece_end;
+        k.size = grant_.sectors;
+        k.dirty = dirty_;
+        k.nptrs = grant_.nptrs;
+        k.ptrs = grant_.ptrs;
+        if (to < piece_end)
+            k.cut(from, to);
+        uint64_t dirty_removed = 0;
+        if (!miss_insert_)
+            rt.requests->index_write(inode_, from, to);
+        if (auto r = insert_key(rt, k, write_id_, &journal_seq_, &dirty_removed,
+                                /*acknowledge=*/!miss_insert_)) {
+            if (r->kind == StepResult::Kind::Done)
+                bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+            return r;
+        }
+        inserted = to - from;
+        VolumeState& v = rt.requests->volume(uint32_t(inode_));
+        if (dirty_ || dirty_removed)
+            rt.requests->add_dirty(v, (dirty_ ? int64_t(inserted) : 0) - int64_t(dirty_removed));
+        ++rt.metrics.extents_inserted;
+    }
+    bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+    (miss_insert_ ? rt.metrics.miss_inserted_sectors : rt.metrics.write_inserted_sectors) +=
+        inserted;
+    offset_ = piece_end;
+    return std::nullopt;
+}
+
+StepResult WorkloadTask::finish(Runtime& rt, uint64_t cost_ns) {
+    switch (kind_) {
+    case Kind::Read: {
+        ++rt.metrics.reads;
+        if (!missed_)
+            ++rt.metrics.read_hits;
+        if (!flash_only_) {
+            // bch_mark_cache_accounting
+            if (!bypass_)
+                ++(missed_ ? rt.metrics.cache_misses : rt.metrics.cache_hits);
+            else
+                ++(missed_ ? rt.metrics.cache_bypass_misses : rt.metrics.cache_bypass_hits);
+        }
+        if (had_miss_) {
+            MissRange& m = rt.requests->miss_slot(slot_);
+            if (m.end < insert_end_)
+                ++rt.metrics.insert_collisions; // a write landed in the hole meanwhile
+            m.active = false;
+        }
+        break;
+    }
+    case Kind::Write: ++rt.metrics.writes; break;
+    case Kind::Discard: ++rt.metrics.discard_requests; break;
+    }
+    state_ = State::Idle;
+    return StepResult::yield(cost_ns);
 }
 
 StepResult WorkloadTask::step(Runtime& rt) {
+    StepResult r = step_inner(rt);
+    r.cost_ns += pending_cost_ns_;
+    pending_cost_ns_ = 0;
+    return r;
+}
+
+StepResult WorkloadTask::step_inner(Runtime& rt) {
     CacheSet& c = rt.c;
     for (;;) {
         switch (state_) {
         case State::Idle: {
-            const WorkloadParams& w = rt.opts.workload;
-            if (rt.io_disabled() ||
-                (w.max_writes_per_process && writes_done_ >= w.max_writes_per_process))
+            if (source_done_ || rt.io_disabled())
                 return StepResult::done();
-            if (draw(100) < w.read_percent)
-                return read(rt);
-            start_write(rt);
-            state_ = State::Alloc;
-            break;
+            workload::Request r;
+            if (!source_.next(r)) {
+                source_done_ = true;
+                if (!source_.error().empty())
+                    rt.error(source_.error());
+                return StepResult::done();
+            }
+            if (auto res = begin(rt, r))
+                return *res;
+            break; // a write: on to its first allocation in the same step
         }
+        case State::MissRead:
+            // The backing read returned: insert what is still a hole.
+            if (rt.requests->miss_slot(slot_).end <= offset_)
+                return finish(rt);
+            start_insert(rt, false, false);
+            break;
         case State::Alloc: {
             SectorRequest req;
             req.inode = inode_;
             req.offset = offset_;
-            req.sectors = static_cast<uint32_t>(std::min<uint64_t>(remaining_, UINT16_MAX));
-            req.write_point = process_;
+            req.sectors = static_cast<uint32_t>(std::min<uint64_t>(insert_end_ - offset_, UINT16_MAX));
+            req.write_point = write_point_;
             req.flash_only = flash_only_;
             const auto grant = bch_alloc_sectors(c, req, rt.obs());
             if (!grant) {
-                begin_wait(rt);
-                return StepResult::block(WaitOn::BucketWait, kBucketWait);
+                if (may_wait_) {
+                    begin_wait(rt);
+                    return StepResult::block(WaitOn::BucketWait, kBucketWait);
+                }
+                // bch_data_insert_start's error path: a writethrough write invalidates the
+                // rest rather than wait; a cache-miss insert keeps what it placed.
+                ++rt.metrics.insert_alloc_failures;
+                if (miss_insert_)
+                    return finish(rt);
+                state_ = State::Invalidate;
+                return invalidate_rest(rt);
             }
             end_wait(rt);
             grant_ = *grant;
-            if (flash_only_) {
+            if (dirty_) {
                 // Writeback data: its buckets are DIRTY from now on (bch_data_insert_start).
                 for (unsigned i = 0; i < grant_.nptrs; ++i) {
                     Cache& ca = *ptr_cache(c, grant_.ptrs[i]);
@@ -135,46 +360,32 @@ StepResult WorkloadTask::step(Runtime& rt) {
             }
             rt.metrics.sectors_written += grant_.sectors;
             state_ = State::Insert;
-            // The data write, with the lock dropped.
-            return StepResult::do_io(
-                build_data_write(rt, grant_, {inode_, offset_, write_id_}, data_));
+            return write_data(rt, grant_);
         }
-        case State::Insert: {
+        case State::Insert:
             if (!io_status) {
                 rt.io_failed("data write", io_status);
                 bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
                 return StepResult::done();
             }
-            Extent k;
-            k.inode = inode_;
-            k.offset = offset_ + grant_.sectors;
-            k.size = grant_.sectors;
-            k.dirty = flash_only_;
-            k.nptrs = grant_.nptrs;
-            k.ptrs = grant_.ptrs;
-            if (auto r = insert_key(rt, k, write_id_, &journal_seq_)) {
-                if (r->kind == StepResult::Kind::Done)
-                    bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
+            if (auto r = insert_piece(rt))
                 return *r;
+            if (offset_ < insert_end_) {
+                state_ = State::Alloc;
+                break;
             }
-            bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
-            ++rt.metrics.extents_inserted;
-            c.sectors_to_gc -= grant_.sectors;
-            if (c.sectors_to_gc < 0)
-                rt.wake(kGcWait);
-            offset_ += grant_.sectors;
-            remaining_ -= grant_.sectors;
-            state_ = remaining_ ? State::Alloc : State::Durable;
-            break;
-        }
+            if (journal_seq_ && kind_ != Kind::Read) {
+                state_ = State::Durable;
+                break;
+            }
+            return finish(rt);
+        case State::Invalidate:
+            return invalidate_rest(rt);
         case State::Durable:
-            // The write completes once the journal entry holding its last key is durable.
+            // A write completes once the journal entry holding its last key is durable.
             if (auto r = wait_durable(rt, journal_seq_))
                 return *r;
-            ++writes_done_;
-            ++rt.metrics.writes;
-            state_ = State::Idle;
-            return StepResult::yield();
+            return finish(rt);
         }
     }
 }

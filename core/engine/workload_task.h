@@ -1,69 +1,109 @@
 #pragma once
-// One process of the built-in workload: the request path of request.c boiled down to
-// what the allocator sees.
+// The request path: one task per request in flight, each taking the next request from a
+// source (a trace, a generator, or a built-in workload process) and doing what request.c
+// does with it, down to what the allocator sees.
 //
-// Each process has its own write point and its own seeded generator and writes to one
-// volume: a cached (backing) device, inode 0, whose requests go through
-// check_should_bypass and so rescale prios by their sectors; or a flash-only volume,
-// inode 1, whose data is writeback (KEY_DIRTY, buckets marked DIRTY at allocation) and
-// never rescales. The flash volume is kept small (a share of the cache) because its data
-// can never be evicted, only overwritten; with it bounded the allocator always finds
-// something to invalidate.
+// Addresses. request.device names the volume and is the extent key's inode; offsets and
+// lengths are bytes, turned into sectors (rounded out to whole sectors). Large requests
+// are split inside: a read at the boundaries of the extents it meets, an insert at the
+// open buckets' boundaries (bch_alloc_sectors hands out at most what is left in the
+// bucket), exactly as cache_lookup and bch_data_insert_start split bios.
 //
-//   write: bch_alloc_sectors (sleeping on bucket_wait when it needs a bucket and none is
-//          free), the data write (lock dropped; core/engine/data_write.h), then the key
-//          journalled and inserted into the index (core/engine/key_insert.h), which makes
-//          overwritten extents stale, bkey_put of the extent's pins and the sectors_to_gc
-//          accounting that wakes GC. A write larger than what the open bucket has left
-//          continues in further pieces, as bch_data_insert_start loops. The write
-//          completes once the journal entry holding its last key is durable. Node splits
-//          are the btree writer's (core/engine/btree_writer.h); an insert waits for it when
-//          the leaf it lands in is full.
-//   read:  a lookup; every live pointer hit sets its bucket's prio to INITIAL_PRIO.
+//   read      check_should_bypass (cached volumes; not bypassed -> rescale by its sectors),
+//             then cache_lookup: every live extent (pointer gen matches) is a hit and sets
+//             its bucket's prio to INITIAL_PRIO; the first hole is the cache miss: read from
+//             the backing device and, unless bypassed, inserted (cache_miss + replace-
+//             insert: only what is still a hole when the data arrives); later holes are read
+//             from the backing device only, as the kernel does once s->cache_miss is set.
+//             A flash-only volume's holes read as zeros and are never inserted.
+//   write     check_should_bypass, then cached_dev_write: overlapping writeback I/O forces
+//             writeback; should_writeback (writeback mode, in_use under the cutoffs) makes
+//             it writeback. Bypass: the range is invalidated (bch_data_invalidate) and the
+//             data goes to the backing device. Writethrough: backing device and cache; if no
+//             bucket is free the rest is invalidated instead of waiting. Writeback: cache
+//             only, KEY_DIRTY, buckets marked DIRTY, waiting on bucket_wait for buckets.
+//             Flash-only volumes are always writeback.
+//   discard   always bypasses: the range is invalidated (extents dropped).
+//   flush     no data; counted.
+// Inserts take sectors_to_gc down (waking GC below zero), make overwritten extents stale
+// and drop the extent's pins (bkey_put). The persistence is key_insert.h's: keys are
+// journalled (a write completes once its journal entry is durable; cache-miss keys are
+// journalled too, which the kernel's replace inserts are not, but a read does not wait for
+// them), invalidations journal pointerless keys, and node buckets come from RESERVE_BTREE
+// for the btree writer. The built-in demo workload bends two rules (request_options.h:
+// writethrough_waits, read_miss_inserts).
+//
+// The data write to the cache device happens in exactly one place, write_data()
+// (core/engine/data_write.h builds the I/O).
 
+#include <optional>
 #include <vector>
 
 #include "core/engine/runtime.h"
 
 namespace bucketscope {
 
-// The volumes' KEY_INODEs (uuid slots).
-inline constexpr uint64_t kCachedInode = 0;
-inline constexpr uint64_t kFlashInode = 1;
+namespace workload {
+class RequestSource;
+struct Request;
+} // namespace workload
 
-struct VolumeLayout {
-    uint64_t cached_sectors = 0;
-    uint64_t flash_sectors = 0;
-};
-VolumeLayout volume_layout(const EngineOptions& opts);
+struct VolumeState;
 
 class WorkloadTask final : public Task {
   public:
-    WorkloadTask(unsigned process, uint64_t seed, bool flash_only, const VolumeLayout& vol);
+    // `slot` numbers the task among the request tasks (its pending cache-miss range).
+    WorkloadTask(std::string name, unsigned slot, workload::RequestSource& source);
     StepResult step(Runtime& rt) override;
     bool is_workload() const override { return true; }
 
   private:
-    enum class State : uint8_t { Idle, Alloc, Insert, Durable };
-    StepResult read(Runtime& rt);
-    void start_write(Runtime& rt);
-    uint64_t draw(uint64_t n); // uniform-ish in [0, n)
+    enum class State : uint8_t { Idle, MissRead, Alloc, Insert, Invalidate, Durable };
+    enum class Kind : uint8_t { Read, Write, Discard };
+
+    StepResult step_inner(Runtime& rt);
+    // Set the request up; nullopt: go on stepping (a write's first allocation).
+    std::optional<StepResult> begin(Runtime& rt, const workload::Request& r);
+    StepResult begin_read(Runtime& rt, VolumeState& v, uint32_t pid);
+    std::optional<StepResult> begin_write(Runtime& rt, VolumeState& v, uint32_t pid);
+    // Enters the insert loop for [offset_, insert_end_) (bch_data_insert_start).
+    void start_insert(Runtime& rt, bool dirty, bool may_wait);
+    // THE data write: the granted sectors go to the cache device at the grant's pointers.
+    StepResult write_data(Runtime& rt, const SectorGrant& g);
+    // Puts the granted piece into the index; a Block or Done to hand back, or nullopt.
+    std::optional<StepResult> insert_piece(Runtime& rt);
+    // bch_data_invalidate over [offset_, insert_end_), then the request completes.
+    StepResult invalidate_rest(Runtime& rt);
+    StepResult finish(Runtime& rt, uint64_t cost_ns = 0);
     void begin_wait(Runtime& rt);
     void end_wait(Runtime& rt);
 
-    unsigned process_;
-    uint64_t rng_;
-    bool flash_only_;
-    uint64_t inode_;
-    uint64_t volume_sectors_;
+    unsigned slot_;
+    workload::RequestSource& source_;
     State state_ = State::Idle;
-    uint64_t writes_done_ = 0;
-    uint64_t next_sequential_ = 0;
-    uint64_t offset_ = 0;    // where the rest of the current write starts
-    uint64_t remaining_ = 0; // sectors of the current write still to place
+    bool source_done_ = false;
+
+    // The request in progress.
+    Kind kind_ = Kind::Read;
+    uint64_t inode_ = 0;
+    uint64_t start_ = 0; // sectors
+    uint64_t end_ = 0;
+    uint32_t write_point_ = 0;
+    bool flash_only_ = false;
+    bool bypass_ = false;
+    bool missed_ = false;   // s->cache_missed
+    bool had_miss_ = false; // a cache-miss insert was registered
+    uint64_t finish_cost_ns_ = 0;  // charged when an invalidation completes the request
+    uint64_t pending_cost_ns_ = 0; // charged with the step's result (a writethrough's disk)
+    // The insert loop: [offset_, insert_end_) still to place.
+    bool miss_insert_ = false;
+    bool dirty_ = false;
+    bool may_wait_ = false;
+    uint64_t offset_ = 0;
+    uint64_t insert_end_ = 0;
     SectorGrant grant_;
     uint64_t write_id_ = 0;
-    uint64_t journal_seq_ = 0; // the entry that makes the write's last key durable
+    uint64_t journal_seq_ = 0;    // the entry holding the request's last journalled key
     std::vector<std::byte> data_; // the data write in flight
     bool waiting_ = false;
     uint64_t wait_start_ns_ = 0;

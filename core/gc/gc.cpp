@@ -103,18 +103,40 @@ void GcWalk::start(CacheSet& c, ExtentIndex& idx) {
 void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     uint8_t stale = 0;
     size_t keys = 0, good = 0;
+    // extent_invalid, btree_mark_extent and extent_bad in one pass over the packed keys:
+    // a leaf key has exactly one pointer, so there is no need to unpack it into an Extent
+    // (GC visits every key of the index each run, the replay's biggest single loop).
     for (const LeafKey& key : idx.node(id).extents) {
-        const Extent e = key.unpack();
-        if (extent_invalid(c, e))
-            continue;
-        stale = std::max(stale, btree_mark_extent(c, e));
+        if (!key.size || key.size > key.offset)
+            continue; // invalid
+        const Ptr p = key.ptr();
+        Cache* ca = p.dev < MAX_CACHES_PER_SET ? ptr_cache(c, p) : nullptr;
+        bool bad = true; // an unavailable pointer: not marked, and the key is bad
+        if (ca) {
+            uint64_t bucket = 0;
+            if (ptr_invalid(*ca, p, key.size, bucket))
+                continue;
+            Bucket& g = ca->buckets[bucket];
+            if (gen_after(g.last_gc, p.gen))
+                g.last_gc = p.gen;
+            if (const uint8_t s = gen_after(g.gen, p.gen)) {
+                stale = std::max(stale, s);
+            } else {
+                bad = false;
+                if (key.dirty())
+                    g.set_mark(GcMark::Dirty);
+                else if (g.mark() == GcMark::None)
+                    g.set_mark(GcMark::Reclaimable);
+                g.set_sectors_used(std::min<uint32_t>(g.sectors_used() + key.size, MAX_GC_SECTORS_USED));
+            }
+        }
         ++keys;
-        if (extent_bad(c, e))
+        if (bad)
             continue;
         ++good;
         ++stats_.nkeys;
-        stats_.key_bytes += e.u64s() * 8;
-        stats_.data += uint64_t(e.size) << 9;
+        stats_.key_bytes += 3 * 8; // bkey_u64s: two header words and one pointer
+        stats_.data += uint64_t(key.size) << 9;
     }
     ++stats_.nodes;
     stats_.max_stale = std::max(stats_.max_stale, stale);

@@ -241,9 +241,9 @@ void ExtentIndex::for_each_leaf_piece(
     }
 }
 
-uint64_t ExtentIndex::insert(const Extent& k) {
+uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
-    const uint64_t removed = erase_range(k.inode, k.start(), k.size);
+    const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;
         piece.cut(s, e);
@@ -254,8 +254,9 @@ uint64_t ExtentIndex::insert(const Extent& k) {
     return removed;
 }
 
-uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len) {
-    const uint64_t removed = erase_range(inode, start, len);
+uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len,
+                            uint64_t* dirty_removed) {
+    const uint64_t removed = erase_range(inode, start, len, dirty_removed);
     if (observer_ && len)
         for_each_leaf_piece(inode, start, start + len, [&](uint32_t leaf, uint64_t s, uint64_t e) {
             Extent gap;
@@ -267,13 +268,19 @@ uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len) {
     return removed;
 }
 
-uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len) {
+uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len,
+                                  uint64_t* dirty_removed) {
+    if (dirty_removed)
+        *dirty_removed = 0;
     if (!len)
         return 0;
     const uint64_t end = start + len;
     uint64_t removed = 0;
     for (const Extent& x : take_overlaps(inode, start, end)) {
-        removed += std::min(x.offset, end) - std::max(x.start(), start);
+        const uint64_t cut = std::min(x.offset, end) - std::max(x.start(), start);
+        removed += cut;
+        if (dirty_removed && x.dirty)
+            *dirty_removed += cut;
         if (x.start() < start) {
             Extent front = x;
             front.cut(x.start(), start);
@@ -290,28 +297,14 @@ uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len) 
 
 std::vector<Extent> ExtentIndex::lookup(uint64_t inode, uint64_t start, uint64_t len) const {
     std::vector<Extent> out;
-    if (!has_root() || !len)
-        return out;
     const uint64_t end = start + len;
-    KeyPos pos = KeyPos{inode, start}.successor();
-    for (;;) {
-        const uint32_t id = leaf_for(pos);
-        const auto& ex = nodes_[id].extents;
-        for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, pos_less); it != ex.end();
-             ++it) {
-            if (it->inode() != inode || it->start() >= end)
-                return out;
-            Extent piece = it->unpack();
-            piece.cut(std::max(it->start(), start), std::min(it->offset, end));
-            out.push_back(piece);
-            if (it->offset >= end)
-                return out;
-        }
-        const KeyPos max = nodes_[id].max;
-        if (max == KeyPos::max() || max.inode > inode)
-            return out;
-        pos = max.successor();
-    }
+    visit(inode, start, len, [&](const LeafKey& k) {
+        Extent piece = k.unpack();
+        piece.cut(std::max(k.start(), start), std::min(k.offset, end));
+        out.push_back(piece);
+        return true;
+    });
+    return out;
 }
 
 bool ExtentIndex::replace(const Extent& old, const Extent& neu) {

@@ -37,6 +37,7 @@
 // plus one IndexNode per keys_per_node of them.
 // Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -159,11 +160,13 @@ class ExtentIndex {
 
     // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics, cut at
     // leaf boundaries. Never fails; may leave nodes over capacity (see nodes_needed()).
-    // Returns the sectors of older extents it replaced.
-    uint64_t insert(const Extent& k);
+    // Returns the sectors of older extents it replaced; `dirty_removed`, if given, gets how
+    // many of them were dirty (the request path's bcache_dev_sectors_dirty accounting).
+    uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr);
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
-    // the extents at the edges). Returns the sectors removed.
-    uint64_t erase(uint64_t inode, uint64_t start, uint64_t len);
+    // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
+    uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
+                   uint64_t* dirty_removed = nullptr);
     // Calls f(leaf, piece_start, piece_end) for each leaf covering part of sectors
     // [start, end) of `inode`, in key order, with the part inside that leaf.
     void for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end,
@@ -174,6 +177,10 @@ class ExtentIndex {
     bool replace(const Extent& old, const Extent& neu);
     // Extents overlapping [start, start + len) of `inode`, in key order, cut to that range.
     std::vector<Extent> lookup(uint64_t inode, uint64_t start, uint64_t len) const;
+    // The same walk without copies: f(const LeafKey&) for every overlapping extent, in key
+    // order and uncut, until f returns false. The request path's cache_lookup, which runs
+    // once per request and must not allocate.
+    template <typename F> void visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const;
 
     // Every extent in key order.
     void for_each(const std::function<void(const Extent&)>& f) const;
@@ -239,7 +246,8 @@ class ExtentIndex {
     std::vector<Extent> take_overlaps(uint64_t inode, uint64_t start, uint64_t end);
     // erase() without telling the observer: the overwrite part of an insert, which the
     // on-disk merge of the inserted key reproduces.
-    uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len);
+    uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len,
+                         uint64_t* dirty_removed = nullptr);
     void put_extent(const Extent& k);
     void put_extent_in(uint32_t leaf, const Extent& k);
     // How many pieces a node of n keys splits into.
@@ -259,5 +267,28 @@ class ExtentIndex {
     std::map<uint32_t, unsigned> replace_requests_; // node -> minimum pieces
     IndexObserver* observer_ = nullptr;
 };
+
+template <typename F>
+void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const {
+    if (!has_root() || !len)
+        return;
+    const uint64_t end = start + len;
+    KeyPos pos = KeyPos{inode, start}.successor();
+    const auto less = [](const LeafKey& e, const KeyPos& p) { return e.pos() < p; };
+    for (;;) {
+        const uint32_t id = leaf_for(pos);
+        const auto& ex = nodes_[id].extents;
+        for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, less); it != ex.end(); ++it) {
+            if (it->inode() != inode || it->start() >= end)
+                return;
+            if (!f(*it) || it->offset >= end)
+                return;
+        }
+        const KeyPos max = nodes_[id].max;
+        if (max == KeyPos::max() || max.inode > inode)
+            return;
+        pos = max.successor();
+    }
+}
 
 } // namespace bucketscope

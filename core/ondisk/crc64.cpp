@@ -2,12 +2,14 @@
 // xor all-ones. The tables are built at compile time from the polynomial, so there is no
 // literal table to get wrong; the known vectors in the tests pin it down.
 //
-// Slicing by 8: the register is 64 bits wide, so eight input bytes xor into it at once and
-// each of its bytes then has to travel through 0..7 further zero bytes; table k holds a
-// byte's contribution after k zero bytes. Data checksums of whole buckets and the fixture
-// images go through here, several times faster than one table step per byte.
+// Buffers of 256 bytes and more go through carry-less multiplication where the CPU has it
+// (crc64_clmul.cpp): a whole 512 KiB prio bucket is checksummed at every prio write.
+// The rest, and CPUs without it, slice by 8: the register is 64 bits wide, so eight input
+// bytes xor into it at once and each of its bytes then has to travel through 0..7 further
+// zero bytes; table k holds a byte's contribution after k zero bytes.
 
 #include "core/ondisk/crc64.h"
+#include "core/ondisk/crc64_impl.h"
 
 #include <array>
 
@@ -51,6 +53,11 @@ uint64_t load_be64(const std::byte* p) {
 } // namespace
 
 uint64_t crc64_be(uint64_t crc, std::span<const std::byte> data) {
+    if (data.size() >= 256 && detail::clmul_available()) {
+        size_t used = 0;
+        crc = detail::crc64_be_clmul(crc, data.data(), data.size(), &used);
+        data = data.subspan(used);
+    }
     const std::byte* p = data.data();
     size_t n = data.size();
     for (; n >= 8; p += 8, n -= 8) {
@@ -63,6 +70,42 @@ uint64_t crc64_be(uint64_t crc, std::span<const std::byte> data) {
     for (std::byte b : data.last(n))
         crc = kTable[((crc >> 56) ^ static_cast<uint64_t>(b)) & 0xff] ^ (crc << 8);
     return crc;
+}
+
+namespace {
+// a * b mod P, Horner over b's bits.
+uint64_t mulmod(uint64_t a, uint64_t b) {
+    uint64_t r = 0;
+    for (int i = 63; i >= 0; --i) {
+        r = (r << 1) ^ ((r >> 63) ? kPoly : 0);
+        if ((b >> i) & 1)
+            r ^= a;
+    }
+    return r;
+}
+
+// x^(8n) mod P by square and multiply.
+uint64_t xpow8(uint64_t n) {
+    uint64_t result = 1, base = 1ull << 8; // x^0, x^8
+    for (; n; n >>= 1) {
+        if (n & 1)
+            result = mulmod(result, base);
+        base = mulmod(base, base);
+    }
+    return result;
+}
+} // namespace
+
+uint64_t crc64_be_zeros(uint64_t crc, uint64_t zeros) {
+    if (!zeros || !crc)
+        return crc;
+    // The same tail length comes back every time (one prio set size per cache).
+    thread_local uint64_t last_n = 0, last_pow = 1;
+    if (zeros != last_n) {
+        last_pow = xpow8(zeros);
+        last_n = zeros;
+    }
+    return mulmod(crc, last_pow);
 }
 
 uint64_t bch_crc64_update(uint64_t crc, std::span<const std::byte> data) {

@@ -15,5 +15,8 @@ uint64_t bch_crc64_update(uint64_t crc, std::span<const std::byte> data);
 // The raw table step (lib/crc64.c crc64_be): no initial or final inversion. Version-1
 // bsets seed it with the node key's first pointer word and invert the result themselves.
 uint64_t crc64_be(uint64_t seed, std::span<const std::byte> data);
+// crc64_be over `zeros` zero bytes without reading them: the register times x^(8 zeros)
+// mod the polynomial. Checksums of mostly empty buffers (prio sets) skip their tails.
+uint64_t crc64_be_zeros(uint64_t crc, uint64_t zeros);
 
 } // namespace bucketscope::ondisk

@@ -5,10 +5,12 @@
 
 #include "core/ondisk/prio_set.h"
 
+#include <cstring>
 #include <optional>
 
 #include "core/ondisk/crc64.h"
 #include "core/ondisk/le.h"
+#include "core/ondisk/zero_scan.h"
 
 namespace bucketscope::ondisk {
 
@@ -27,7 +29,11 @@ void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
         buf[off + 2] = static_cast<std::byte>(d.gen);
         off += 3;
     }
-    store_le<uint64_t>(buf, 0, bch_crc64(buf.subspan(8)));
+    // The csum covers the whole bucket; past the entries it is usually all zeros, which
+    // crc64_be_zeros skips without reading (the scan for the last non-zero byte is cheap).
+    const size_t last = off + nonzero_end(buf.data() + off, buf.size() - off);
+    const uint64_t raw = crc64_be(~0ull, buf.subspan(8, last - 8));
+    store_le<uint64_t>(buf, 0, ~crc64_be_zeros(raw, buf.size() - last));
 }
 
 Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_magic,

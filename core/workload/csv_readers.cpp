@@ -21,6 +21,16 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+uint64_t fnv1a(std::string_view s) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (char ch : s) {
+        h ^= static_cast<unsigned char>(ch);
+        h *= 0x100000001b3ull;
+    }
+    // Objects are placed at id * size: keep the offset inside the 63-bit key space.
+    return h >> 24;
+}
+
 class MsrReader final : public TraceReader {
   public:
     MsrReader(const std::string& path, const TraceOptions& opts) : TraceReader(path, opts) {}
@@ -90,7 +100,9 @@ class CsvReader final : public TraceReader {
                 continue;
             }
             uint64_t id = 0, size = opts_.default_object_size, ns = 0;
-            if (!parse_num(f[c.obj_id - 1], id)) {
+            if (!c.obj_id_is_num) {
+                id = fnv1a(f[c.obj_id - 1]);
+            } else if (!parse_num(f[c.obj_id - 1], id)) {
                 bad("object id (column " + std::to_string(c.obj_id) +
                     ") must be an unsigned integer, found '" + std::string(f[c.obj_id - 1]) +
                     "'");
@@ -120,7 +132,7 @@ class CsvReader final : public TraceReader {
                     continue;
                 }
             }
-            out = {ns, op, id * size, size, 0, 0};
+            out = {ns, op, object_offset(id, size), size, 0, 0};
             return true;
         }
         return false;

@@ -1,3 +1,7 @@
+// The seeded generators behind workload specs (generator.h): one parameter parser, one
+// base class drawing op, size and process for every kind, and per kind only the choice
+// of the next offset slot. Everything comes from one std::mt19937_64 seeded from the
+// spec, so a spec and a seed name one request sequence on every machine.
 #include "core/workload/generator.h"
 
 #include <algorithm>
@@ -49,8 +53,11 @@ struct Params {
     std::string kind;
     std::map<std::string, std::string> kv;
     uint64_t span = 1ull << 30, align = 4096, size_min = 4096, size_max = 4096;
-    unsigned read_percent = 0, processes = 1;
+    // size=A:W/B:W: sizes with their cumulative weights (empty: fixed or uniform).
+    std::vector<std::pair<uint64_t, uint64_t>> size_table;
+    unsigned read_percent = 0, discard_percent = 0, processes = 1;
     uint64_t seed = 1;
+    uint64_t requests = 0;
 };
 
 unsigned parse_percent(const std::string& v, const std::string& key) {
@@ -77,6 +84,40 @@ double parse_double(const std::string& v, const std::string& key) {
     if (used != v.size() || !(d > 0))
         throw SpecError("workload option " + key + "=" + v + ": expected a positive number");
     return d;
+}
+
+// size=A, size=A-B or size=A:W/B:W/...
+void parse_sizes(const std::string& v, Params& p) {
+    if (v.find(':') == std::string::npos) {
+        const size_t dash = v.find('-');
+        p.size_min = parse_size(v.substr(0, dash), "size");
+        p.size_max = dash == std::string::npos ? p.size_min : parse_size(v.substr(dash + 1), "size");
+        return;
+    }
+    uint64_t total = 0;
+    size_t start = 0;
+    while (start <= v.size()) {
+        size_t slash = v.find('/', start);
+        if (slash == std::string::npos)
+            slash = v.size();
+        const std::string item = v.substr(start, slash - start);
+        const size_t colon = item.find(':');
+        if (colon == std::string::npos)
+            throw SpecError("workload option size=" + v + ": expected SIZE:WEIGHT items separated "
+                            "by '/', found '" + item + "'");
+        const uint64_t size = parse_size(item.substr(0, colon), "size");
+        const uint64_t weight = parse_size(item.substr(colon + 1), "size weight");
+        if (weight == 0)
+            throw SpecError("workload option size=" + v + ": weight 0 in '" + item + "'");
+        total += weight;
+        p.size_table.emplace_back(size, total);
+        start = slash + 1;
+    }
+    p.size_min = p.size_max = p.size_table.front().first;
+    for (const auto& [size, cum] : p.size_table) {
+        p.size_min = std::min(p.size_min, size);
+        p.size_max = std::max(p.size_max, size);
+    }
 }
 
 Params parse_spec(const std::string& spec, uint64_t seed) {
@@ -115,11 +156,14 @@ Params parse_spec(const std::string& spec, uint64_t seed) {
     }
     if (auto* v = take("seed"))
         p.seed = parse_size(*v, "seed");
-    if (auto* v = take("size")) {
-        const size_t dash = v->find('-');
-        p.size_min = parse_size(v->substr(0, dash), "size");
-        p.size_max = dash == std::string::npos ? p.size_min : parse_size(v->substr(dash + 1), "size");
-    }
+    if (auto* v = take("discard"))
+        p.discard_percent = parse_percent(*v, "discard");
+    if (p.read_percent + p.discard_percent > 100)
+        throw SpecError("workload options read and discard: together more than 100 percent");
+    if (auto* v = take("requests"))
+        p.requests = parse_size(*v, "requests");
+    if (auto* v = take("size"))
+        parse_sizes(*v, p);
     if (p.size_min == 0 || p.size_min % 512 || p.size_max % 512 || p.size_max < p.size_min)
         throw SpecError("workload option size: expected multiples of 512 bytes with min <= max");
     if (p.align == 0 || p.align % 512)
@@ -135,6 +179,7 @@ class BasicGenerator : public Generator {
         : p_(std::move(p)), rng_(p_.seed), slots_(p_.span / p_.align), cursor_(p_.processes, 0) {
         for (unsigned i = 0; i < p_.processes; ++i)
             cursor_[i] = (slots_ / p_.processes) * i; // sequential streams start apart
+        limit_ = p_.requests;
     }
 
     Request next() override {
@@ -143,10 +188,11 @@ class BasicGenerator : public Generator {
         proc_ = (proc_ + 1) % p_.processes;
         r.time_ns = time_ns_;
         time_ns_ += 1000;
-        r.op = pick(100) < p_.read_percent ? Op::Read : Op::Write;
-        r.length = p_.size_min == p_.size_max
-                       ? p_.size_min
-                       : p_.size_min + 512 * pick((p_.size_max - p_.size_min) / 512 + 1);
+        const uint64_t op = pick(100);
+        r.op = op < p_.read_percent                        ? Op::Read
+               : op < p_.read_percent + p_.discard_percent ? Op::Discard
+                                                           : Op::Write;
+        r.length = draw_size();
         uint64_t slot = next_slot(r.process, r.length);
         r.offset = std::min(slot * p_.align, p_.span - r.length);
         return r;
@@ -154,6 +200,17 @@ class BasicGenerator : public Generator {
 
   protected:
     virtual uint64_t next_slot(uint32_t process, uint64_t length) = 0;
+    uint64_t draw_size() {
+        if (!p_.size_table.empty()) {
+            const uint64_t w = pick(p_.size_table.back().second);
+            for (const auto& [size, cum] : p_.size_table)
+                if (w < cum)
+                    return size;
+        }
+        if (p_.size_min == p_.size_max)
+            return p_.size_min;
+        return p_.size_min + 512 * pick((p_.size_max - p_.size_min) / 512 + 1);
+    }
     uint64_t pick(uint64_t n) { return std::uniform_int_distribution<uint64_t>(0, n - 1)(rng_); }
     uint64_t advance(uint32_t process, uint64_t length) {
         uint64_t& c = cursor_[process];
@@ -281,8 +338,8 @@ std::unique_ptr<Generator> make_generator(const std::string& spec, uint64_t seed
         throw SpecError("workload '" + p.kind +
                         "': unknown kind (expected seq, uniform, zipf, hotcold or scan)");
     for (const auto& [key, value] : p.kv) {
-        static const std::vector<std::string> common = {"span", "read",      "size",
-                                                        "align", "processes", "seed"};
+        static const std::vector<std::string> common = {
+            "span", "read", "discard", "size", "align", "processes", "seed", "requests"};
         if (std::find(common.begin(), common.end(), key) == common.end() &&
             std::find(kind->second.begin(), kind->second.end(), key) == kind->second.end())
             throw SpecError("workload '" + p.kind + "': unknown option '" + key + "'");

@@ -88,6 +88,9 @@ bool LineSource::getline(std::string& line) {
             pos_ = static_cast<size_t>(nl - buf_.begin()) + 1;
             break;
         }
+        if (buf_.size() - pos_ > kMaxLine)
+            throw TraceError(path_ + ":" + std::to_string(line_ + 1) + ": line longer than " +
+                             std::to_string(kMaxLine) + " bytes (is this the right format?)");
         if (!fill()) {
             if (pos_ == buf_.size())
                 return false;

@@ -27,8 +27,10 @@ class LineSource {
     LineSource(const LineSource&) = delete;
     LineSource& operator=(const LineSource&) = delete;
 
-    // Next line without its '\n' (and '\r'); false at the end.
+    // Next line without its '\n' (and '\r'); false at the end. A line longer than
+    // kMaxLine throws TraceError: memory stays bounded even on a binary file read as text.
     bool getline(std::string& line);
+    static constexpr size_t kMaxLine = 1 << 20;
     // Exactly out.size() bytes; returns how many were read (less only at the end).
     size_t read(std::span<std::byte> out);
 

@@ -39,7 +39,7 @@ class OracleReader final : public TraceReader {
         uint64_t size = load_le<uint32_t>(rec + 12);
         if (size == 0)
             size = opts_.default_object_size;
-        out = {uint64_t(time) * 1'000'000'000ull, Op::Read, id * size, size, 0, 0};
+        out = {uint64_t(time) * 1'000'000'000ull, Op::Read, object_offset(id, size), size, 0, 0};
         ++index_;
         return true;
     }

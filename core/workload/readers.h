@@ -29,6 +29,13 @@ template <typename T> bool parse_num(std::string_view s, T& out) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
 }
 
+// Where an object trace's object lives in the block address space: id * size, with the id
+// taken modulo what fits below 2^62 bytes (hashed 64-bit ids would overflow otherwise).
+inline uint64_t object_offset(uint64_t id, uint64_t size) {
+    const uint64_t slots = (1ull << 62) / (size ? size : 1);
+    return (id % slots) * size;
+}
+
 // "12.000345678" -> nanoseconds; false if not a non-negative decimal.
 bool parse_seconds(std::string_view s, double unit_ns, uint64_t& ns);
 

@@ -28,6 +28,9 @@ struct CsvColumns {
     unsigned obj_size = 3;
     unsigned op = 0;        // values r/read/get -> read, w/write/set -> write, d/trim -> discard
     char delimiter = ',';
+    // libCacheSim's obj-id-is-num: ids are numbers; otherwise any string, hashed (FNV-1a,
+    // 64-bit) into a number, so the same name always lands at the same offset.
+    bool obj_id_is_num = true;
     bool has_header = true;
     double time_unit_ns = 1e9; // seconds
 };

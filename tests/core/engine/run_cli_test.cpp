@@ -138,5 +138,35 @@ TEST_F(RunCli, AWriteErrorStopsTheSetNamesDeviceAndOffsetAndLosesNoAcknowledgedW
     EXPECT_EQ(again.status, 0) << again.output;
 }
 
+TEST_F(RunCli, AGeneratedWorkloadInWritebackRunsOnAnImageAndCheckAcceptsIt) {
+    const std::string img = formatted("cache.img");
+    auto r = run_command(kCli + " run " + q(img) +
+                         " --workload zipf:alpha=0.9,span=256M,read=60,size=4K-64K,requests=3000"
+                         " --cache-mode writeback --seed 5 --json --no-record");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto j = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+    const auto& rq = j["requests"];
+    EXPECT_EQ(rq["requests"].get<uint64_t>(), 3000u);
+    EXPECT_GT(rq["cache_hits"].get<uint64_t>(), 0u) << "zipf(0.9) rereads its hot blocks";
+    EXPECT_GT(rq["cache_misses"].get<uint64_t>(), 0u) << "and starts cold";
+    EXPECT_GT(rq["dirty_bytes"].get<uint64_t>(), 0u) << "writeback leaves dirty data";
+    EXPECT_EQ(j["errors"], 0);
+    auto c = run_command(kCli + " check --json " + q(img));
+    EXPECT_EQ(c.status, 0) << c.output;
+    auto in = run_command(kCli + " inspect --json " + q(img));
+    ASSERT_EQ(in.status, 0) << in.output;
+    EXPECT_GT(nlohmann::json::parse(in.output)["priority_stats"]["dirty"].get<uint64_t>(), 0u)
+        << "the dirty extents came back from the image";
+}
+
+TEST_F(RunCli, AWorkloadThatNeverEndsNeedsALimit) {
+    const std::string img = formatted("cache.img");
+    const auto before = testing::slurp(img);
+    auto r = run_command(kCli + " run " + q(img) + " --workload zipf:alpha=0.9,span=1G");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_THAT(r.output, HasSubstr("never ends"));
+    EXPECT_TRUE(testing::slurp(img) == before);
+}
+
 } // namespace
 } // namespace bucketscope

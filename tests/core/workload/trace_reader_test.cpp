@@ -1,5 +1,7 @@
 #include "core/workload/trace_reader.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -158,6 +160,132 @@ TEST_F(TraceReaderTest, FioVersion2WithWaitsTrimsAndTwoFiles) {
     EXPECT_THROW(read_all(write("v3wait", "fio version 3 iolog\n5 f wait 10\n"),
                           fmt(TraceFormat::Fio)),
                  TraceError);
+}
+
+// A version 2 iolog built to the HOWTO's format and replayed by fio itself
+// (--read_iolog): fio must accept it, issue exactly its reads and writes, and write the
+// blocks at the offsets we read from it, and no others.
+TEST_F(TraceReaderTest, FioVersion2IsWhatFioReplays) {
+    if (std::system("command -v fio >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "fio is not installed (tools/deps installs it)";
+    const auto data = (dir_ / "data").string();
+    constexpr size_t kSize = 1 << 20, kBlock = 4096;
+    {
+        std::ofstream(data, std::ios::binary) << std::string(kSize, 'x');
+    }
+    std::string v2 = "fio version 2 iolog\n" + data + " add\n" + data + " open\n";
+    const uint64_t offsets[] = {0, 65536, 4096, 524288, 8192, 1044480};
+    for (size_t i = 0; i < 6; ++i)
+        v2 += data + (i % 2 ? " read " : " write ") + std::to_string(offsets[i]) + " 4096\n";
+    v2 += data + " close\n";
+    const auto v2path = write("v2.iolog", v2);
+    const auto out = (dir_ / "fio.json").string();
+    const std::string cmd = "fio --name=r --read_iolog=" + v2path +
+                            " --ioengine=psync --output-format=json --output=" + out +
+                            " >/dev/null 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    const auto reqs = read_all(v2path, fmt(TraceFormat::Fio));
+    ASSERT_EQ(reqs.size(), 6u);
+    std::vector<bool> written(kSize / kBlock);
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        EXPECT_EQ(reqs[i].offset, offsets[i]);
+        EXPECT_EQ(reqs[i].length, kBlock);
+        EXPECT_EQ(reqs[i].op, i % 2 ? Op::Read : Op::Write);
+        if (reqs[i].op == Op::Write)
+            written[reqs[i].offset / kBlock] = true;
+    }
+    // fio's own account: three reads and three writes of 4 KiB.
+    std::ifstream js(out);
+    const std::string report((std::istreambuf_iterator<char>(js)), std::istreambuf_iterator<char>());
+    EXPECT_NE(report.find("\"total_ios\" : 3"), std::string::npos) << report.substr(0, 2000);
+    // The data file changed exactly at the write offsets.
+    std::ifstream f(data, std::ios::binary);
+    std::string block(kBlock, '\0');
+    for (size_t b = 0; b < written.size(); ++b) {
+        f.read(block.data(), kBlock);
+        const bool untouched = block == std::string(kBlock, 'x');
+        EXPECT_EQ(untouched, !written[b]) << "block " << b;
+    }
+}
+
+TEST_F(TraceReaderTest, AnOverlongLineIsAnErrorNotUnboundedMemory) {
+    const auto path = write("long.blkparse", std::string(LineSource::kMaxLine + 4096, 'a'));
+    try {
+        read_all(path, fmt(TraceFormat::Blkparse));
+        FAIL() << "overlong line accepted";
+    } catch (const TraceError& e) {
+        EXPECT_NE(std::string(e.what()).find(path + ":1: line longer than"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST_F(TraceReaderTest, ProgressRunsFromZeroToOneThroughTheFile) {
+    std::string text;
+    for (int i = 0; i < 20000; ++i)
+        text += "1,hm,0,Write," + std::to_string(i * 4096) + ",4096,10\n";
+    const auto path = write("p.csv", text);
+    auto r = TraceReader::open(path, fmt(TraceFormat::Msr));
+    EXPECT_LT(r->progress(), 0.01);
+    Request req;
+    double last = 0;
+    int n = 0;
+    while (r->next(req)) {
+        EXPECT_GE(r->progress(), last);
+        last = r->progress();
+        if (++n == 10000) {
+            EXPECT_GT(last, 0.2);
+            EXPECT_LT(last, 0.9);
+        }
+    }
+    EXPECT_EQ(n, 20000);
+    EXPECT_DOUBLE_EQ(r->progress(), 1.0);
+}
+
+TEST_F(TraceReaderTest, CsvStringIdsAreHashedToStableOffsets) {
+    auto o = fmt(TraceFormat::Csv);
+    o.csv = {.time = 1, .obj_id = 2, .obj_size = 3, .op = 0, .obj_id_is_num = false};
+    const auto reqs = read_all(write("s.csv", "t,id,size\n0,photo/cat.jpg,4096\n1,video/a,8192\n"
+                                               "2,photo/cat.jpg,4096\n"),
+                               o);
+    ASSERT_EQ(reqs.size(), 3u);
+    EXPECT_EQ(reqs[0].offset, reqs[2].offset);
+    EXPECT_NE(reqs[0].offset, reqs[1].offset);
+    EXPECT_EQ(reqs[0].offset % 4096, 0u);
+    o.csv.obj_id_is_num = true;
+    EXPECT_THROW(read_all(write("s2.csv", "t,id,size\n0,photo/cat.jpg,4096\n"), o), TraceError);
+}
+
+TEST_F(TraceReaderTest, MalformedRecordsInEveryFormatNameFileAndLine) {
+    struct Case {
+        TraceFormat f;
+        const char* text;
+        const char* where;
+    };
+    const Case cases[] = {
+        {TraceFormat::Fio, "fio version 2 iolog\nf add\nf write 0 4096\nf write zero 4096\n", ":4:"},
+        {TraceFormat::Fio, "fio version 3 iolog\n5 f add\nsoon f write 0 4096\n", ":3:"},
+        {TraceFormat::Msr, "1,hm,0,Read,0,4096,1\n2,hm,0,Read,-5,4096,1\n", ":2:"},
+        {TraceFormat::Csv, "time,obj_id,obj_size\n1,2,3\n1,2\n", ":3:"},
+        {TraceFormat::Blkparse,
+         "  8,0    3        1     0.000000000   697  Q   W 223490 + eight [kjournald]\n", ":1:"},
+    };
+    for (const auto& c : cases) {
+        const auto path = write("bad", c.text);
+        try {
+            read_all(path, fmt(c.f));
+            ADD_FAILURE() << to_string(c.f) << ": malformed record accepted";
+        } catch (const TraceError& e) {
+            EXPECT_NE(std::string(e.what()).find(path + c.where), std::string::npos)
+                << to_string(c.f) << ": " << e.what();
+        }
+        auto o = fmt(c.f);
+        o.skip_bad = true;
+        auto r = TraceReader::open(path, o);
+        Request req;
+        while (r->next(req)) {
+        }
+        EXPECT_EQ(r->bad_records(), 1u) << to_string(c.f);
+    }
 }
 
 TEST_F(TraceReaderTest, MsrCambridgeCsv) {

@@ -1,0 +1,102 @@
+// Pages allocated on write; see sparse_ram_device.h.
+#include "core/device/sparse_ram_device.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/device/posix_io.h"
+#include "core/ondisk/zero_scan.h"
+
+namespace bucketscope {
+
+
+SparseRamDevice::SparseRamDevice(uint64_t size_bytes)
+    : size_(size_bytes), chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)) {}
+
+std::string SparseRamDevice::name() const { return "ram:" + std::to_string(size_); }
+
+std::byte* SparseRamDevice::page(uint64_t index, bool create) {
+    auto& chunk = chunks_[index / kPagesPerChunk];
+    if (!chunk) {
+        if (!create)
+            return nullptr;
+        chunk = std::make_unique<Chunk>();
+    }
+    auto& p = chunk->pages[index % kPagesPerChunk];
+    if (!p && create) {
+        p = std::make_unique<std::byte[]>(kPage); // value-initialised: zeros
+        ++pages_;
+    }
+    return p.get();
+}
+
+void SparseRamDevice::drop(uint64_t index) {
+    auto& chunk = chunks_[index / kPagesPerChunk];
+    if (!chunk)
+        return;
+    auto& p = chunk->pages[index % kPagesPerChunk];
+    if (p) {
+        p.reset();
+        --pages_;
+    }
+}
+
+Status SparseRamDevice::read(uint64_t offset, std::span<std::byte> out) {
+    if (auto s = check_range(name(), "read", offset, out.size(), size_); !s)
+        return s;
+    size_t done = 0;
+    while (done < out.size()) {
+        const uint64_t at = offset + done;
+        const size_t in_page = size_t(at % kPage);
+        const size_t n = std::min<size_t>(out.size() - done, kPage - in_page);
+        if (const std::byte* p = page(at / kPage, false))
+            std::memcpy(out.data() + done, p + in_page, n);
+        else
+            std::memset(out.data() + done, 0, n);
+        done += n;
+    }
+    return Status::ok();
+}
+
+Status SparseRamDevice::write(uint64_t offset, std::span<const std::byte> data) {
+    if (auto s = check_range(name(), "write", offset, data.size(), size_); !s)
+        return s;
+    size_t done = 0;
+    while (done < data.size()) {
+        const uint64_t at = offset + done;
+        const size_t in_page = size_t(at % kPage);
+        const size_t n = std::min<size_t>(data.size() - done, kPage - in_page);
+        const std::byte* src = data.data() + done;
+        if (ondisk::all_zero(src, n)) {
+            if (n == kPage)
+                drop(at / kPage);
+            else if (std::byte* p = page(at / kPage, false))
+                std::memset(p + in_page, 0, n);
+        } else {
+            std::memcpy(page(at / kPage, true) + in_page, src, n);
+        }
+        done += n;
+    }
+    ++writes_;
+    return Status::ok();
+}
+
+Status SparseRamDevice::discard(uint64_t offset, uint64_t length) {
+    if (auto s = check_range(name(), "discard", offset, length, size_); !s)
+        return s;
+    uint64_t at = offset;
+    const uint64_t end = offset + length;
+    while (at < end) {
+        const uint64_t in_page = at % kPage;
+        const uint64_t n = std::min(end - at, kPage - in_page);
+        if (n == kPage)
+            drop(at / kPage);
+        else if (std::byte* p = page(at / kPage, false))
+            std::memset(p + in_page, 0, n);
+        at += n;
+    }
+    ++discards_;
+    return Status::ok();
+}
+
+} // namespace bucketscope

@@ -1,0 +1,130 @@
+#pragma once
+// What the request path remembers between requests, per volume (struct cached_dev /
+// flash_dev), per process (the task_struct fields bcache uses) and across request tasks.
+// Internal to core/engine; guarded by bucket_lock like everything the tasks touch.
+//
+// Sequential detection (check_should_bypass in request.c). Each backing device keeps the
+// RECENT_IO = 128 most recent I/O streams: where each ended (`last`), how many bytes it
+// has run sequentially, and until when it counts as live (5 s). Entries sit on an LRU list
+// and in a hash on `last`. A request starting where a live stream ended continues it;
+// otherwise the least recently used entry is recycled, and the process's finished stream
+// length is folded into its running average (ewma, weight 8). A process whose current or
+// average stream reaches sequential_cutoff bypasses the cache.
+//
+// Pending cache-miss inserts stand in for bch_btree_insert_check_key: a read that missed
+// registers the range it will insert once the backing read returns; every write, bypass
+// or discard that lands in between cuts the range back to the part before it, so the
+// insert only fills what is still a hole, as the kernel's replace-insert against the check
+// key does.
+
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "core/engine/request_options.h"
+#include "core/index/extent.h"
+
+namespace bucketscope {
+
+inline constexpr unsigned RECENT_IO_BITS = 7;
+inline constexpr unsigned RECENT_IO = 1u << RECENT_IO_BITS;
+inline constexpr uint64_t RECENT_IO_LIFETIME_NS = 5'000'000'000ull; // msecs_to_jiffies(5000)
+
+// dc->io[], dc->io_hash[] and dc->io_lru.
+class RecentIo {
+  public:
+    RecentIo();
+    // The stream this request continues, or the recycled LRU entry; `recycled` tells
+    // which (the caller then folds the process's stream into its average). Updates the
+    // entry's length, end, expiry, hash position and LRU position; returns its
+    // sequential byte count afterwards.
+    uint64_t account(uint64_t start_sector, uint64_t end_sector, uint64_t bytes, uint64_t now_ns,
+                     bool& recycled);
+
+  private:
+    struct Io {
+        uint64_t last = 0;
+        uint64_t expires_ns = 0;
+        uint64_t sequential = 0; // unsigned int in the kernel: saturates below 4 GiB
+        int16_t hash_next = -1, hash_prev = -1;
+        int16_t lru_next = -1, lru_prev = -1;
+        uint16_t slot = RECENT_IO; // hash slot; RECENT_IO = the unused initial chain
+    };
+    static unsigned hash(uint64_t sector);
+    void hash_del(int16_t i);
+    void hash_add_head(int16_t i, unsigned slot);
+    void lru_move_tail(int16_t i);
+
+    std::array<Io, RECENT_IO> io_{};
+    std::array<int16_t, RECENT_IO + 1> head_{};
+    int16_t lru_head_ = -1, lru_tail_ = -1;
+};
+
+// task->sequential_io and task->sequential_io_avg.
+struct ProcessState {
+    uint64_t sequential_io = 0;
+    uint64_t sequential_io_avg = 0;
+};
+
+// One key of dc->writeback_keys: a dirty extent the writeback thread will clean.
+struct WritebackKey {
+    Extent key;
+    bool in_flight = false; // its I/O started (keybuf_key->private set)
+};
+
+// The PI controller of writeback.c (__update_writeback_rate) and bch_ratelimit.
+struct WritebackRate {
+    int64_t rate = 1024;           // sectors per second
+    int64_t integral = 0;          // writeback_rate_integral
+    uint64_t next_ns = 0;          // bch_ratelimit.next
+    uint64_t next_update_ns = 0;   // the delayed work's next run
+};
+
+struct VolumeState {
+    uint64_t inode = 0;
+    bool flash_only = false;
+    bool seen = false;
+    RecentIo recent;
+    uint64_t dirty_sectors = 0;  // bcache_dev_sectors_dirty
+    bool has_dirty = false;      // dc->has_dirty
+    // Writeback thread state for this device.
+    std::vector<WritebackKey> keybuf; // sorted by key position
+    KeyPos last_scanned = KeyPos::zero();
+    WritebackRate rate;
+};
+
+struct MissRange {
+    uint64_t inode = 0;
+    uint64_t start = 0;
+    uint64_t end = 0; // exclusive; start == end: nothing left to insert
+    bool active = false;
+};
+
+struct RequestPathState {
+    explicit RequestPathState(const RequestPathOptions& o) : opts(o) {}
+
+    // The volume a request's device names (created on first use).
+    VolumeState& volume(uint32_t device);
+    ProcessState& process(uint32_t pid) { return processes[pid]; }
+
+    // A pending cache-miss insert for request task `slot`.
+    MissRange& miss_slot(unsigned slot);
+    // Something is about to change [start, end) of `inode`: cut every pending miss range
+    // back to what lies before it.
+    void index_write(uint64_t inode, uint64_t start, uint64_t end);
+    // bch_keybuf_check_overlapping on the volume's writeback keys: drops overlapping keys
+    // whose I/O has not started; true if one whose I/O has is overlapped.
+    bool writeback_overlaps(VolumeState& v, uint64_t start, uint64_t end);
+    // Dirty-sector accounting for every volume (bcache_dev_sectors_dirty_add).
+    void add_dirty(VolumeState& v, int64_t sectors);
+
+    const RequestPathOptions& opts;
+    std::vector<VolumeState> volumes; // indexed by device number
+    std::unordered_map<uint32_t, ProcessState> processes;
+    std::vector<MissRange> misses; // one per request task
+    uint64_t dirty_total = 0;
+    uint64_t backing_volumes = 0; // cached (not flash-only) volumes seen
+};
+
+} // namespace bucketscope

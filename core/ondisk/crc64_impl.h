@@ -1,0 +1,15 @@
+#pragma once
+// Internal to core/ondisk: the carry-less-multiplication path of crc64_be (crc64_clmul.cpp).
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bucketscope::ondisk::detail {
+
+// Whether this CPU has PCLMULQDQ and SSSE3 (checked once).
+bool clmul_available();
+// Runs crc64_be's raw register over the first whole 64-byte blocks of p[0..n) (n >= 64)
+// and says in *used how many bytes that was; the caller does the rest with the table.
+uint64_t crc64_be_clmul(uint64_t crc, const std::byte* p, size_t n, size_t* used);
+
+} // namespace bucketscope::ondisk::detail
