@@ -8,6 +8,7 @@
 // --block-size, --policy). Everything printed on stdout comes from the engine's virtual
 // clock and seeded scheduler, so the same arguments print the same bytes; wall-clock
 // speed goes to stderr only. The progress bar is drawn on stderr when stdout is a terminal.
+// The run is recorded as a session (app/cli/session_recording.h) unless --no-record.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +18,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/metrics_report.h"
+#include "app/cli/session_recording.h"
 #include "core/device/size_parse.h"
 #include "core/workload/generator.h"
 #include "core/workload/ram_target.h"
@@ -59,7 +61,28 @@ struct ReplayArgs {
     bool json = false;
     bool no_progress = false;
     unsigned samples = 20;
+    RecordOptions record;
 };
+
+std::string options_json(const ReplayArgs& a) {
+    const nlohmann::json j = {{"trace", a.trace},
+                              {"format", a.format},
+                              {"workload", a.workload},
+                              {"limit", a.limit},
+                              {"bucket_size", a.bucket_size},
+                              {"block_size", a.block_size},
+                              {"policy", a.policy},
+                              {"discard", a.discard},
+                              {"profile", a.profile},
+                              {"seed", a.seed},
+                              {"cache_mode", a.cache_mode},
+                              {"sequential_cutoff", a.sequential_cutoff},
+                              {"writeback_percent", a.writeback_percent},
+                              {"queue_depth", a.queue_depth},
+                              {"write_points", a.write_points},
+                              {"snapshot_interval", a.record.snapshot_interval_s}};
+    return j.dump();
+}
 
 [[noreturn]] void fail(const std::string& msg, int status = 2) {
     std::cerr << "replay: " << msg << "\n";
@@ -123,7 +146,7 @@ EngineOptions engine_options(const ReplayArgs& a) {
     o.check_invariants = a.check;
     o.data_payload = a.data;
     o.check_index_every = 64;
-    o.event_capacity = 1; // nobody drains events here
+    o.event_capacity = event_capacity_for(a.record);
     return o;
 }
 
@@ -203,12 +226,19 @@ void run_replay(const ReplayArgs& a) {
     if (!engine)
         fail(a.target + ": " + why);
 
+    CliSession session = start_cli_session("replay", *engine, a.target, options_json(a), a.record);
     ProgressBar bar(!a.no_progress && ::isatty(STDOUT_FILENO));
     workload::ReplayOptions ropts;
     ropts.samples = a.samples;
-    ropts.on_progress = [&](double p, const EngineMetrics& m) { bar.update(p, m); };
+    ropts.on_progress = [&](double p, const EngineMetrics& m) {
+        session.pump();
+        bar.update(p, m);
+    };
     const workload::ReplayResult r = workload::replay(*engine, *source, ropts);
     bar.done();
+    session.finish(!source->error().empty() ? "source_error"
+                   : r.blocked              ? "blocked"
+                                            : "completed");
 
     nlohmann::ordered_json j;
     j["target"] = a.target;
@@ -326,6 +356,7 @@ void register_replay(CLI::App& app) {
     cmd->add_flag("--no-progress", a->no_progress, "No progress bar");
     cmd->add_option("--samples", a->samples, "Utilisation samples over the run")
         ->capture_default_str();
+    add_record_options(cmd, a->record);
     cmd->callback([a] { run_replay(*a); });
 }
 

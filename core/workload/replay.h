@@ -29,7 +29,9 @@ struct ReplaySample {
 
 struct ReplayOptions {
     unsigned samples = 20;          // utilisation samples over the run (plus the final one)
-    uint64_t slice_steps = 1 << 14; // engine steps between checks
+    // Engine steps between checks: small enough that samples land near their points and a
+    // recorder draining the event ring after each slice never sees it overflow.
+    uint64_t slice_steps = 2048;
     // Called after every slice with the source's progress (0..1, negative if unknown).
     std::function<void(double progress, const EngineMetrics&)> on_progress;
 };

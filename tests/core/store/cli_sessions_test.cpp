@@ -90,6 +90,32 @@ TEST(CliSessions, SnapshotIntervalReachesTheRecorder) {
     fs::remove(db + "-shm");
 }
 
+// replay records like run and sim, and recording changes nothing it prints.
+TEST(CliSessions, ReplayRecordsASessionAndPrintsWhatAnUnrecordedOnePrints) {
+    const auto dir = fs::temp_directory_path() / ("bucketscope-cli-replay-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string db = (dir / "sessions.db").string();
+    const std::string replay =
+        "replay ram:96M -b 64K --workload zipf:alpha=0.9,span=256M,read=70,requests=5000 --json ";
+    const auto recorded = run(replay + "--db " + db);
+    ASSERT_EQ(recorded.status, 0) << recorded.out;
+    const auto plain = run(replay + "--no-record --db " + db);
+    ASSERT_EQ(plain.status, 0);
+    EXPECT_EQ(recorded.out, plain.out);
+    const auto list = run("sessions --db " + db + " list");
+    ASSERT_EQ(list.status, 0) << list.out;
+    EXPECT_NE(list.out.find("completed\tcli\tv6.2\tram:96M"), std::string::npos) << list.out;
+    EXPECT_EQ(list.out.find("\n2\t"), std::string::npos) << "--no-record recorded nothing";
+    const auto exported = run("sessions --db " + db + " export 1 --json");
+    ASSERT_EQ(exported.status, 0);
+    const auto j = nlohmann::json::parse(exported.out);
+    EXPECT_GT(j["events"].size(), 1000u);
+    EXPECT_EQ(j["dropped"], 0) << "the ring is drained after every slice";
+    EXPECT_GE(j["snapshots"].size(), 1u);
+    EXPECT_NE(j["options"].get<std::string>().find("\"workload\":\"zipf:alpha=0.9"), std::string::npos);
+    fs::remove_all(dir);
+}
+
 // A database from a newer bucketscope: sessions refuses to read it and sim runs without
 // recording, both saying why.
 TEST(CliSessions, ANewerDatabaseIsRefusedWithAClearMessage) {
