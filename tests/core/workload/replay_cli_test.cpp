@@ -1,7 +1,6 @@
 // `bucketscope-cli replay`: same arguments, same bytes; the summary has every figure the
-// issue asks for; bad input fails with a message naming file, line or option; and on the
-// reference zipf trace of ../shared/tools/gen_trace.py the hit ratios sit next to
-// libCacheSim's (a little below: bcache holds buckets back for reserves and metadata).
+// issue asks for; bad input fails with a message naming file, line or option.
+// replay_reference_test.cpp compares hit ratios with libCacheSim's.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,6 +12,7 @@
 
 #include "tests/core/device/run_command.h"
 #include "tests/core/device/temp_dir.h"
+#include "tests/core/workload/replay_cli_util.h"
 
 namespace bucketscope::test {
 namespace {
@@ -20,33 +20,6 @@ namespace {
 using bucketscope::testing::CommandResult;
 using bucketscope::testing::run_command;
 using bucketscope::testing::TempDir;
-
-const std::string kCli = BUCKETSCOPE_CLI;
-
-CommandResult replay(const std::string& args) { return run_command(kCli + " replay " + args); }
-
-// The value printed for `key` in replay's text output.
-std::string value_of(const std::string& out, const std::string& key) {
-    const auto at = out.find("\n" + key + " ");
-    if (at == std::string::npos)
-        return {};
-    const auto start = out.find_first_not_of(' ', at + key.size() + 1);
-    return out.substr(start, out.find('\n', start) - start);
-}
-
-// gen_trace.py's zipf trace of 1M requests over 100k objects, made once per build tree.
-std::string reference_trace() {
-    const std::string path = std::string(BUCKETSCOPE_BUILD_DIR) + "/zipf1.0_1M_100k.oracleGeneral";
-    if (!std::filesystem::exists(path)) {
-        const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-        const std::string cmd = "python3 " BUCKETSCOPE_SHARED_DIR "/tools/gen_trace.py --kind zipf "
-                                "-n 1000000 -m 100000 -o " + tmp + " >/dev/null 2>&1";
-        if (std::system(cmd.c_str()) != 0)
-            return {};
-        std::filesystem::rename(tmp, path);
-    }
-    return path;
-}
 
 TEST(ReplayCli, SameArgumentsSameBytesForTracesAndWorkloads) {
     TempDir dir;
@@ -127,24 +100,6 @@ TEST(ReplayCli, LimitStopsEarly) {
     const CommandResult r = replay("ram:64M -b 64K " + trace + " --format oracle --limit 1000");
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(value_of(r.output, "summary.requests"), "1000");
-}
-
-// libCacheSim (aa0fc40) on this trace, 10% of the 80,700 distinct objects: FIFO 0.6771,
-// LRU 0.7135 (../shared/tools/README.md).
-TEST(ReplayCli, HitRatiosSitNextToLibCacheSimsOnTheReferenceZipfTrace) {
-    const std::string trace = reference_trace();
-    ASSERT_FALSE(trace.empty()) << "gen_trace.py failed";
-    // 8070 objects of 512 KiB, plus the superblock bucket.
-    const std::string target = "ram:" + std::to_string(8071 * 512) + "K";
-    for (auto [policy, reference] : {std::pair{"fifo", 0.6771}, {"lru", 0.7135}}) {
-        const CommandResult r = replay(target + " " + trace + " --format oracle --policy " + policy);
-        ASSERT_EQ(r.status, 0) << r.output;
-        const double hit = std::stod(value_of(r.output, "summary.hit_ratio"));
-        EXPECT_LE(hit, reference + 0.005) << policy;
-        EXPECT_GE(hit, reference - 0.02) << policy;
-        EXPECT_EQ(value_of(r.output, "summary.hit_ratio"), value_of(r.output, "summary.byte_hit_ratio"))
-            << "equal-size objects";
-    }
 }
 
 } // namespace
