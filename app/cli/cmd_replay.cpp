@@ -5,7 +5,7 @@
 // amplification and bucket utilisation over the run.
 //
 // TARGET is ram:SIZE, formatted on the fly as make-bcache -C would (--bucket-size,
-// --block-size, --policy). Everything printed on stdout comes from the engine's virtual
+// --block-size, --policy), or an image file or device opened as `run` opens it. Everything printed on stdout comes from the engine's virtual
 // clock and seeded scheduler, so the same arguments print the same bytes; wall-clock
 // speed goes to stderr only. The progress bar is drawn on stderr when stdout is a terminal.
 // The run is recorded as a session (app/cli/session_recording.h) unless --no-record.
@@ -18,7 +18,9 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/metrics_report.h"
+#include "app/cli/ram_target_options.h"
 #include "app/cli/session_recording.h"
+#include "core/engine/engine_target.h"
 #include "core/device/size_parse.h"
 #include "core/workload/generator.h"
 #include "core/workload/ram_target.h"
@@ -43,10 +45,9 @@ struct ReplayArgs {
     std::string object_size = "512K";
     std::string blkparse_action = "Q";
     // Target and engine.
-    std::string bucket_size = "512K";
-    std::string block_size;
-    std::string policy = "lru";
-    bool discard = false;
+    RamArgs ram;
+    std::string policy; // empty: LRU on ram:, the superblock's on an image
+    bool force = false;
     std::string profile = "v6.2";
     uint64_t seed = 1;
     std::string cache_mode = "writethrough";
@@ -69,10 +70,10 @@ std::string options_json(const ReplayArgs& a) {
                               {"format", a.format},
                               {"workload", a.workload},
                               {"limit", a.limit},
-                              {"bucket_size", a.bucket_size},
-                              {"block_size", a.block_size},
+                              {"bucket_size", a.ram.bucket_size},
+                              {"block_size", a.ram.block_size},
                               {"policy", a.policy},
-                              {"discard", a.discard},
+                              {"discard", a.ram.discard},
                               {"profile", a.profile},
                               {"seed", a.seed},
                               {"cache_mode", a.cache_mode},
@@ -204,27 +205,48 @@ void run_replay(const ReplayArgs& a) {
     if (source->progress() < 0)
         fail("--workload '" + a.workload + "' never ends: give requests=N or --limit N");
 
-    workload::RamTargetOptions ro;
-    if (auto s = workload::parse_ram_target(a.target, ro.size_bytes); !s)
-        fail(s.message + " (image files and devices are `run`'s targets)");
-    ro.bucket_bytes = size_arg("--bucket-size", a.bucket_size);
-    if (!a.block_size.empty())
-        ro.block_bytes = size_arg("--block-size", a.block_size);
-    if (!parse_policy(a.policy, ro.policy))
-        fail("--policy: '" + a.policy + "' is not one of lru, fifo, random");
-    ro.discard = a.discard;
-    workload::CacheTarget target;
-    if (auto s = workload::make_ram_target(ro, target); !s)
-        fail(s.message);
-    for (const auto& w : target.warnings)
-        std::cerr << "replay: warning: " << w << "\n";
-
     EngineOptions o = engine_options(a);
     o.source = source;
+    std::optional<ReplacementPolicy> policy;
+    if (!a.policy.empty()) {
+        ReplacementPolicy p;
+        if (!parse_policy(a.policy, p))
+            fail("--policy: '" + a.policy + "' is not one of lru, fifo, random");
+        policy = p;
+    }
+    // ram:SIZE is formatted here and registered as a new cache set; an image file or a
+    // device goes through the safety probe and opens as `run` opens it (journal replay
+    // included), keeps what the replay wrote and is stopped cleanly at the end.
+    const bool ram = workload::is_ram_target(a.target);
+    workload::CacheTarget ram_target;
+    EngineTarget device_target;
+    std::unique_ptr<Engine> engine;
     std::string why;
-    auto engine = workload::create_engine(target, o, &why);
+    if (ram) {
+        if (auto s = make_ram(a.target, a.ram, policy.value_or(ReplacementPolicy::Lru), ram_target);
+            !s)
+            fail(s.message);
+        for (const auto& w : ram_target.warnings)
+            std::cerr << "replay: warning: " << w << "\n";
+        engine = workload::create_engine(ram_target, o, &why);
+    } else {
+        TargetOptions topt;
+        topt.force = a.force;
+        if (Status st = open_engine_target(a.target, topt, device_target); !st)
+            fail(st.message);
+        for (const std::string& w : device_target.warnings)
+            std::cerr << "replay: " << w << "\n";
+        DeviceSettings settings;
+        settings.policy = policy;
+        o.data_payload = true; // on a real cache every inserted sector is written
+        engine = Engine::open(device_target.device(), o, settings, &why);
+        if (engine)
+            for (const std::string& n : engine->notes())
+                std::cerr << "replay: note: " << n << "\n";
+    }
     if (!engine)
         fail(a.target + ": " + why);
+    const ondisk::CacheSuperblock& sb = ram ? ram_target.sb : device_target.sb;
 
     CliSession session = start_cli_session("replay", *engine, a.target, options_json(a), a.record);
     ProgressBar bar(!a.no_progress && ::isatty(STDOUT_FILENO));
@@ -236,16 +258,23 @@ void run_replay(const ReplayArgs& a) {
     };
     const workload::ReplayResult r = workload::replay(*engine, *source, ropts);
     bar.done();
+    const std::string io_error = engine->last_error();
+    bool closed = true;
+    if (!ram && io_error.empty())
+        closed = engine->close(&why);
+    // A malformed trace stops the engine too; it is named first, as what went wrong.
     session.finish(!source->error().empty() ? "source_error"
+                   : !io_error.empty()      ? "io_error"
+                   : !closed                ? "close_failed"
                    : r.blocked              ? "blocked"
                                             : "completed");
 
     nlohmann::ordered_json j;
     j["target"] = a.target;
-    j["nbuckets"] = target.sb.nbuckets;
-    j["bucket_bytes"] = target.sb.bucket_sectors() << 9;
-    j["block_bytes"] = uint64_t(target.sb.block_size) << 9;
-    j["policy"] = to_string(ro.policy);
+    j["nbuckets"] = sb.nbuckets;
+    j["bucket_bytes"] = sb.bucket_sectors() << 9;
+    j["block_bytes"] = uint64_t(sb.block_size) << 9;
+    j["policy"] = to_string(engine->options().policy);
     j["profile"] = to_string(o.profile);
     j["cache_mode"] = to_string(o.requests.cache_mode);
     j["seed"] = a.seed;
@@ -285,6 +314,10 @@ void run_replay(const ReplayArgs& a) {
                   << source->first_bad() << "\n";
     if (!source->error().empty())
         fail(source->error(), 3);
+    if (!io_error.empty())
+        fail(io_error); // names the device, the operation and the offset
+    if (!closed)
+        fail("clean stop failed: " + why);
     if (r.blocked)
         fail("every task blocked after " + std::to_string(r.steps) + " steps", 3);
     if (a.check && !engine->violations().empty())
@@ -297,8 +330,10 @@ void register_replay(CLI::App& app) {
     auto a = std::make_shared<ReplayArgs>();
     CLI::App* cmd = app.add_subcommand(
         "replay", "Replay a block trace or a generated workload through the engine's request "
-                  "path on a RAM cache and print hit ratios, allocator counters and utilisation");
-    cmd->add_option("target", a->target, "ram:SIZE, formatted as make-bcache -C would")
+                  "path on a cache and print hit ratios, allocator counters and utilisation");
+    cmd->add_option("target", a->target,
+                    "ram:SIZE (formatted as make-bcache -C would), or an image file or block "
+                    "device that format or make-bcache formatted")
         ->required();
     cmd->add_option("trace", a->trace, "Trace file (plain or zstd-compressed)");
     cmd->add_option("--format", a->format, "Trace format: blkparse, fio, msr, csv, oracle");
@@ -324,13 +359,12 @@ void register_replay(CLI::App& app) {
     cmd->add_option("--blkparse-action", a->blkparse_action,
                     "blkparse: which action's lines are requests (Q, D, C)")
         ->capture_default_str();
-    cmd->add_option("-b,--bucket-size", a->bucket_size, "Bucket size (make-bcache -b)")
-        ->capture_default_str();
-    cmd->add_option("-w,--block-size", a->block_size,
-                    "Block size (make-bcache -w; default the RAM device's 512-byte sectors)");
-    cmd->add_option("--policy", a->policy, "Replacement policy: lru, fifo or random")
-        ->capture_default_str();
-    cmd->add_flag("--discard", a->discard, "Discard buckets before reuse");
+    add_ram_options(cmd, a->ram);
+    cmd->add_option("--policy", a->policy,
+                    "Replacement policy: lru, fifo or random (default: lru on ram:, the "
+                    "superblock's on an image, written to it)");
+    cmd->add_flag("--force", a->force,
+                  "Replay onto TARGET even if it is mounted, busy or carries another signature");
     cmd->add_option("--profile", a->profile, "Kernel profile: v6.2 or v4.6")->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the scheduler (and of --workload)")
         ->capture_default_str();
@@ -350,7 +384,7 @@ void register_replay(CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--sync-writes", a->sync_writes, "Treat writes as REQ_SYNC");
     cmd->add_flag("--data", a->data,
-                  "Write the data itself to the RAM cache (holds the whole cache in memory)");
+                  "ram: targets: write the data itself (holds the whole cache in memory); always on for an image or device");
     cmd->add_flag("--check", a->check, "Run the invariant checker (slow)");
     cmd->add_flag("--json", a->json, "Print the summary as JSON");
     cmd->add_flag("--no-progress", a->no_progress, "No progress bar");

@@ -4,7 +4,8 @@
 // is durable, and stopped cleanly at the end (Engine::close).
 //
 // The target is opened by open_engine_target (core/engine/engine_target.h): safety probe
-// first, never formatted implicitly. Deterministic by default (the seeded scheduler; the
+// first, never formatted implicitly; only ram:SIZE, which holds nothing yet, is formatted
+// on the fly (-b, -w, --policy, --discard) and then registered like any formatted device. Deterministic by default (the seeded scheduler; the
 // image's bytes then depend only on the image, the arguments and the superblock seq),
 // --threaded runs every task on its own thread. --ops counts completed requests (reads and
 // acknowledged writes), --duration wall-clock time. --ack-log appends every acknowledged
@@ -26,6 +27,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/metrics_report.h"
+#include "app/cli/ram_target_options.h"
 #include "app/cli/session_recording.h"
 #include "core/engine/engine.h"
 #include "core/engine/engine_target.h"
@@ -52,6 +54,7 @@ struct RunArgs {
     uint64_t stop_after_writes = 0;
     std::string workload;                   // a generator spec instead of the built-in one
     std::string cache_mode = "writethrough"; // for --workload
+    RamArgs ram; // for ram:SIZE targets
     RecordOptions record;
 };
 
@@ -185,18 +188,34 @@ void run(const RunArgs& a) {
     const std::chrono::milliseconds limit = timed ? parse_duration(a.duration)
                                                   : std::chrono::milliseconds(0);
 
+    // ram:SIZE is formatted here, as make-bcache would, and then opened like any device.
     TargetOptions topt;
     topt.force = a.force;
     topt.stop_after_writes = a.stop_after_writes;
     EngineTarget target;
-    if (Status st = open_engine_target(a.target, topt, target); !st)
+    workload::CacheTarget ram;
+    if (workload::is_ram_target(a.target)) {
+        if (auto s = make_ram(a.target, a.ram, settings.policy.value_or(ReplacementPolicy::Lru), ram);
+            !s)
+            fail(s.message);
+        for (const std::string& w : ram.warnings)
+            std::cerr << "run: warning: " << w << "\n";
+        Device& dev = *ram.devices.front();
+        if (a.stop_after_writes) {
+            target.fault = std::make_unique<FaultInjectingDevice>(dev);
+            target.fault->stop_after_writes(a.stop_after_writes);
+        }
+        target.sb = ram.sb;
+    } else if (Status st = open_engine_target(a.target, topt, target); !st) {
         fail(st.message);
+    }
     for (const std::string& w : target.warnings)
         std::cerr << "run: " << w << "\n";
+    Device& device = target.fault ? *target.fault : target.base ? *target.base : *ram.devices.front();
     AckLog acks(a.ack_log);
 
     std::string why;
-    auto engine = Engine::open(target.device(), o, settings, &why);
+    auto engine = Engine::open(device, o, settings, &why);
     if (!engine)
         fail(why);
     if (!engine->last_error().empty())
@@ -292,7 +311,9 @@ void register_run(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "run", "Run the engine on a formatted cache device (image file or block device) under "
                "the built-in workload, writing everything for real");
-    cmd->add_option("target", args->target, "Image file or block device with a cache superblock")
+    cmd->add_option("target", args->target,
+                    "Image file or block device with a cache superblock, or ram:SIZE "
+                    "(formatted on the fly as make-bcache -C would)")
         ->required();
     auto* ops = cmd->add_option("--ops", args->ops,
                                 "Stop after this many completed requests (reads and "
@@ -322,6 +343,7 @@ void register_run(CLI::App& app) {
     cmd->add_option("--cache-mode", args->cache_mode,
                     "With --workload: writethrough, writeback, writearound or none")
         ->capture_default_str();
+    add_ram_options(cmd, args->ram);
     add_record_options(cmd, args->record);
     cmd->callback([args] { run(*args); });
 }

@@ -168,5 +168,18 @@ TEST_F(RunCli, AWorkloadThatNeverEndsNeedsALimit) {
     EXPECT_TRUE(testing::slurp(img) == before);
 }
 
+TEST_F(RunCli, ARamTargetIsFormattedOnTheFlyWithTheGivenGeometry) {
+    auto r = run_command(kCli + " run ram:64M -b 64K -w 4K --policy fifo --no-record --json"
+                                " --workload uniform:span=128M,read=50,requests=2000");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto j = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+    EXPECT_EQ(j["policy"], "fifo");
+    EXPECT_EQ(j["requests"]["requests"], 2000);
+    EXPECT_EQ(j["errors"], 0);
+    auto bad = run_command(kCli + " run ram:64M -b 3K --ops 10 --no-record");
+    EXPECT_EQ(bad.status, 1) << bad.output;
+    EXPECT_THAT(bad.output, HasSubstr("bucket"));
+}
+
 } // namespace
 } // namespace bucketscope
