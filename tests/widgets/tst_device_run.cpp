@@ -6,6 +6,7 @@
 // trace reach the request path (requests taken, reads hit, the hit ratio plotted), a
 // malformed trace line is reported as FILE:LINE and starts nothing.
 #include "core/device/format_target.h"
+#include "fixture_util.h"
 #include "core/store/session_reader.h"
 #include "widgets/engine_controller.h"
 #include "widgets/image_controller.h"
@@ -102,6 +103,17 @@ EngineOptions small_demo() {
     return o;
 }
 
+// Chooses `path` as an MSR trace in the workload dock and applies it: the trace is read
+// through on a job first, which this waits for.
+void apply_msr_trace(WorkloadPanel& p, const QString& path) {
+    p.sourceBox()->setCurrentIndex(p.sourceBox()->findData(int(WorkloadPanel::TraceFile)));
+    p.traceEdit()->setText(path);
+    p.formatBox()->setCurrentText(QStringLiteral("msr"));
+    p.applyButton()->click();
+    QVERIFY(p.currentJob());
+    p.currentJob()->wait();
+}
+
 } // namespace
 
 class TestDeviceRun : public QObject {
@@ -110,6 +122,7 @@ class TestDeviceRun : public QObject {
     void initTestCase();
     void runningAnImageWritesItAndItsGensPersist();
     void foreignSignatureIsRefusedWithoutForce();
+    void aCopyOfAKernelFixtureRunsAndCloses();
     void generatorSpecDrivesTheRequestPath();
     void traceFileDrivesTheRequestPath();
     void malformedTraceSaysWhereAndStartsNothing();
@@ -251,6 +264,40 @@ void TestDeviceRun::foreignSignatureIsRefusedWithoutForce() {
     QCOMPARE(file_hash(path), before);
 }
 
+void TestDeviceRun::aCopyOfAKernelFixtureRunsAndCloses() {
+    const QString fixture = QString::fromStdString(testutil::fixture_image("kernel-clean").string());
+    const auto kernel = open_image(fixture);
+    QVERIFY2(kernel->ok(), qPrintable(kernel->error));
+    QTemporaryDir dir(image_dir_base() + QStringLiteral("/bucketscope-XXXXXX"));
+    const QString path = dir.filePath(QStringLiteral("kernel-clean.img"));
+    QVERIFY(QFile::copy(fixture, path));
+    QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openDemo(small_demo(), true));
+    QSignalSpy failed(w.images(), &ImageController::runFailed);
+    w.runDevice(path, false, WorkloadChoice{});
+    wait_for_run(w);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
+    QCOMPARE(w.controller()->devicePath(), path);
+    QCOMPARE(w.controller()->options().geometry.bucket_size, uint32_t(kernel->report->sb.bucket_sectors()));
+    // Registered from what the kernel left: its extents are live in the first frame.
+    const auto& used = w.controller()->lastFrame()->snapshot->sectors_used;
+    QVERIFY(kernel->report->totals.extents.live_sectors > 0);
+    QVERIFY(std::count_if(used.begin(), used.end(), [](auto s) { return s > 0; }) > 10);
+    w.controller()->step(3000); // every journal entry is two fdatasyncs: keep it short
+    w.controller()->closeEngine();
+    w.controller()->sync();
+    const FramePtr f = w.controller()->lastFrame();
+    QVERIFY(f->closed);
+    QVERIFY(f->metrics.writes > 20);
+    QCOMPARE(f->metrics.errors, uint64_t(0));
+    const auto back = open_image(path);
+    QVERIFY2(back->ok(), qPrintable(back->error));
+    QVERIFY(back->report->totals.journal_seq > kernel->report->totals.journal_seq);
+    QCOMPARE(back->report->sb.seq, kernel->report->sb.seq + 1); // rewritten once, at registration
+}
+
 void TestDeviceRun::generatorSpecDrivesTheRequestPath() {
     MainWindow w;
     w.show();
@@ -313,12 +360,7 @@ void TestDeviceRun::traceFileDrivesTheRequestPath() {
     w.show();
     QVERIFY(w.openDemo(small_demo(), true));
     WorkloadPanel* p = w.workload();
-    p->sourceBox()->setCurrentIndex(p->sourceBox()->findData(int(WorkloadPanel::TraceFile)));
-    p->traceEdit()->setText(path);
-    p->formatBox()->setCurrentText(QStringLiteral("msr"));
-    p->applyButton()->click();
-    QVERIFY(p->currentJob()); // read through on a job first
-    p->currentJob()->wait();
+    apply_msr_trace(*p, path);
     QVERIFY2(p->statusLabel()->text().contains(QStringLiteral("900 requests")),
              qPrintable(p->statusLabel()->text()));
     QVERIFY(w.controller()->options().source);
@@ -346,11 +388,7 @@ void TestDeviceRun::malformedTraceSaysWhereAndStartsNothing() {
     w.show();
     QVERIFY(w.openDemo(small_demo(), true));
     WorkloadPanel* p = w.workload();
-    p->sourceBox()->setCurrentIndex(p->sourceBox()->findData(int(WorkloadPanel::TraceFile)));
-    p->traceEdit()->setText(path);
-    p->formatBox()->setCurrentText(QStringLiteral("msr"));
-    p->applyButton()->click();
-    p->currentJob()->wait();
+    apply_msr_trace(*p, path);
     const QString status = p->statusLabel()->text();
     QVERIFY2(status.contains(path + QStringLiteral(":7:")), qPrintable(status));
     QVERIFY(!w.controller()->options().source); // the demo engine runs on as it was
