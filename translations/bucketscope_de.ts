@@ -296,6 +296,10 @@
         <source>The workload stopped: %1</source>
         <translation>Die Last wurde angehalten: %1</translation>
     </message>
+    <message>
+        <source>The engine was closed; open the image for running again to go on.</source>
+        <translation>Die Engine wurde geschlossen; öffnen Sie das Abbild erneut zum Ausführen, um fortzufahren.</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::EventLog</name>

@@ -137,6 +137,12 @@ void EngineWorker::closeEngine() {
     publish();
 }
 
+bool EngineWorker::ready() {
+    if (engine_ && closed_)
+        emit commandRefused(tr("The engine was closed; open the image for running again to go on."));
+    return live();
+}
+
 void EngineWorker::stopWith(const QString& why) {
     setPlaying(false);
     emit commandRefused(why);
@@ -152,6 +158,8 @@ void EngineWorker::setRate(double rate) {
 
 void EngineWorker::setPlaying(bool on) {
     ensureTimers();
+    if (on)
+        ready(); // a closed engine says so
     if (live() && on != playing_)
         record(on ? "run" : "pause");
     const bool starting = on && live() && !playing_;
@@ -215,7 +223,7 @@ void EngineWorker::tick() {
 }
 
 void EngineWorker::step(quint64 steps) {
-    if (!live())
+    if (!ready())
         return;
     record("step", std::to_string(steps));
     if (options_.source)
@@ -227,7 +235,7 @@ void EngineWorker::step(quint64 steps) {
 }
 
 void EngineWorker::setPolicy(int policy) {
-    if (!live())
+    if (!ready())
         return;
     engine_->set_policy(ReplacementPolicy(policy));
     record("set_policy", to_string(ReplacementPolicy(policy)));
@@ -236,7 +244,7 @@ void EngineWorker::setPolicy(int policy) {
 }
 
 void EngineWorker::triggerGc() {
-    if (!live())
+    if (!ready())
         return;
     engine_->trigger_gc();
     record("trigger_gc");
@@ -245,7 +253,7 @@ void EngineWorker::triggerGc() {
 }
 
 void EngineWorker::forceInvalidate(qint64 bucket) {
-    if (!live())
+    if (!ready())
         return;
     std::string why;
     const auto target = bucket < 0 ? std::nullopt : std::optional<uint64_t>(uint64_t(bucket));
@@ -259,7 +267,7 @@ void EngineWorker::forceInvalidate(qint64 bucket) {
 }
 
 void EngineWorker::rescale() {
-    if (!live())
+    if (!ready())
         return;
     engine_->rescale();
     record("rescale");
@@ -268,7 +276,7 @@ void EngineWorker::rescale() {
 }
 
 void EngineWorker::setDiscard(bool on) {
-    if (!live())
+    if (!ready())
         return;
     engine_->set_discard(on);
     record("set_discard", on ? "on" : "off");

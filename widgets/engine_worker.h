@@ -71,6 +71,8 @@ class EngineWorker : public QObject {
   private:
     void tick();
     bool live() const { return engine_ && !closed_; }
+    // live(), saying why not when the engine was closed (for commands).
+    bool ready();
     void stopWith(const QString& why);
     void retire(const char* outcome);
     void begin(EngineRunPtr run, const EngineOptions& opts);

@@ -178,9 +178,11 @@ void TestDeviceRun::runningAnImageWritesItAndItsGensPersist() {
     f = w.controller()->lastFrame();
     QVERIFY(f->closed);
     const uint64_t steps = f->metrics.steps;
-    w.controller()->step(100); // a closed engine runs no more
+    QSignalSpy refused(w.controller(), &EngineController::commandRefused);
+    w.controller()->step(100); // a closed engine runs no more, and says so
     w.controller()->sync();
     QCOMPARE(w.controller()->lastFrame()->metrics.steps, steps);
+    QCOMPARE(refused.count(), 1);
 
     // Read back as File > Open does: registered, and the buckets the allocator does not hold
     // (pinned ones may carry a gen no prio set has yet) have the gens the engine left. A
@@ -225,6 +227,19 @@ void TestDeviceRun::runningAnImageWritesItAndItsGensPersist() {
     for (const auto& c : reader.commands(run->id))
         stepped |= c.command == "step" && c.argument == "30000";
     QVERIFY(stepped);
+
+    // Applying a workload reopens the same image with it.
+    WorkloadPanel* p = w.workload();
+    p->sourceBox()->setCurrentIndex(p->sourceBox()->findData(int(WorkloadPanel::GeneratorSpec)));
+    p->requestsBox()->setValue(300);
+    p->applyButton()->click();
+    wait_for_run(w);
+    QCOMPARE(w.controller()->devicePath(), path);
+    QVERIFY(w.controller()->options().source);
+    w.controller()->step(1'000'000);
+    w.controller()->sync();
+    QCOMPARE(w.controller()->lastFrame()->metrics.requests, uint64_t(300));
+    QVERIFY(!w.controller()->lastFrame()->closed);
 }
 
 void TestDeviceRun::foreignSignatureIsRefusedWithoutForce() {
