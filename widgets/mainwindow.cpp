@@ -230,7 +230,9 @@ void MainWindow::startWorkload(const WorkloadChoice& c) {
     }
     const WorkloadChoice before = workload_choice_;
     workload_choice_ = c;
-    if (!openDemo(o))
+    if (openDemo(o))
+        workload_->showChoice(c);
+    else
         workload_choice_ = before;
 }
 
@@ -278,6 +280,7 @@ void MainWindow::onRunOpened(EngineRunPtr run) {
     resetViews();
     controller_->adopt(run);
     workload_->showOptions(o);
+    workload_->showChoice(workload_choice_);
     const QString path = QString::fromStdString(run->device);
     setWindowTitle(tr("bucketscope — %1 (running on it)").arg(path));
     QString text = tr("Running the engine on %1: %2 buckets of %3 sectors, the %4 policy from its superblock")

@@ -71,6 +71,10 @@ void MetricPlots::addPlot(const QString& title, const QString& y_label,
     plots_.push_back({plot, std::move(series)});
 }
 
+void MetricPlots::showTab(Tab tab) {
+    tabs_->setCurrentIndex(int(tab));
+}
+
 QCustomPlot* MetricPlots::currentPlot() const {
     const int i = tabs_->currentIndex();
     return i >= 0 ? plots_[size_t(i)].plot : nullptr;

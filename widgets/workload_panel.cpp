@@ -249,6 +249,46 @@ QString WorkloadPanel::spec() const {
     return kind_->currentText() + QLatin1Char(':') + keys.join(QLatin1Char(','));
 }
 
+void WorkloadPanel::showChoice(const WorkloadChoice& c) {
+    const int source = c.kind == WorkloadChoice::Generator ? GeneratorSpec
+                       : c.kind == WorkloadChoice::Trace   ? TraceFile
+                                                           : BuiltIn;
+    source_->setCurrentIndex(source_->findData(source));
+    if (c.kind != WorkloadChoice::BuiltIn)
+        cache_mode_->setCurrentIndex(cache_mode_->findData(int(c.cache_mode)));
+    if (c.kind == WorkloadChoice::Trace) {
+        trace_->setText(QString::fromStdString(c.trace_path));
+        format_->setCurrentText(QString::fromLatin1(workload::to_string(c.trace.format)));
+        skip_bad_->setChecked(c.trace.skip_bad);
+        trace_limit_->setValue(int(std::min<uint64_t>(c.limit, kMaxRequests)));
+        write_points_->setValue(int(c.write_points));
+    }
+    if (c.kind != WorkloadChoice::Generator)
+        return;
+    const QString spec = QString::fromStdString(c.spec);
+    const qsizetype colon = spec.indexOf(QLatin1Char(':'));
+    kind_->setCurrentText(spec.left(colon < 0 ? spec.size() : colon));
+    QStringList own;
+    requests_->setValue(0);
+    const QStringList keys = colon < 0 ? QStringList() : spec.mid(colon + 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString& kv : keys) {
+        const QString key = kv.section(QLatin1Char('='), 0, 0), value = kv.section(QLatin1Char('='), 1);
+        if (key == QLatin1String("span"))
+            span_->setText(value);
+        else if (key == QLatin1String("read"))
+            gen_read_->setValue(value.toInt());
+        else if (key == QLatin1String("size"))
+            size_->setText(value);
+        else if (key == QLatin1String("processes"))
+            gen_processes_->setValue(value.toInt());
+        else if (key == QLatin1String("requests"))
+            requests_->setValue(value.toInt());
+        else
+            own << kv;
+    }
+    kind_params_->setText(own.join(QLatin1Char(',')));
+}
+
 void WorkloadPanel::showOptions(const EngineOptions& opts) {
     base_ = opts.workload;
     if (!opts.source)

@@ -44,6 +44,9 @@ class WorkloadPanel : public QWidget {
     // Shows the built-in parameters of the engine now running (and selects the built-in
     // source when that is what it runs).
     void showOptions(const EngineOptions& opts);
+    // Shows `choice` (what the engine now runs) in the source box and its page; a spec's
+    // keys go back into the fields they came from, the kind's own keys into Parameters.
+    void showChoice(const WorkloadChoice& choice);
     // Follows the running source: how far it got, and why it stopped.
     void showFrame(const FramePtr& frame);
     WorkloadParams params() const;

@@ -126,6 +126,7 @@ class TestDeviceRun : public QObject {
     void generatorSpecDrivesTheRequestPath();
     void traceFileDrivesTheRequestPath();
     void malformedTraceSaysWhereAndStartsNothing();
+    void rateCapsRequestsPerSecond();
 };
 
 void TestDeviceRun::initTestCase() {
@@ -333,6 +334,10 @@ void TestDeviceRun::generatorSpecDrivesTheRequestPath() {
     QVERIFY(o.source);
     QCOMPARE(o.requests.cache_mode, CacheMode::Writeback);
     QCOMPARE(o.geometry.nbuckets, uint64_t(1024)); // the same demo engine, restarted
+    // The dock shows what runs: the same spec, rebuilt from its fields.
+    QCOMPARE(p->sourceBox()->currentData().toInt(), int(WorkloadPanel::GeneratorSpec));
+    QCOMPARE(p->spec(), QStringLiteral("zipf:alpha=0.9,span=2M,read=60,size=4K,processes=2,requests=4000"));
+    QCOMPARE(w.workloadChoice().spec, p->spec().toStdString());
 
     w.controller()->step(2'000'000); // stops when the spec's 4000 requests are done
     w.controller()->sync();
@@ -416,6 +421,35 @@ void TestDeviceRun::malformedTraceSaysWhereAndStartsNothing() {
              qPrintable(p->statusLabel()->text()));
     QVERIFY(p->statusLabel()->text().contains(QStringLiteral("1 malformed")));
     QVERIFY(w.controller()->options().source);
+}
+
+void TestDeviceRun::rateCapsRequestsPerSecond() {
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openDemo(small_demo(), true));
+    EngineController* c = w.controller();
+    QSignalSpy frames(c, &EngineController::frameReady);
+    // One request a second: the frames of the next few ticks (well under a second on any
+    // machine but a stalled one) show the engine held back; the slice it may take once
+    // the second is up bounds the rest.
+    w.workload()->rateBox()->setValue(1);
+    c->setPlaying(true);
+    c->sync();
+    const uint64_t start = c->lastFrame()->metrics.requests;
+    const int seen = frames.count();
+    QTRY_VERIFY(frames.count() >= seen + 4);
+    c->setPlaying(false);
+    c->sync();
+    const uint64_t capped = c->lastFrame()->metrics.requests - start;
+    QVERIFY2(capped <= 40, qPrintable(QString::number(capped)));
+    // No cap: the same few frames carry the speed's thousands of steps.
+    w.workload()->rateBox()->setValue(0);
+    c->setPlaying(true);
+    const int again = frames.count();
+    QTRY_VERIFY(frames.count() >= again + 4);
+    c->setPlaying(false);
+    c->sync();
+    QVERIFY(c->lastFrame()->metrics.requests - start > capped + 100);
 }
 
 QTEST_MAIN(TestDeviceRun)
