@@ -10,13 +10,13 @@
 // forced; a target without a cache superblock refused; nothing ever formatted) and then
 // Engine::open, which writes nothing before it has read a good superblock.
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "core/device/progress.h"
 #include "core/engine/engine.h"
 #include "core/engine/engine_target.h"
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace bucketscope {
 
@@ -24,9 +24,9 @@ struct EngineRun {
     std::vector<std::unique_ptr<Device>> ram; // a demo engine's devices
     std::unique_ptr<EngineTarget> target;     // an engine on a device
     std::unique_ptr<Engine> engine;           // after the devices: destroyed before them
-    std::string device;       // what the session names: "ram:SIZE" or the path
-    std::string options_json; // the session's options
-    std::vector<std::string> notes; // the probe's overridden blockers, Engine::notes()
+    std::string device;                       // what the session names: "ram:SIZE" or the path
+    std::string options_json;                 // the session's options
+    std::vector<std::string> notes;           // the probe's overridden blockers, Engine::notes()
 
     bool on_device() const { return target != nullptr; }
 };

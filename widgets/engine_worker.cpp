@@ -139,7 +139,8 @@ void EngineWorker::closeEngine() {
 
 bool EngineWorker::ready() {
     if (engine_ && closed_)
-        emit commandRefused(tr("The engine was closed; open the image for running again to go on."));
+        emit commandRefused(
+            tr("The engine was closed; open the image for running again to go on."));
     return live();
 }
 

@@ -21,7 +21,15 @@ class MetricPlots : public QWidget {
     Q_OBJECT
   public:
     // The tabs, in order.
-    enum Tab { FreeListsTab, RatesTab, StallsTab, MetadataWritesTab, HitRatioTab, WriteAmplificationTab, MetadataShareTab };
+    enum Tab {
+        FreeListsTab,
+        RatesTab,
+        StallsTab,
+        MetadataWritesTab,
+        HitRatioTab,
+        WriteAmplificationTab,
+        MetadataShareTab,
+    };
 
     explicit MetricPlots(QWidget* parent = nullptr);
     void showTab(Tab tab);

@@ -2,10 +2,10 @@
 // store::options_json writes for every front end), then what only the workbench knows.
 #include "widgets/workload_choice.h"
 
-#include <nlohmann/json.hpp>
-
 #include "core/store/engine_recorder.h"
 #include "core/workload/request_source.h"
+
+#include <nlohmann/json.hpp>
 
 namespace bucketscope {
 namespace {
@@ -14,7 +14,8 @@ constexpr uint64_t kPerMille = 1000;
 
 nlohmann::ordered_json workload_object(const WorkloadChoice& c) {
     switch (c.kind) {
-    case WorkloadChoice::BuiltIn: return {{"source", "builtin"}};
+    case WorkloadChoice::BuiltIn:
+        return {{"source", "builtin"}};
     case WorkloadChoice::Generator:
         return {{"source", "generator"},
                 {"spec", c.spec},
@@ -39,7 +40,8 @@ void apply_workload(const WorkloadChoice& c, EngineOptions& o) {
     o.source.reset();
     o.requests = RequestPathOptions{};
     switch (c.kind) {
-    case WorkloadChoice::BuiltIn: return;
+    case WorkloadChoice::BuiltIn:
+        return;
     case WorkloadChoice::Generator:
         o.source = workload::make_workload_source(c.spec, o.seed, c.limit);
         break;

@@ -11,12 +11,12 @@
 //
 // Nothing here touches Qt, so the same code runs on the UI thread and on a job's thread.
 
-#include <cstdint>
-#include <string>
-
 #include "core/device/progress.h"
 #include "core/engine/engine.h"
 #include "core/workload/trace_reader.h"
+
+#include <cstdint>
+#include <string>
 
 namespace bucketscope {
 
@@ -50,7 +50,7 @@ struct TraceScan {
     uint64_t requests = 0;
     uint64_t bad_records = 0; // skipped (TraceOptions::skip_bad)
     std::string first_bad;
-    std::string error;     // "FILE:LINE: ..." or why it could not be opened; empty if good
+    std::string error; // "FILE:LINE: ..." or why it could not be opened; empty if good
     bool cancelled = false;
     bool ok() const { return error.empty() && !cancelled; }
 };

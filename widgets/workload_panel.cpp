@@ -270,9 +270,11 @@ void WorkloadPanel::showChoice(const WorkloadChoice& c) {
     kind_->setCurrentText(spec.left(colon < 0 ? spec.size() : colon));
     QStringList own;
     requests_->setValue(0);
-    const QStringList keys = colon < 0 ? QStringList() : spec.mid(colon + 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QStringList keys =
+        colon < 0 ? QStringList() : spec.mid(colon + 1).split(QLatin1Char(','), Qt::SkipEmptyParts);
     for (const QString& kv : keys) {
-        const QString key = kv.section(QLatin1Char('='), 0, 0), value = kv.section(QLatin1Char('='), 1);
+        const QString key = kv.section(QLatin1Char('='), 0, 0),
+                      value = kv.section(QLatin1Char('='), 1);
         if (key == QLatin1String("span"))
             span_->setText(value);
         else if (key == QLatin1String("read"))
@@ -327,7 +329,9 @@ WorkloadChoice WorkloadPanel::choice() const {
         c.limit = uint64_t(trace_limit_->value());
         c.write_points = unsigned(write_points_->value());
         break;
-    default: c.kind = WorkloadChoice::BuiltIn; break;
+    default:
+        c.kind = WorkloadChoice::BuiltIn;
+        break;
     }
     return c;
 }
@@ -345,8 +349,9 @@ void WorkloadPanel::apply() {
         try {
             workload::make_generator(c.spec, 1);
         } catch (const std::exception& e) {
-            showStatus(tr("Spec %1: %2").arg(QString::fromStdString(c.spec), QString::fromUtf8(e.what())),
-                       true);
+            showStatus(
+                tr("Spec %1: %2").arg(QString::fromStdString(c.spec), QString::fromUtf8(e.what())),
+                true);
             return;
         }
     }
@@ -375,12 +380,14 @@ void WorkloadPanel::loadTrace(const WorkloadChoice& c) {
         apply_->setEnabled(true);
         const QString path = QString::fromStdString(c.trace_path);
         if (scan->cancelled) {
-            showStatus(tr("Reading %1 was cancelled; the engine runs on as it was.").arg(path), false);
+            showStatus(tr("Reading %1 was cancelled; the engine runs on as it was.").arg(path),
+                       false);
             return;
         }
         if (!scan->error.empty()) {
-            showStatus(tr("The trace cannot be replayed: %1").arg(QString::fromStdString(scan->error)),
-                       true);
+            showStatus(
+                tr("The trace cannot be replayed: %1").arg(QString::fromStdString(scan->error)),
+                true);
             return;
         }
         QString text = tr("%1: %2 requests").arg(path).arg(scan->requests);
@@ -391,7 +398,8 @@ void WorkloadPanel::loadTrace(const WorkloadChoice& c) {
         showStatus(text, false);
         emit applyRequested(c);
     });
-    job->showDialog(window(), tr("Load trace"), tr("Reading %1…").arg(QString::fromStdString(c.trace_path)));
+    job->showDialog(window(), tr("Load trace"),
+                    tr("Reading %1…").arg(QString::fromStdString(c.trace_path)));
     job->start();
 }
 
@@ -403,7 +411,8 @@ void WorkloadPanel::showFrame(const FramePtr& f) {
     if (bounded)
         source_progress_->setValue(int(f->source_progress * 1000));
     if (!f->source_error.empty())
-        showStatus(tr("The workload stopped: %1").arg(QString::fromStdString(f->source_error)), true);
+        showStatus(tr("The workload stopped: %1").arg(QString::fromStdString(f->source_error)),
+                   true);
 }
 
 } // namespace bucketscope

@@ -6,8 +6,8 @@
 // trace reach the request path (requests taken, reads hit, the hit ratio plotted), a
 // malformed trace line is reported as FILE:LINE and starts nothing.
 #include "core/device/format_target.h"
-#include "fixture_util.h"
 #include "core/store/session_reader.h"
+#include "fixture_util.h"
 #include "widgets/engine_controller.h"
 #include "widgets/image_controller.h"
 #include "widgets/image_panel.h"
@@ -200,8 +200,11 @@ void TestDeviceRun::runningAnImageWritesItAndItsGensPersist() {
         if (left.pin[b])
             continue;
         const int diff = int(uint8_t(back->snapshot->gen[b] - left.gen[b] + 1)) - 1;
-        QVERIFY2(diff >= -1 && diff <= 1, qPrintable(QStringLiteral("bucket %1: gen %2 in memory, %3 on disk")
-                                                         .arg(b).arg(left.gen[b]).arg(back->snapshot->gen[b])));
+        QVERIFY2(diff >= -1 && diff <= 1,
+                 qPrintable(QStringLiteral("bucket %1: gen %2 in memory, %3 on disk")
+                                .arg(b)
+                                .arg(left.gen[b])
+                                .arg(back->snapshot->gen[b])));
         ++compared;
         moved += left.gen[b] != 0 && diff == 0;
         differ += diff != 0;
@@ -219,7 +222,8 @@ void TestDeviceRun::runningAnImageWritesItAndItsGensPersist() {
     QVERIFY(run);
     QCOMPARE(run->outcome, std::string("closed"));
     QCOMPARE(run->info.origin, std::string("gui"));
-    QVERIFY(QString::fromStdString(run->info.superblock).contains(QStringLiteral("\"nbuckets\":1024")));
+    QVERIFY(
+        QString::fromStdString(run->info.superblock).contains(QStringLiteral("\"nbuckets\":1024")));
     const QString options = QString::fromStdString(run->info.options);
     QVERIFY2(options.contains(QStringLiteral("\"target\":\"%1\"").arg(path)), qPrintable(options));
     QVERIFY(options.contains(QStringLiteral("\"source\":\"builtin\"")));
@@ -281,7 +285,8 @@ void TestDeviceRun::foreignSignatureIsRefusedWithoutForce() {
 }
 
 void TestDeviceRun::aCopyOfAKernelFixtureRunsAndCloses() {
-    const QString fixture = QString::fromStdString(testutil::fixture_image("kernel-clean").string());
+    const QString fixture =
+        QString::fromStdString(testutil::fixture_image("kernel-clean").string());
     const auto kernel = open_image(fixture);
     QVERIFY2(kernel->ok(), qPrintable(kernel->error));
     QTemporaryDir dir(image_dir_base() + QStringLiteral("/bucketscope-XXXXXX"));
@@ -296,7 +301,8 @@ void TestDeviceRun::aCopyOfAKernelFixtureRunsAndCloses() {
     wait_for_run(w);
     QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
     QCOMPARE(w.controller()->devicePath(), path);
-    QCOMPARE(w.controller()->options().geometry.bucket_size, uint32_t(kernel->report->sb.bucket_sectors()));
+    QCOMPARE(w.controller()->options().geometry.bucket_size,
+             uint32_t(kernel->report->sb.bucket_sectors()));
     // Registered from what the kernel left: its extents are live in the first frame.
     const auto& used = w.controller()->lastFrame()->snapshot->sectors_used;
     QVERIFY(kernel->report->totals.extents.live_sectors > 0);
@@ -328,7 +334,8 @@ void TestDeviceRun::generatorSpecDrivesTheRequestPath() {
     p->genProcessesBox()->setValue(2);
     p->requestsBox()->setValue(4000);
     p->cacheModeBox()->setCurrentText(QStringLiteral("writeback"));
-    QCOMPARE(p->spec(), QStringLiteral("zipf:alpha=0.9,span=2M,read=60,size=4K,processes=2,requests=4000"));
+    QCOMPARE(p->spec(),
+             QStringLiteral("zipf:alpha=0.9,span=2M,read=60,size=4K,processes=2,requests=4000"));
     p->applyButton()->click();
     const EngineOptions& o = w.controller()->options();
     QVERIFY(o.source);
@@ -336,7 +343,8 @@ void TestDeviceRun::generatorSpecDrivesTheRequestPath() {
     QCOMPARE(o.geometry.nbuckets, uint64_t(1024)); // the same demo engine, restarted
     // The dock shows what runs: the same spec, rebuilt from its fields.
     QCOMPARE(p->sourceBox()->currentData().toInt(), int(WorkloadPanel::GeneratorSpec));
-    QCOMPARE(p->spec(), QStringLiteral("zipf:alpha=0.9,span=2M,read=60,size=4K,processes=2,requests=4000"));
+    QCOMPARE(p->spec(),
+             QStringLiteral("zipf:alpha=0.9,span=2M,read=60,size=4K,processes=2,requests=4000"));
     QCOMPARE(w.workloadChoice().spec, p->spec().toStdString());
 
     w.controller()->step(2'000'000); // stops when the spec's 4000 requests are done
@@ -358,7 +366,8 @@ void TestDeviceRun::generatorSpecDrivesTheRequestPath() {
     // A bad key is shown and restarts nothing.
     p->kindParamsEdit()->setText(QStringLiteral("alpha=-1"));
     p->applyButton()->click();
-    QVERIFY2(p->statusLabel()->text().contains(QStringLiteral("alpha")), qPrintable(p->statusLabel()->text()));
+    QVERIFY2(p->statusLabel()->text().contains(QStringLiteral("alpha")),
+             qPrintable(p->statusLabel()->text()));
     QCOMPARE(w.controller()->lastFrame()->metrics.requests, uint64_t(4000));
 }
 
