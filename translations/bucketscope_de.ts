@@ -2065,6 +2065,22 @@ Optionen: %3</translation>
         <source>The workload stopped: %1</source>
         <translation>Die Last wurde angehalten: %1</translation>
     </message>
+    <message>
+        <source>The csv file starts with a header line</source>
+        <translation>Die csv-Datei beginnt mit einer Kopfzeile</translation>
+    </message>
+    <message>
+        <source>csv: the 1-based columns of time, object id, object size and operation (0: none), as the CLI&apos;s --csv-time-col, --csv-id-col, --csv-size-col and --csv-op-col</source>
+        <translation>csv: die Spalten (ab 1 gezählt) für Zeit, Objekt-ID, Objektgröße und Operation (0: keine), wie --csv-time-col, --csv-id-col, --csv-size-col und --csv-op-col der CLI</translation>
+    </message>
+    <message>
+        <source>CSV columns</source>
+        <translation>CSV-Spalten</translation>
+    </message>
+    <message>
+        <source>CSV columns: expected four numbers such as 1,2,3,0, found &quot;%1&quot;</source>
+        <translation>CSV-Spalten: vier Zahlen wie 1,2,3,0 erwartet, gefunden „%1“</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::WriteConfirmation</name>

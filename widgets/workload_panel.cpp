@@ -193,6 +193,12 @@ QWidget* WorkloadPanel::buildTracePage() {
     skip_bad_ = new QCheckBox(tr("Skip malformed records (count them)"), page);
     trace_limit_ = new QSpinBox(page);
     write_points_ = new QSpinBox(page);
+    csv_columns_ = new QLineEdit(QStringLiteral("1,2,3,0"), page);
+    csv_header_ = new QCheckBox(tr("The csv file starts with a header line"), page);
+    csv_header_->setChecked(true);
+    csv_columns_->setToolTip(tr("csv: the 1-based columns of time, object id, object size and "
+                                "operation (0: none), as the CLI's --csv-time-col, --csv-id-col, "
+                                "--csv-size-col and --csv-op-col"));
     auto* browse = new QPushButton(tr("Browse…"), page);
     trace_->setPlaceholderText(tr("trace file (plain or .zst)"));
     for (const char* f : kFormats)
@@ -214,6 +220,15 @@ QWidget* WorkloadPanel::buildTracePage() {
     form->addRow(QString(), skip_bad_);
     form->addRow(tr("Requests"), trace_limit_);
     form->addRow(tr("Write points"), write_points_);
+    form->addRow(tr("CSV columns"), csv_columns_);
+    form->addRow(QString(), csv_header_);
+    auto csv_only = [this] {
+        const bool csv = format_->currentText() == QLatin1String("csv");
+        csv_columns_->setEnabled(csv);
+        csv_header_->setEnabled(csv);
+    };
+    connect(format_, &QComboBox::currentIndexChanged, this, csv_only);
+    csv_only();
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), QString(),
                                                           tr("Traces (*);;zstd (*.zst)"));
@@ -262,6 +277,10 @@ void WorkloadPanel::showChoice(const WorkloadChoice& c) {
         skip_bad_->setChecked(c.trace.skip_bad);
         trace_limit_->setValue(int(std::min<uint64_t>(c.limit, kMaxRequests)));
         write_points_->setValue(int(c.write_points));
+        const auto& csv = c.trace.csv;
+        csv_columns_->setText(
+            QStringLiteral("%1,%2,%3,%4").arg(csv.time).arg(csv.obj_id).arg(csv.obj_size).arg(csv.op));
+        csv_header_->setChecked(csv.has_header);
     }
     if (c.kind != WorkloadChoice::Generator)
         return;
@@ -328,12 +347,32 @@ WorkloadChoice WorkloadPanel::choice() const {
         c.trace.skip_bad = skip_bad_->isChecked();
         c.limit = uint64_t(trace_limit_->value());
         c.write_points = unsigned(write_points_->value());
+        csvColumns(c.trace.csv);
+        c.trace.csv.has_header = csv_header_->isChecked();
         break;
     default:
         c.kind = WorkloadChoice::BuiltIn;
         break;
     }
     return c;
+}
+
+bool WorkloadPanel::csvColumns(workload::CsvColumns& out) const {
+    const QStringList cols = csv_columns_->text().split(QLatin1Char(','));
+    if (cols.size() != 4)
+        return false;
+    unsigned v[4];
+    for (int i = 0; i < 4; ++i) {
+        bool ok = false;
+        v[i] = cols[i].trimmed().toUInt(&ok);
+        if (!ok)
+            return false;
+    }
+    out.time = v[0];
+    out.obj_id = v[1];
+    out.obj_size = v[2];
+    out.op = v[3];
+    return true;
 }
 
 void WorkloadPanel::showStatus(const QString& text, bool error) {
@@ -368,18 +407,26 @@ void WorkloadPanel::loadTrace(const WorkloadChoice& c) {
         showStatus(tr("Choose a trace file first."), true);
         return;
     }
+    workload::CsvColumns unused;
+    if (c.trace.format == workload::TraceFormat::Csv && !csvColumns(unused)) {
+        showStatus(tr("CSV columns: expected four numbers such as 1,2,3,0, found \"%1\"")
+                       .arg(csv_columns_->text()),
+                   true);
+        return;
+    }
     if (job_)
         return;
     auto scan = std::make_shared<TraceScan>();
     auto* job = new LongJob([c, scan](Progress& p) { *scan = scan_trace(c, p); }, this);
     job_ = job;
     apply_->setEnabled(false);
-    connect(job, &LongJob::finished, this, [this, job, c, scan](bool) {
+    connect(job, &LongJob::finished, this, [this, job, c, scan](bool cancelled) {
         job->deleteLater();
         job_ = nullptr;
         apply_->setEnabled(true);
         const QString path = QString::fromStdString(c.trace_path);
-        if (scan->cancelled) {
+        // A cancel that came after the last report still counts: nothing restarts.
+        if (cancelled || scan->cancelled) {
             showStatus(tr("Reading %1 was cancelled; the engine runs on as it was.").arg(path),
                        false);
             return;

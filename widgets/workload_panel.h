@@ -71,6 +71,7 @@ class WorkloadPanel : public QWidget {
     QComboBox* formatBox() const { return format_; }
     QCheckBox* skipBadBox() const { return skip_bad_; }
     QSpinBox* writePointsBox() const { return write_points_; }
+    QLineEdit* csvColumnsEdit() const { return csv_columns_; }
     QComboBox* cacheModeBox() const { return cache_mode_; }
     QSpinBox* rateBox() const { return rate_; }
     QPushButton* applyButton() const { return apply_; }
@@ -92,6 +93,8 @@ class WorkloadPanel : public QWidget {
     void apply();
     void loadTrace(const WorkloadChoice& c);
     void showStatus(const QString& text, bool error);
+    // The csv reader's columns from the field; false if it does not hold four numbers.
+    bool csvColumns(workload::CsvColumns& out) const;
 
     WorkloadParams base_;
     QComboBox* source_;
@@ -114,6 +117,8 @@ class WorkloadPanel : public QWidget {
     QCheckBox* skip_bad_;
     QSpinBox* trace_limit_;
     QSpinBox* write_points_;
+    QLineEdit* csv_columns_;
+    QCheckBox* csv_header_;
     QComboBox* cache_mode_;
     QSpinBox* rate_;
     QLabel* note_;
