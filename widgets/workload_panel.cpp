@@ -278,8 +278,11 @@ void WorkloadPanel::showChoice(const WorkloadChoice& c) {
         trace_limit_->setValue(int(std::min<uint64_t>(c.limit, kMaxRequests)));
         write_points_->setValue(int(c.write_points));
         const auto& csv = c.trace.csv;
-        csv_columns_->setText(
-            QStringLiteral("%1,%2,%3,%4").arg(csv.time).arg(csv.obj_id).arg(csv.obj_size).arg(csv.op));
+        csv_columns_->setText(QStringLiteral("%1,%2,%3,%4")
+                                  .arg(csv.time)
+                                  .arg(csv.obj_id)
+                                  .arg(csv.obj_size)
+                                  .arg(csv.op));
         csv_header_->setChecked(csv.has_header);
     }
     if (c.kind != WorkloadChoice::Generator)

@@ -15,6 +15,7 @@
 #include "widgets/mainwindow.h"
 #include "widgets/metric_plots.h"
 #include "widgets/opened_image.h"
+#include "widgets/session_settings.h"
 #include "widgets/workload_panel.h"
 #include "widgets/write_confirmation.h"
 
@@ -215,7 +216,7 @@ void TestDeviceRun::runningAnImageWritesItAndItsGensPersist() {
     QVERIFY2(differ * 50 < compared, qPrintable(QString::number(differ)));
 
     // The run is a session naming the image, with its superblock's geometry and the options.
-    store::SessionReader reader(qEnvironmentVariable("BUCKETSCOPE_DB").toStdString());
+    store::SessionReader reader(session_database(load_recording_settings()).toStdString());
     std::optional<store::SessionRow> run;
     for (const auto& s : reader.list())
         if (s.info.device == path.toStdString())
