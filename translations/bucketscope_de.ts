@@ -280,6 +280,26 @@
         <source>Invalidation refused: %1</source>
         <translation>Invalidierung abgelehnt: %1</translation>
     </message>
+    <message>
+        <source>No engine was opened.</source>
+        <translation>Es wurde keine Engine geöffnet.</translation>
+    </message>
+    <message>
+        <source>The engine stopped on an I/O error: %1</source>
+        <translation>Die Engine hat wegen eines E/A-Fehlers angehalten: %1</translation>
+    </message>
+    <message>
+        <source>The workload ended after %1 requests.</source>
+        <translation>Die Last endete nach %1 Anfragen.</translation>
+    </message>
+    <message>
+        <source>The workload stopped: %1</source>
+        <translation>Die Last wurde angehalten: %1</translation>
+    </message>
+    <message>
+        <source>The engine was closed; open the image for running again to go on.</source>
+        <translation>Die Engine wurde geschlossen; öffnen Sie das Abbild erneut zum Ausführen, um fortzufahren.</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::EventLog</name>
@@ -400,10 +420,6 @@
     <message>
         <source>unknown event</source>
         <translation>unbekanntes Ereignis</translation>
-    </message>
-    <message>
-        <source>btree node in bucket %1 replaced by a split: gen bumped to %2, the bucket is freed once the new nodes are written</source>
-        <translation>B-Baum-Knoten in Bucket %1 durch eine Teilung ersetzt: Gen auf %2 erhöht, der Bucket wird frei, sobald die neuen Knoten geschrieben sind</translation>
     </message>
 </context>
 <context>
@@ -676,6 +692,26 @@
         <source>cannot create %1</source>
         <translation>%1 kann nicht angelegt werden</translation>
     </message>
+    <message>
+        <source>run the engine on it: journal entries, prio sets, btree nodes and cached data, and an updated superblock</source>
+        <translation>die Engine darauf laufen lassen: Journal-Einträge, Prio-Sätze, B-Baum-Knoten und zwischengespeicherte Daten sowie einen aktualisierten Superblock</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>The engine was not started on %1: %2</source>
+        <translation>Die Engine wurde nicht auf %1 gestartet: %2</translation>
+    </message>
+    <message>
+        <source>Open for running</source>
+        <translation>Zum Ausführen öffnen</translation>
+    </message>
+    <message>
+        <source>Opening %1 for running…</source>
+        <translation>%1 wird zum Ausführen geöffnet…</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::ImagePanel</name>
@@ -702,10 +738,6 @@
     <message>
         <source>Run the engine on this device; it will be written after you confirm</source>
         <translation>Die Engine auf diesem Gerät ausführen; es wird nach Ihrer Bestätigung beschrieben</translation>
-    </message>
-    <message>
-        <source>Running the engine on an image or device comes with the engine&apos;s on-device support; until then the image is only read</source>
-        <translation>Die Engine auf einem Abbild oder Gerät auszuführen kommt mit der Geräteunterstützung der Engine; bis dahin wird das Abbild nur gelesen</translation>
     </message>
     <message>
         <source>Start the engine on a RAM device with this image&apos;s geometry, policy and discard setting; the image itself is not written</source>
@@ -801,6 +833,14 @@
     <message>
         <source>Writing the superblock</source>
         <translation>Superblock wird geschrieben</translation>
+    </message>
+    <message>
+        <source>Registering the cache: journal replay, prio sets, btree, initial GC</source>
+        <translation>Cache wird registriert: Journal-Wiedergabe, Prio-Sätze, B-Baum, erste GC</translation>
+    </message>
+    <message>
+        <source>Reading the trace (%1 %)</source>
+        <translation>Trace wird gelesen (%1 %)</translation>
     </message>
 </context>
 <context>
@@ -983,6 +1023,56 @@
         <source>%1: %2 buckets of %3 sectors, opened read-only</source>
         <translation>%1: %2 Buckets zu %3 Sektoren, schreibgeschützt geöffnet</translation>
     </message>
+    <message>
+        <source>Open for running</source>
+        <translation>Zum Ausführen öffnen</translation>
+    </message>
+    <message>
+        <source>The engine was not started on %1:
+%2</source>
+        <translation>Die Engine wurde nicht auf %1 gestartet:
+%2</translation>
+    </message>
+    <message>
+        <source>The engine was closed cleanly: everything it did is on the device.</source>
+        <translation>Die Engine wurde sauber geschlossen: Alles, was sie getan hat, steht auf dem Gerät.</translation>
+    </message>
+    <message>
+        <source>The engine could not be closed cleanly: %1</source>
+        <translation>Die Engine konnte nicht sauber geschlossen werden: %1</translation>
+    </message>
+    <message>
+        <source>Open image for r&amp;unning…</source>
+        <translation>Abbild zum A&amp;usführen öffnen …</translation>
+    </message>
+    <message>
+        <source>&amp;Close the engine</source>
+        <translation>Engine &amp;schließen</translation>
+    </message>
+    <message>
+        <source>Stop the engine; on a device, write every unwritten btree node and a last journal entry first</source>
+        <translation>Die Engine anhalten; auf einem Gerät vorher jeden ungeschriebenen B-Baum-Knoten und einen letzten Journal-Eintrag schreiben</translation>
+    </message>
+    <message>
+        <source>Could not start the workload: %1</source>
+        <translation>Die Last konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>Open cache image for running</source>
+        <translation>Cache-Abbild zum Ausführen öffnen</translation>
+    </message>
+    <message>
+        <source>Another job is still running; wait for it or cancel it first.</source>
+        <translation>Es läuft noch ein anderer Auftrag; warten Sie ihn ab oder brechen Sie ihn zuerst ab.</translation>
+    </message>
+    <message>
+        <source>bucketscope — %1 (running on it)</source>
+        <translation>bucketscope — %1 (läuft darauf)</translation>
+    </message>
+    <message>
+        <source>Running the engine on %1: %2 buckets of %3 sectors, the %4 policy from its superblock</source>
+        <translation>Die Engine läuft auf %1: %2 Buckets zu %3 Sektoren, Strategie %4 aus seinem Superblock</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::MetricHistory</name>
@@ -1053,6 +1143,10 @@
     <message>
         <source>btree and metadata % of writes</source>
         <translation>B-Baum und Metadaten in % der Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>read sectors hit %</source>
+        <translation>Lesesektoren-Treffer %</translation>
     </message>
 </context>
 <context>
@@ -1293,182 +1387,6 @@
     <message>
         <source>prio</source>
         <translation>Prio</translation>
-    </message>
-</context>
-<context>
-    <name>bucketscope::StallHistory</name>
-    <message>
-        <source>GC runs</source>
-        <translation>GC-Läufe</translation>
-    </message>
-    <message>
-        <source>invalidation batches</source>
-        <translation>Invalidierungsstapel</translation>
-    </message>
-    <message>
-        <source>prio writes</source>
-        <translation>Prio-Schreibvorgänge</translation>
-    </message>
-    <message>
-        <source>free[BTREE] empty</source>
-        <translation>free[BTREE] leer</translation>
-    </message>
-    <message>
-        <source>free[PRIO] empty</source>
-        <translation>free[PRIO] leer</translation>
-    </message>
-    <message>
-        <source>free[MOVINGGC] empty</source>
-        <translation>free[MOVINGGC] leer</translation>
-    </message>
-    <message>
-        <source>free[NONE] empty</source>
-        <translation>free[NONE] leer</translation>
-    </message>
-</context>
-<context>
-    <name>bucketscope::StallTimeline</name>
-    <message>
-        <source>Follow</source>
-        <translation>Folgen</translation>
-    </message>
-    <message>
-        <source>engine time (s)</source>
-        <translation>Engine-Zeit (s)</translation>
-    </message>
-    <message>
-        <source>Keep the newest %1 s of engine time in view</source>
-        <translation>Die neuesten %1 s Engine-Zeit im Blick behalten</translation>
-    </message>
-    <message>
-        <source>Save as PNG…</source>
-        <translation>Als PNG speichern…</translation>
-    </message>
-    <message>
-        <source>Save stall timeline</source>
-        <translation>Zeitleiste der Wartezeiten speichern</translation>
-    </message>
-    <message>
-        <source>PNG images (*.png)</source>
-        <translation>PNG-Bilder (*.png)</translation>
-    </message>
-    <message>
-        <source>Could not write %1.</source>
-        <translation>%1 konnte nicht geschrieben werden.</translation>
-    </message>
-    <message>
-        <source>bucket_alloc: %1 waits, %2 ms asleep · GC: %3 runs, %4 ms · prio writes: %5 · invalidation batches: %6</source>
-        <translation>bucket_alloc: %1 Wartevorgänge, %2 ms geschlafen · GC: %3 Läufe, %4 ms · Prio-Schreibvorgänge: %5 · Invalidierungsstapel: %6</translation>
-    </message>
-</context>
-<context>
-    <name>bucketscope::WorkloadPanel</name>
-    <message>
-        <source>Apply (restarts the engine)</source>
-        <translation>Übernehmen (startet die Engine neu)</translation>
-    </message>
-    <message>
-        <source>Built-in write generator</source>
-        <translation>Eingebauter Schreibgenerator</translation>
-    </message>
-    <message>
-        <source>Trace file…</source>
-        <translation>Trace-Datei…</translation>
-    </message>
-    <message>
-        <source>Generator spec (zipf, hotcold, scan…)</source>
-        <translation>Generator-Angabe (zipf, hotcold, scan…)</translation>
-    </message>
-    <message>
-        <source>Comes with trace replay: the engine cannot be driven by a trace or a generator spec yet</source>
-        <translation>Kommt mit der Trace-Wiedergabe: Die Engine kann noch nicht von einem Trace oder einer Generator-Angabe angetrieben werden</translation>
-    </message>
-    <message>
-        <source>trace file or generator spec</source>
-        <translation>Trace-Datei oder Generator-Angabe</translation>
-    </message>
-    <message>
-        <source>Writer processes, each with its own write point and seeded generator</source>
-        <translation>Schreibende Prozesse, jeder mit eigenem Write Point und eigenem Generator mit Startwert</translation>
-    </message>
-    <message>
-        <source>Processes writing to a flash-only volume; the others write to a cached backing device, whose requests rescale prios</source>
-        <translation>Prozesse, die auf ein reines Flash-Volume schreiben; die anderen schreiben auf ein zwischengespeichertes Backing-Gerät, dessen Anfragen die Prios neu skalieren</translation>
-    </message>
-    <message>
-        <source>Requests that are reads</source>
-        <translation>Anfragen, die Lesevorgänge sind</translation>
-    </message>
-    <message>
-        <source>Writes that continue where the process left off</source>
-        <translation>Schreibvorgänge, die dort weitermachen, wo der Prozess aufgehört hat</translation>
-    </message>
-    <message>
-        <source> KiB</source>
-        <translation> KiB</translation>
-    </message>
-    <message>
-        <source>Writes are 1 block up to this size, in whole blocks</source>
-        <translation>Schreibvorgänge umfassen 1 Block bis zu dieser Größe, in ganzen Blöcken</translation>
-    </message>
-    <message>
-        <source>Applying starts a new engine with the same geometry, policy and seed; the history so far is discarded.</source>
-        <translation>Übernehmen startet eine neue Engine mit gleicher Geometrie, Strategie und gleichem Startwert; der bisherige Verlauf wird verworfen.</translation>
-    </message>
-    <message>
-        <source>Source</source>
-        <translation>Quelle</translation>
-    </message>
-    <message>
-        <source>Processes</source>
-        <translation>Prozesse</translation>
-    </message>
-    <message>
-        <source>Flash-only processes</source>
-        <translation>Reine Flash-Prozesse</translation>
-    </message>
-    <message>
-        <source>Reads</source>
-        <translation>Lesevorgänge</translation>
-    </message>
-    <message>
-        <source>Sequential writes</source>
-        <translation>Sequenzielle Schreibvorgänge</translation>
-    </message>
-    <message>
-        <source>Largest write</source>
-        <translation>Größter Schreibvorgang</translation>
-    </message>
-</context>
-<context>
-    <name>bucketscope::WriteConfirmation</name>
-    <message>
-        <source>Write to %1?</source>
-        <translation>Auf %1 schreiben?</translation>
-    </message>
-    <message>
-        <source>bucketscope is about to write to &lt;b&gt;%1&lt;/b&gt;: %2. Whatever the target holds there is lost.</source>
-        <translation>bucketscope wird gleich auf &lt;b&gt;%1&lt;/b&gt; schreiben: %2. Was das Ziel dort enthält, geht verloren.</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;The safety probe refuses this target:&lt;/b&gt;</source>
-        <translation>&lt;b&gt;Die Sicherheitsprüfung lehnt dieses Ziel ab:&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source>It also found:</source>
-        <translation>Außerdem gefunden:</translation>
-    </message>
-    <message>
-        <source>Write</source>
-        <translation>Schreiben</translation>
-    </message>
-    <message>
-        <source>Write anyway</source>
-        <translation>Trotzdem schreiben</translation>
-    </message>
-    <message>
-        <source>I have read the above and want to write anyway (--force)</source>
-        <translation>Ich habe das gelesen und möchte trotzdem schreiben (--force)</translation>
     </message>
 </context>
 <context>
@@ -1849,6 +1767,350 @@ Optionen: %3</translation>
     <message>
         <source>SQLite databases (*.db *.sqlite);;All files (*)</source>
         <translation>SQLite-Datenbanken (*.db *.sqlite);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::StallHistory</name>
+    <message>
+        <source>GC runs</source>
+        <translation>GC-Läufe</translation>
+    </message>
+    <message>
+        <source>invalidation batches</source>
+        <translation>Invalidierungsstapel</translation>
+    </message>
+    <message>
+        <source>prio writes</source>
+        <translation>Prio-Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>free[BTREE] empty</source>
+        <translation>free[BTREE] leer</translation>
+    </message>
+    <message>
+        <source>free[PRIO] empty</source>
+        <translation>free[PRIO] leer</translation>
+    </message>
+    <message>
+        <source>free[MOVINGGC] empty</source>
+        <translation>free[MOVINGGC] leer</translation>
+    </message>
+    <message>
+        <source>free[NONE] empty</source>
+        <translation>free[NONE] leer</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::StallTimeline</name>
+    <message>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>engine time (s)</source>
+        <translation>Engine-Zeit (s)</translation>
+    </message>
+    <message>
+        <source>Keep the newest %1 s of engine time in view</source>
+        <translation>Die neuesten %1 s Engine-Zeit im Blick behalten</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>Als PNG speichern…</translation>
+    </message>
+    <message>
+        <source>Save stall timeline</source>
+        <translation>Zeitleiste der Wartezeiten speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>bucket_alloc: %1 waits, %2 ms asleep · GC: %3 runs, %4 ms · prio writes: %5 · invalidation batches: %6</source>
+        <translation>bucket_alloc: %1 Wartevorgänge, %2 ms geschlafen · GC: %3 Läufe, %4 ms · Prio-Schreibvorgänge: %5 · Invalidierungsstapel: %6</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::WorkloadPanel</name>
+    <message>
+        <source>Apply (restarts the engine)</source>
+        <translation>Übernehmen (startet die Engine neu)</translation>
+    </message>
+    <message>
+        <source>Built-in write generator</source>
+        <translation>Eingebauter Schreibgenerator</translation>
+    </message>
+    <message>
+        <source>Trace file…</source>
+        <translation>Trace-Datei…</translation>
+    </message>
+    <message>
+        <source>Generator spec (zipf, hotcold, scan…)</source>
+        <translation>Generator-Angabe (zipf, hotcold, scan…)</translation>
+    </message>
+    <message>
+        <source>Writer processes, each with its own write point and seeded generator</source>
+        <translation>Schreibende Prozesse, jeder mit eigenem Write Point und eigenem Generator mit Startwert</translation>
+    </message>
+    <message>
+        <source>Processes writing to a flash-only volume; the others write to a cached backing device, whose requests rescale prios</source>
+        <translation>Prozesse, die auf ein reines Flash-Volume schreiben; die anderen schreiben auf ein zwischengespeichertes Backing-Gerät, dessen Anfragen die Prios neu skalieren</translation>
+    </message>
+    <message>
+        <source>Requests that are reads</source>
+        <translation>Anfragen, die Lesevorgänge sind</translation>
+    </message>
+    <message>
+        <source>Writes that continue where the process left off</source>
+        <translation>Schreibvorgänge, die dort weitermachen, wo der Prozess aufgehört hat</translation>
+    </message>
+    <message>
+        <source> KiB</source>
+        <translation> KiB</translation>
+    </message>
+    <message>
+        <source>Writes are 1 block up to this size, in whole blocks</source>
+        <translation>Schreibvorgänge umfassen 1 Block bis zu dieser Größe, in ganzen Blöcken</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message>
+        <source>Flash-only processes</source>
+        <translation>Reine Flash-Prozesse</translation>
+    </message>
+    <message>
+        <source>Reads</source>
+        <translation>Lesevorgänge</translation>
+    </message>
+    <message>
+        <source>Sequential writes</source>
+        <translation>Sequenzielle Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>Largest write</source>
+        <translation>Größter Schreibvorgang</translation>
+    </message>
+    <message>
+        <source>The request path&apos;s cache_mode, as in sysfs: writes go to the cache and the backing device (writethrough), to the cache first (writeback), or around the cache (writearound)</source>
+        <translation>cache_mode des Anfragepfads wie in sysfs: Schreibvorgänge gehen in den Cache und auf das Backing-Gerät (writethrough), zuerst in den Cache (writeback) oder am Cache vorbei (writearound)</translation>
+    </message>
+    <message>
+        <source> requests/s</source>
+        <translation> Anfragen/s</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>At most this many requests per second of wall time; applies at once</source>
+        <translation>Höchstens so viele Anfragen pro Sekunde Echtzeit; gilt sofort</translation>
+    </message>
+    <message>
+        <source>Applying starts a new engine with the same geometry, policy and seed (or reopens the device it runs on); the history so far is discarded.</source>
+        <translation>Übernehmen startet eine neue Engine mit derselben Geometrie, Strategie und demselben Startwert (oder öffnet das Gerät, auf dem sie läuft, neu); der bisherige Verlauf wird verworfen.</translation>
+    </message>
+    <message>
+        <source>%p % of the workload</source>
+        <translation>%p % der Last</translation>
+    </message>
+    <message>
+        <source>Cache mode</source>
+        <translation>Cache-Modus</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>zipf: a skewed hot set; uniform: every block alike; seq: each process streams; hotcold: a hot part of the span takes most requests; scan: a Zipf hot set polluted by cold sequential scans</source>
+        <translation>zipf: eine schiefe heiße Menge; uniform: jeder Block gleich; seq: jeder Prozess liest oder schreibt fortlaufend; hotcold: ein heißer Teil des Bereichs erhält die meisten Anfragen; scan: eine Zipf-verteilte heiße Menge, gestört durch kalte sequenzielle Durchläufe</translation>
+    </message>
+    <message>
+        <source>The kind&apos;s own keys, comma-separated (alpha, hot, hotfrac, every, scanlen)</source>
+        <translation>Die eigenen Schlüssel der Art, durch Kommas getrennt (alpha, hot, hotfrac, every, scanlen)</translation>
+    </message>
+    <message>
+        <source>Address space of the backing device (K, M, G, T)</source>
+        <translation>Adressraum des Backing-Geräts (K, M, G, T)</translation>
+    </message>
+    <message>
+        <source>Request size: fixed (4K), uniform (4K-64K) or weighted (4K:70/64K:30)</source>
+        <translation>Anfragegröße: fest (4K), gleichverteilt (4K-64K) oder gewichtet (4K:70/64K:30)</translation>
+    </message>
+    <message>
+        <source>endless</source>
+        <translation>endlos</translation>
+    </message>
+    <message>
+        <source>The workload ends after this many requests</source>
+        <translation>Die Last endet nach so vielen Anfragen</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Span</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <source>Request sizes</source>
+        <translation>Anfragegrößen</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Spec: %1</source>
+        <translation>Angabe: %1</translation>
+    </message>
+    <message>
+        <source>Skip malformed records (count them)</source>
+        <translation>Fehlerhafte Datensätze überspringen (und zählen)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>trace file (plain or .zst)</source>
+        <translation>Trace-Datei (unkomprimiert oder .zst)</translation>
+    </message>
+    <message>
+        <source>blkparse text, fio iolog v2/v3, MSR Cambridge CSV, libCacheSim csv or oracleGeneral</source>
+        <translation>blkparse-Text, fio-iolog v2/v3, MSR-Cambridge-CSV, libCacheSim-csv oder oracleGeneral</translation>
+    </message>
+    <message>
+        <source>whole trace</source>
+        <translation>ganzer Trace</translation>
+    </message>
+    <message>
+        <source>one per process</source>
+        <translation>einer pro Prozess</translation>
+    </message>
+    <message>
+        <source>Fold the trace&apos;s process ids onto this many write points</source>
+        <translation>Die Prozess-IDs des Traces auf so viele Write Points abbilden</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Write points</source>
+        <translation>Write Points</translation>
+    </message>
+    <message>
+        <source>Open trace</source>
+        <translation>Trace öffnen</translation>
+    </message>
+    <message>
+        <source>Traces (*);;zstd (*.zst)</source>
+        <translation>Traces (*);;zstd (*.zst)</translation>
+    </message>
+    <message>
+        <source>Spec %1: %2</source>
+        <translation>Angabe %1: %2</translation>
+    </message>
+    <message>
+        <source>Choose a trace file first.</source>
+        <translation>Wählen Sie zuerst eine Trace-Datei.</translation>
+    </message>
+    <message>
+        <source>Reading %1 was cancelled; the engine runs on as it was.</source>
+        <translation>Das Lesen von %1 wurde abgebrochen; die Engine läuft unverändert weiter.</translation>
+    </message>
+    <message>
+        <source>The trace cannot be replayed: %1</source>
+        <translation>Der Trace kann nicht wiedergegeben werden: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 requests</source>
+        <translation>%1: %2 Anfragen</translation>
+    </message>
+    <message>
+        <source>%1 malformed records skipped, the first: %2</source>
+        <translation>%1 fehlerhafte Datensätze übersprungen, der erste: %2</translation>
+    </message>
+    <message>
+        <source>Load trace</source>
+        <translation>Trace laden</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>%1 wird gelesen…</translation>
+    </message>
+    <message>
+        <source>The workload stopped: %1</source>
+        <translation>Die Last wurde angehalten: %1</translation>
+    </message>
+    <message>
+        <source>The csv file starts with a header line</source>
+        <translation>Die csv-Datei beginnt mit einer Kopfzeile</translation>
+    </message>
+    <message>
+        <source>csv: the 1-based columns of time, object id, object size and operation (0: none), as the CLI&apos;s --csv-time-col, --csv-id-col, --csv-size-col and --csv-op-col</source>
+        <translation>csv: die Spalten (ab 1 gezählt) für Zeit, Objekt-ID, Objektgröße und Operation (0: keine), wie --csv-time-col, --csv-id-col, --csv-size-col und --csv-op-col der CLI</translation>
+    </message>
+    <message>
+        <source>CSV columns</source>
+        <translation>CSV-Spalten</translation>
+    </message>
+    <message>
+        <source>CSV columns: expected four numbers such as 1,2,3,0, found &quot;%1&quot;</source>
+        <translation>CSV-Spalten: vier Zahlen wie 1,2,3,0 erwartet, gefunden „%1“</translation>
+    </message>
+</context>
+<context>
+    <name>bucketscope::WriteConfirmation</name>
+    <message>
+        <source>Write to %1?</source>
+        <translation>Auf %1 schreiben?</translation>
+    </message>
+    <message>
+        <source>bucketscope is about to write to &lt;b&gt;%1&lt;/b&gt;: %2. Whatever the target holds there is lost.</source>
+        <translation>bucketscope wird gleich auf &lt;b&gt;%1&lt;/b&gt; schreiben: %2. Was das Ziel dort enthält, geht verloren.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The safety probe refuses this target:&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Die Sicherheitsprüfung lehnt dieses Ziel ab:&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>It also found:</source>
+        <translation>Außerdem gefunden:</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Write anyway</source>
+        <translation>Trotzdem schreiben</translation>
+    </message>
+    <message>
+        <source>I have read the above and want to write anyway (--force)</source>
+        <translation>Ich habe das gelesen und möchte trotzdem schreiben (--force)</translation>
     </message>
 </context>
 </TS>

@@ -35,6 +35,7 @@ EngineController::EngineController(QObject* parent) : QObject(parent), worker_(n
         emit engineOpened(ok, msg);
     });
     connect(worker_, &EngineWorker::commandRefused, this, &EngineController::commandRefused);
+    connect(worker_, &EngineWorker::closed, this, &EngineController::engineClosed);
     connect(worker_, &EngineWorker::recordingStatus, this, &EngineController::recordingStatus);
     thread_.start();
 }
@@ -48,13 +49,31 @@ template <typename F> void EngineController::post(F&& f) {
     QMetaObject::invokeMethod(worker_, std::forward<F>(f), Qt::QueuedConnection);
 }
 
-void EngineController::open(const EngineOptions& opts) {
+void EngineController::open(const EngineOptions& opts, const std::string& session_options) {
     options_ = opts;
-    post([w = worker_, opts] { w->open(opts); });
+    device_path_.clear();
+    post([w = worker_, opts, session_options] { w->open(opts, session_options); });
 }
 
-bool EngineController::openSync(const EngineOptions& opts, QString* why) {
+void EngineController::adopt(EngineRunPtr run) {
+    options_ = run->engine->options(); // not yet stepped: nothing else touches it
+    device_path_ = QString::fromStdString(run->device);
+    post([w = worker_, run = std::move(run)] { w->adopt(run); });
+}
+
+void EngineController::release(std::function<void()> then) {
+    has_engine_ = false;
+    device_path_.clear();
+    post([w = worker_, c = this, then = std::move(then)] {
+        w->release();
+        QMetaObject::invokeMethod(c, then, Qt::QueuedConnection);
+    });
+}
+
+bool EngineController::openSync(const EngineOptions& opts, QString* why,
+                                const std::string& session_options) {
     options_ = opts;
+    device_path_.clear();
     bool ok = false;
     QString message;
     QMetaObject::invokeMethod(
@@ -64,7 +83,7 @@ bool EngineController::openSync(const EngineOptions& opts, QString* why) {
                 ok = o;
                 message = m;
             });
-            w->open(opts);
+            w->open(opts, session_options);
             disconnect(c);
         },
         Qt::BlockingQueuedConnection);
@@ -96,6 +115,8 @@ void EngineController::forceInvalidate(std::optional<uint64_t> bucket) {
 void EngineController::rescale() { post([w = worker_] { w->rescale(); }); }
 void EngineController::setDiscard(bool on) { post([w = worker_, on] { w->setDiscard(on); }); }
 void EngineController::setVictimCount(int n) { post([w = worker_, n] { w->setVictimCount(n); }); }
+void EngineController::closeEngine() { post([w = worker_] { w->closeEngine(); }); }
+void EngineController::setRate(double r) { post([w = worker_, r] { w->setRate(r); }); }
 void EngineController::setRecording(const RecordingSettings& s) {
     post([w = worker_, s] { w->setRecording(s); });
 }

@@ -14,19 +14,9 @@
 
 namespace bucketscope {
 
-// What the caches have written, summed over the set, in sectors: the counters the kernel
-// shows in sysfs as written, btree_written and metadata_written (prio sets, journal, uuids).
-struct CacheWrites {
-    uint64_t data = 0;
-    uint64_t btree = 0;
-    uint64_t meta = 0;
-    uint64_t total() const { return data + btree + meta; }
-};
-
 struct EngineFrame {
     SnapshotPtr snapshot;
     EngineMetrics metrics;
-    CacheWrites writes;
     std::vector<EngineEvent> events; // since the previous frame, oldest first
     // For each event, the bucket's gen right after it (meaningful for invalidations),
     // worked back from the snapshot taken with the same drain.
@@ -37,12 +27,17 @@ struct EngineFrame {
     bool playing = false;
     uint64_t steps_per_tick = 0;
     std::vector<std::string> violations;
+    std::string device;     // "ram:SIZE" or the image file or block device it runs on
+    bool on_device = false; // runs on a real device (written as it runs)
+    bool closed = false;    // closed cleanly: shown, but runs no more
+    // The request source's figures (a generator spec or a trace), when there is one.
+    double source_progress = -1; // 0..1, negative when endless or no source
+    uint64_t source_taken = 0;
+    uint64_t source_bad = 0;
+    std::string source_error; // "FILE:LINE: ..." when a trace ended on a malformed record
 };
 
 using FramePtr = std::shared_ptr<const EngineFrame>;
-
-// The caches' write counters, read under bucket_lock (EngineMetrics does not carry them).
-CacheWrites cache_writes(Engine& engine);
 
 } // namespace bucketscope
 

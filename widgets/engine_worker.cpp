@@ -6,24 +6,17 @@
 #include <QCoreApplication>
 
 #include "core/alloc/alloc.h"
+#include "core/device/ram_device.h"
+#include "core/store/engine_recorder.h"
+#include "core/workload/request_source.h"
 #include "widgets/session_recording.h"
 
 namespace bucketscope {
 
-CacheWrites cache_writes(Engine& engine) {
-    CacheWrites w;
-    engine.with_cache_set([&](CacheSet& c) {
-        for (const auto& ca : c.caches) {
-            w.data += ca->sectors_written;
-            w.btree += ca->btree_sectors_written;
-            w.meta += ca->meta_sectors_written;
-        }
-    });
-    return w;
-}
-
 EngineWorker::EngineWorker() : recording_(std::make_unique<SessionRecording>()) {}
-EngineWorker::~EngineWorker() = default;
+EngineWorker::~EngineWorker() {
+    retire("closed");
+}
 
 void EngineWorker::record(const char* command, const std::string& argument) {
     recording_->command(command, argument);
@@ -35,8 +28,9 @@ void EngineWorker::reportRecording() {
 }
 
 void EngineWorker::setRecording(const RecordingSettings& settings) {
-    recording_->configure(settings, engine_.get(), options_,
-                          devices_.empty() ? std::string() : devices_.front()->name());
+    recording_->configure(settings, closed_ ? nullptr : engine_, options_,
+                          run_ ? run_->device : std::string(),
+                          run_ ? run_->options_json : std::string());
     reportRecording();
 }
 
@@ -55,37 +49,126 @@ void EngineWorker::ensureTimers() {
     publish_timer_->start();
 }
 
-void EngineWorker::open(const EngineOptions& opts) {
-    ensureTimers();
-    recording_->end("replaced");
-    engine_.reset();
-    devices_.clear();
-    const uint64_t bytes = opts.geometry.nbuckets * uint64_t(opts.geometry.bucket_size) * 512;
-    std::vector<Device*> ptrs;
-    for (unsigned i = 0; i < opts.ncaches; ++i) {
-        devices_.push_back(std::make_unique<RamDevice>(bytes));
-        ptrs.push_back(devices_.back().get());
-    }
-    std::string why;
-    engine_ = Engine::create(ptrs, opts, &why);
-    if (!engine_) {
-        devices_.clear();
-        emit opened(false, QString::fromStdString(why));
+// The session ends after the close, so it holds the close's own writes too.
+void EngineWorker::retire(const char* outcome) {
+    if (!run_)
         return;
+    if (tick_timer_)
+        tick_timer_->stop();
+    playing_ = false;
+    if (run_->on_device() && !closed_) {
+        std::string why;
+        const bool ok = engine_->close(&why);
+        emit closed(ok, ok ? QString() : QString::fromStdString(why));
+        if (!ok)
+            outcome = "io_error";
     }
+    recording_->end(outcome);
+    reportRecording();
+    run_.reset();
+    engine_ = nullptr;
+    closed_ = false;
+}
+
+void EngineWorker::begin(EngineRunPtr run, const EngineOptions& opts) {
+    run_ = std::move(run);
+    engine_ = run_->engine.get();
     options_ = opts;
-    recording_->begin(*engine_, opts, devices_.front()->name());
+    closed_ = false;
+    if (run_->options_json.empty())
+        run_->options_json = store::options_json(options_);
+    recording_->begin(*engine_, options_, run_->device, run_->options_json);
     reportRecording();
     emit opened(true, {});
     dirty_ = true;
     publish();
 }
 
+void EngineWorker::open(const EngineOptions& opts, const std::string& options_json) {
+    ensureTimers();
+    retire("replaced");
+    auto run = std::make_shared<EngineRun>();
+    const uint64_t bytes = opts.geometry.nbuckets * uint64_t(opts.geometry.bucket_size) * 512;
+    std::vector<Device*> ptrs;
+    for (unsigned i = 0; i < opts.ncaches; ++i) {
+        run->ram.push_back(std::make_unique<RamDevice>(bytes));
+        ptrs.push_back(run->ram.back().get());
+    }
+    std::string why;
+    run->engine = Engine::create(ptrs, opts, &why);
+    if (!run->engine) {
+        emit opened(false, QString::fromStdString(why));
+        return;
+    }
+    run->device = run->ram.front()->name();
+    run->options_json = options_json;
+    begin(std::move(run), opts);
+}
+
+void EngineWorker::adopt(EngineRunPtr run) {
+    ensureTimers();
+    retire("replaced");
+    if (!run || !run->engine) {
+        emit opened(false, tr("No engine was opened."));
+        return;
+    }
+    const EngineOptions opts = run->engine->options();
+    begin(std::move(run), opts);
+}
+
+void EngineWorker::release() {
+    retire("replaced");
+}
+
+void EngineWorker::closeEngine() {
+    if (!live())
+        return;
+    record("close");
+    if (tick_timer_)
+        tick_timer_->stop();
+    playing_ = false;
+    std::string why;
+    const bool ok = engine_->close(&why);
+    closed_ = true;
+    recording_->end(ok ? "closed" : "io_error");
+    reportRecording();
+    emit closed(ok, ok ? QString() : QString::fromStdString(why));
+    dirty_ = true;
+    publish();
+}
+
+bool EngineWorker::ready() {
+    if (engine_ && closed_)
+        emit commandRefused(
+            tr("The engine was closed; open the image for running again to go on."));
+    return live();
+}
+
+void EngineWorker::stopWith(const QString& why) {
+    setPlaying(false);
+    emit commandRefused(why);
+}
+
+void EngineWorker::setRate(double rate) {
+    rate_ = std::max(0.0, rate);
+    record("set_rate", std::to_string(uint64_t(rate_)));
+    if (engine_)
+        rate_base_ = engine_->metrics().requests;
+    rate_clock_.restart();
+}
+
 void EngineWorker::setPlaying(bool on) {
     ensureTimers();
-    if (engine_ && on != playing_)
+    if (on)
+        ready(); // a closed engine says so
+    if (live() && on != playing_)
         record(on ? "run" : "pause");
-    playing_ = on && engine_;
+    const bool starting = on && live() && !playing_;
+    playing_ = on && live();
+    if (starting) {
+        rate_base_ = engine_->metrics().requests;
+        rate_clock_.restart();
+    }
     if (playing_)
         tick_timer_->start();
     else
@@ -99,29 +182,61 @@ void EngineWorker::setStepsPerTick(quint64 steps) {
     dirty_ = true;
 }
 
+// A capped rate steps in small slices until the requests allowed by now have been taken,
+// so the engine's other tasks run as far as the workload does and no further.
 void EngineWorker::tick() {
-    if (!engine_ || !playing_)
+    if (!live() || !playing_)
         return;
-    if (engine_->step(steps_per_tick_) < steps_per_tick_) {
-        // Every task is blocked or done: stop rather than spin.
-        record("blocked");
-        setPlaying(false);
-        emit commandRefused(tr("The engine stopped: every task is blocked or finished."));
+    constexpr quint64 kRateSlice = 32;
+    quint64 budget = steps_per_tick_;
+    while (budget > 0) {
+        quint64 n = budget;
+        if (rate_ > 0) {
+            const double allowed = rate_ * double(rate_clock_.elapsed()) / 1000.0;
+            if (double(engine_->metrics().requests - rate_base_) >= allowed)
+                break;
+            n = std::min(budget, kRateSlice);
+        }
+        const quint64 ran = options_.source ? engine_->step_workload(n) : engine_->step(n);
+        budget -= n;
+        dirty_ = true;
+        if (!engine_->last_error().empty()) {
+            record("io_error", engine_->last_error());
+            stopWith(tr("The engine stopped on an I/O error: %1")
+                         .arg(QString::fromStdString(engine_->last_error())));
+            return;
+        }
+        if (options_.source && engine_->workload_done()) {
+            record("workload_done");
+            const auto& src = *options_.source;
+            stopWith(src.error().empty()
+                         ? tr("The workload ended after %1 requests.").arg(src.taken())
+                         : tr("The workload stopped: %1").arg(QString::fromStdString(src.error())));
+            return;
+        }
+        if (ran < n) {
+            // Every task is blocked or done: stop rather than spin.
+            record("blocked");
+            stopWith(tr("The engine stopped: every task is blocked or finished."));
+            return;
+        }
     }
-    dirty_ = true;
 }
 
 void EngineWorker::step(quint64 steps) {
-    if (!engine_)
+    if (!ready())
         return;
     record("step", std::to_string(steps));
-    engine_->step(steps);
+    if (options_.source)
+        engine_->step_workload(steps);
+    else
+        engine_->step(steps);
     dirty_ = true;
     publish();
 }
 
 void EngineWorker::setPolicy(int policy) {
-    if (!engine_)
+    if (!ready())
         return;
     engine_->set_policy(ReplacementPolicy(policy));
     record("set_policy", to_string(ReplacementPolicy(policy)));
@@ -130,7 +245,7 @@ void EngineWorker::setPolicy(int policy) {
 }
 
 void EngineWorker::triggerGc() {
-    if (!engine_)
+    if (!ready())
         return;
     engine_->trigger_gc();
     record("trigger_gc");
@@ -139,7 +254,7 @@ void EngineWorker::triggerGc() {
 }
 
 void EngineWorker::forceInvalidate(qint64 bucket) {
-    if (!engine_)
+    if (!ready())
         return;
     std::string why;
     const auto target = bucket < 0 ? std::nullopt : std::optional<uint64_t>(uint64_t(bucket));
@@ -153,7 +268,7 @@ void EngineWorker::forceInvalidate(qint64 bucket) {
 }
 
 void EngineWorker::rescale() {
-    if (!engine_)
+    if (!ready())
         return;
     engine_->rescale();
     record("rescale");
@@ -162,7 +277,7 @@ void EngineWorker::rescale() {
 }
 
 void EngineWorker::setDiscard(bool on) {
-    if (!engine_)
+    if (!ready())
         return;
     engine_->set_discard(on);
     record("set_discard", on ? "on" : "off");
@@ -215,10 +330,10 @@ void EngineWorker::publish() {
     auto frame = std::make_shared<EngineFrame>();
     engine_->poll_events(frame->events);
     frame->snapshot = engine_->snapshot(0);
-    recording_->record(frame->events, frame->snapshot);
+    if (!closed_)
+        recording_->record(frame->events, frame->snapshot);
     reportRecording();
     frame->metrics = engine_->metrics();
-    frame->writes = cache_writes(*engine_);
     frame->gen_after = gens_after_events(frame->events, *frame->snapshot);
     frame->tasks = engine_->tasks();
     frame->victims = predictVictims();
@@ -226,6 +341,15 @@ void EngineWorker::publish() {
     frame->playing = playing_;
     frame->steps_per_tick = steps_per_tick_;
     frame->violations = engine_->violations();
+    frame->device = run_->device;
+    frame->on_device = run_->on_device();
+    frame->closed = closed_;
+    if (const auto& src = options_.source) {
+        frame->source_progress = src->progress();
+        frame->source_taken = src->taken();
+        frame->source_error = src->error();
+        frame->source_bad = src->bad_records();
+    }
     emit frameReady(std::move(frame));
 }
 

@@ -111,6 +111,45 @@ LongJob* ImageController::startFormat(const FormatRequest& request) {
     return job;
 }
 
+bool ImageController::confirmRun(const QString& path, bool& force) {
+    const SafetyReport report = probe_for_write(path.toStdString());
+    return WriteConfirmation::confirm(
+        report,
+        tr("run the engine on it: journal entries, prio sets, btree nodes and cached data, "
+           "and an updated superblock"),
+        window_, force);
+}
+
+LongJob* ImageController::startRun(const QString& path, bool force, const EngineOptions& opts) {
+    if (busy())
+        return nullptr;
+    auto run = std::make_shared<EngineRunPtr>();
+    auto why = std::make_shared<std::string>();
+    auto* job = new LongJob(
+        [p = path.toStdString(), force, opts, run, why](Progress& progress) {
+            *run = open_device_run(p, force, opts, progress, *why);
+        },
+        this);
+    job_ = job;
+    connect(job, &LongJob::finished, this, [this, job, path, run, why](bool) {
+        job->deleteLater();
+        job_ = nullptr;
+        if (!*run) {
+            const QString reason = *why == kCancelledMessage
+                                       ? tr("cancelled")
+                                       : QString::fromStdString(*why);
+            emit message(tr("The engine was not started on %1: %2").arg(path, reason));
+            emit runFailed(path, reason);
+            return;
+        }
+        addRecent(path);
+        emit runOpened(*run);
+    });
+    job->showDialog(window_, tr("Open for running"), tr("Opening %1 for running…").arg(path));
+    job->start();
+    return job;
+}
+
 QStringList ImageController::recentFiles() const {
     return QSettings().value(QString::fromLatin1(kRecentKey)).toStringList().mid(0, kMaxRecent);
 }

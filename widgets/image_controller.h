@@ -1,13 +1,16 @@
 #pragma once
 // Everything the File menu does with images, kept out of the main window: opening an image
 // or device read-only (a LongJob running open_image, with a progress dialog), formatting a
-// new one (FormatDialog, then WriteConfirmation, then format_target on a LongJob), the
+// new one (FormatDialog, then WriteConfirmation, then format_target on a LongJob), opening
+// one for running (WriteConfirmation, then open_device_run on a LongJob: the engine is
+// registered off the UI thread and handed to the engine controller whole), the
 // recent-files list in QSettings, and the demo image made on first start.
 //
 // Results come back as signals on the UI thread. At most one job runs at a time; a new
 // request while one runs is refused with a message rather than queued.
 
 #include "core/device/format_target.h"
+#include "widgets/engine_run.h"
 #include "widgets/long_job.h"
 #include "widgets/opened_image.h"
 
@@ -37,7 +40,14 @@ class ImageController : public QObject {
     // Formats on a job, after the confirmation said yes (request.force as the user chose);
     // formatted() or formatFailed() follows. Null if a job runs.
     LongJob* startFormat(const FormatRequest& request);
+    // The confirmation before running the engine on `path`: the probe's findings, and
+    // "write anyway" where it refuses. True if confirmed, with `force` as the user chose.
+    bool confirmRun(const QString& path, bool& force);
+    // Opens `path` for running with `opts` on a job, after confirmRun said yes; runOpened()
+    // or runFailed() follows. Null if a job runs.
+    LongJob* startRun(const QString& path, bool force, const EngineOptions& opts);
     LongJob* currentJob() const { return job_; }
+    bool isBusy() const { return job_ != nullptr; }
 
     QStringList recentFiles() const;
     void addRecent(const QString& path);
@@ -53,6 +63,8 @@ class ImageController : public QObject {
     void openCancelled(const QString& path);
     void formatted(const QString& path, const QString& summary);
     void formatFailed(const QString& path, const QString& why);
+    void runOpened(bucketscope::EngineRunPtr run);
+    void runFailed(const QString& path, const QString& why);
     void recentFilesChanged();
     void message(const QString& text);
 

@@ -26,10 +26,7 @@ ImagePanel::ImagePanel(QWidget* parent)
     tree_->setHeaderLabels({tr("Field"), tr("Value")});
     tree_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     tree_->setWordWrap(true);
-    run_->setToolTip(kEngineOpensDevices
-                         ? tr("Run the engine on this device; it will be written after you confirm")
-                         : tr("Running the engine on an image or device comes with the engine's "
-                              "on-device support; until then the image is only read"));
+    run_->setToolTip(tr("Run the engine on this device; it will be written after you confirm"));
     simulate_->setToolTip(tr("Start the engine on a RAM device with this image's geometry, policy "
                              "and discard setting; the image itself is not written"));
     close_->setToolTip(tr("Show the live engine again"));
@@ -61,7 +58,7 @@ void ImagePanel::showImage(std::shared_ptr<const OpenedImage> image) {
     image_ = std::move(image);
     tree_->clear();
     const bool ok = image_ && image_->ok();
-    run_->setEnabled(kEngineOpensDevices && ok);
+    run_->setEnabled(ok);
     simulate_->setEnabled(ok);
     close_->setEnabled(image_ != nullptr);
     if (!image_) {

@@ -4,11 +4,11 @@
 // inspect read (journal, prio sets, btree, extents, marks) and the superblock under
 // bcache-super-show's names, or the error that stopped inspect.
 //
-// Two ways on from here: "Open for running" will run the engine on the device itself
-// once the engine can open one (issue #4); until then it is disabled and says so. "Run its
-// geometry in RAM" starts the demo engine on a RAM device with the image's geometry, policy and
-// discard setting, which for a never-registered image is exactly what the kernel would do
-// with it, only without writing it.
+// Two ways on from here: "Open for running" runs the engine on the device itself (after a
+// confirmation that lists the probe's findings; see MainWindow::runImage), writing it as
+// the kernel would. "Run its geometry in RAM" starts the demo engine on a RAM device with
+// the image's geometry, policy and discard setting, which for a never-registered image is
+// what the kernel would do with it, only without writing it.
 
 #include "widgets/opened_image.h"
 
@@ -24,9 +24,6 @@ namespace bucketscope {
 class ImagePanel : public QWidget {
     Q_OBJECT
   public:
-    // Whether the engine can run on an opened device yet (see the file comment).
-    static constexpr bool kEngineOpensDevices = false;
-
     explicit ImagePanel(QWidget* parent = nullptr);
 
     void showImage(std::shared_ptr<const OpenedImage> image); // null: none

@@ -128,6 +128,10 @@ QString progress_stage_text(const QString& stage, qint64 done, qint64 total) {
         return LongJob::tr("Checking the geometry");
     if (stage == QLatin1String("write"))
         return LongJob::tr("Writing the superblock");
+    if (stage == QLatin1String("register"))
+        return LongJob::tr("Registering the cache: journal replay, prio sets, btree, initial GC");
+    if (stage == QLatin1String("trace"))
+        return LongJob::tr("Reading the trace (%1 %)").arg(total > 0 ? done * 100 / total : 0);
     return stage;
 }
 

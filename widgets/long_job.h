@@ -1,6 +1,6 @@
 #pragma once
-// Long work off the UI thread: formatting a target, inspecting a large device, later
-// loading a trace. A LongJob runs one function on its own thread with a core Progress,
+// Long work off the UI thread: formatting a target, inspecting a large device, opening
+// one for running, reading a trace. A LongJob runs one function on its own thread with a core Progress,
 // relays the figures to the UI thread as progressed() signals, and can show them in a
 // QProgressDialog whose Cancel button asks the work to stop at its next report.
 //
@@ -69,7 +69,7 @@ class LongJob : public QObject {
 };
 
 // The words for a core progress stage ("journal", "prio sets", "btree", "extents",
-// "probe", "plan", "write"), translated; unknown stages are shown as they are.
+// "probe", "plan", "write", "register", "trace"), translated; unknown stages are shown as they are.
 QString progress_stage_text(const QString& stage, qint64 done, qint64 total);
 
 } // namespace bucketscope

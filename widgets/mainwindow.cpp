@@ -69,12 +69,22 @@ MainWindow::MainWindow(QWidget* parent)
     connect(images_, &ImageController::recentFilesChanged, this, &MainWindow::updateRecentMenu);
     connect(images_, &ImageController::formatted, this, [this](const QString& path) { openImage(path); });
     connect(image_panel_, &ImagePanel::closeRequested, this, &MainWindow::closeImage);
-    connect(workload_, &WorkloadPanel::applyRequested, this, [this](const WorkloadParams& w) {
-        EngineOptions o = controller_->hasEngine() ? controller_->options() : demo_engine_options();
-        o.workload = w;
-        openDemo(o);
-    });
+    connect(workload_, &WorkloadPanel::applyRequested, this, &MainWindow::startWorkload);
+    connect(workload_, &WorkloadPanel::rateChanged, controller_, &EngineController::setRate);
     connect(image_panel_, &ImagePanel::simulateRequested, this, [this](const EngineOptions& o) { openDemo(o); });
+    connect(image_panel_, &ImagePanel::runRequested, this, &MainWindow::runImage);
+    connect(images_, &ImageController::runOpened, this, &MainWindow::onRunOpened);
+    connect(images_, &ImageController::runFailed, this, [this](const QString& path, const QString& why) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Open for running"),
+                                    tr("The engine was not started on %1:\n%2").arg(path, why),
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    });
+    connect(controller_, &EngineController::engineClosed, this, [this](bool ok, const QString& why) {
+        statusBar()->showMessage(ok ? tr("The engine was closed cleanly: everything it did is on the device.")
+                                    : tr("The engine could not be closed cleanly: %1").arg(why));
+    });
 
     resize(1280, 860);
     restoreLayout();
@@ -122,6 +132,10 @@ void MainWindow::buildMenus() {
             QMessageBox::warning(this, tr("Demo image"), tr("Could not create the demo image: %1").arg(why));
     });
     file->addAction(tr("&Format new image…"), this, [this] { images_->formatNew(); });
+    file->addAction(tr("Open image for r&unning…"), this, &MainWindow::runFromFileDialog);
+    file->addAction(tr("&Close the engine"), controller_, &EngineController::closeEngine)
+        ->setToolTip(tr("Stop the engine; on a device, write every unwritten btree node and a "
+                        "last journal entry first"));
     recent_menu_ = file->addMenu(tr("Open &recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -159,16 +173,25 @@ void MainWindow::buildMenus() {
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
-bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
+void MainWindow::resetViews() {
     showing_image_ = false;
     controls_->setEnabled(true);
     workload_->setEnabled(true);
-    QString why;
     event_model_->clear();
     plots_->clear();
     stalls_->clear();
     details_->setBucket(std::nullopt);
-    if (!controller_->openSync(opts, &why)) {
+}
+
+bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
+    resetViews();
+    setWindowTitle(tr("bucketscope"));
+    QString why;
+    if (!opts.source) {
+        workload_choice_ = WorkloadChoice{};
+        workload_choice_.builtin = opts.workload;
+    }
+    if (!controller_->openSync(opts, &why, session_options_json(opts, workload_choice_))) {
         statusBar()->showMessage(tr("Could not start the engine: %1").arg(why));
         if (!quiet)
             QMessageBox::warning(this, tr("New demo engine"), tr("The engine refused these settings:\n%1").arg(why));
@@ -185,8 +208,89 @@ bool MainWindow::openDemo(const EngineOptions& opts, bool quiet) {
 
 void MainWindow::newDemo() {
     NewEngineDialog dialog(controller_->hasEngine() ? controller_->options() : demo_engine_options(), this);
-    if (dialog.exec() == QDialog::Accepted)
-        openDemo(dialog.options());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    EngineOptions o = dialog.options();
+    o.source.reset(); // a source is consumed by the run it fed; the dialog runs the built-in one
+    o.requests = RequestPathOptions{};
+    openDemo(o);
+}
+
+void MainWindow::startWorkload(const WorkloadChoice& c) {
+    if (!controller_->devicePath().isEmpty()) {
+        runDevice(controller_->devicePath(), device_force_, c);
+        return;
+    }
+    EngineOptions o = controller_->hasEngine() ? controller_->options() : demo_engine_options();
+    try {
+        apply_workload(c, o);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Could not start the workload: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    const WorkloadChoice before = workload_choice_;
+    workload_choice_ = c;
+    if (openDemo(o))
+        workload_->showChoice(c);
+    else
+        workload_choice_ = before;
+}
+
+void MainWindow::runFromFileDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open cache image for running"), QString(),
+                                                      tr("Cache images (*.img *.bin);;All files (*)"));
+    if (!path.isEmpty())
+        runImage(path);
+}
+
+void MainWindow::runImage(const QString& path) {
+    bool force = false;
+    if (images_->confirmRun(path, force))
+        runDevice(path, force, workload_choice_);
+}
+
+void MainWindow::runDevice(const QString& path, bool force, const WorkloadChoice& c) {
+    if (images_->isBusy()) {
+        statusBar()->showMessage(tr("Another job is still running; wait for it or cancel it first."), 10000);
+        return;
+    }
+    EngineOptions o = EngineOptions{};
+    if (controller_->hasEngine()) {
+        o.profile = controller_->options().profile;
+        o.seed = controller_->options().seed;
+    }
+    try {
+        apply_workload(c, o);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Could not start the workload: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    pending_choice_ = c;
+    device_force_ = force;
+    // The device may be the one the engine runs on: it must be closed before it is opened.
+    controller_->release([this, path, force, o] { images_->startRun(path, force, o); });
+}
+
+void MainWindow::onRunOpened(EngineRunPtr run) {
+    const EngineOptions o = run->engine->options();
+    run->options_json = session_options_json(o, pending_choice_, run->device, device_force_);
+    workload_choice_ = pending_choice_;
+    if (showing_image_)
+        image_panel_->showImage(nullptr);
+    resetViews();
+    controller_->adopt(run);
+    workload_->showOptions(o);
+    workload_->showChoice(workload_choice_);
+    const QString path = QString::fromStdString(run->device);
+    setWindowTitle(tr("bucketscope — %1 (running on it)").arg(path));
+    QString text = tr("Running the engine on %1: %2 buckets of %3 sectors, the %4 policy from its superblock")
+                       .arg(path)
+                       .arg(o.geometry.nbuckets)
+                       .arg(o.geometry.bucket_size)
+                       .arg(policy_name(o.policy));
+    for (const auto& n : run->notes)
+        text += QStringLiteral("; ") + QString::fromStdString(n);
+    statusBar()->showMessage(text);
 }
 
 void MainWindow::openImage(const QString& given) {
@@ -260,6 +364,7 @@ void MainWindow::onFrame(const FramePtr& frame) {
     controls_->showFrame(frame);
     event_model_->append(frame);
     plots_->showFrame(frame);
+    workload_->showFrame(frame);
     stalls_->showFrame(frame);
     prio_stats_->showFrame(frame);
 }

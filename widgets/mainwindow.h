@@ -7,12 +7,15 @@
 // It shows either the engine or an image opened read-only; it never owns allocator state
 // itself. Every frame the EngineController publishes fans out to the panels from
 // onFrame(); an opened image fans out from showImage() and holds the bucket views (the
-// engine is paused meanwhile) until it is closed or its geometry is run.
+// engine is paused meanwhile) until it is closed or its geometry is run. "Open for running"
+// hands the image to the engine itself (WriteConfirmation first, opened on a LongJob).
 
 #include <QMainWindow>
 #include <memory>
 
 #include "widgets/engine_frame.h"
+#include "widgets/engine_run.h"
+#include "widgets/workload_choice.h"
 
 class QAction;
 class QMenu;
@@ -62,6 +65,16 @@ class MainWindow : public QMainWindow {
     void showImage(std::shared_ptr<const OpenedImage> image);
     // Back to the engine's own frames.
     void closeImage();
+    // Runs the engine on `path` (an image file or device with a cache superblock): the
+    // confirmation with the probe's findings first, then runDevice().
+    void runImage(const QString& path);
+    // Opens `path` for running with `workload` off the UI thread (the current engine ends
+    // first, closed cleanly if it runs on a device), then runs it in place of the engine.
+    // `force` overrides the probe's refusal, as the confirmation's "write anyway" does.
+    void runDevice(const QString& path, bool force, const WorkloadChoice& workload);
+    // Restarts the engine (the demo engine, or the device it runs on) with `workload`.
+    void startWorkload(const WorkloadChoice& workload);
+    const WorkloadChoice& workloadChoice() const { return workload_choice_; }
     void setSideBySide(bool on);
     // Brings every panel up to the controller's latest frame and renders the heatmaps,
     // then grabs the window; used by --screenshot and the smoke test.
@@ -74,6 +87,9 @@ class MainWindow : public QMainWindow {
     void buildMenus();
     void buildDocks();
     void onFrame(const FramePtr& frame);
+    void resetViews();
+    void onRunOpened(EngineRunPtr run);
+    void runFromFileDialog();
     void onBucketSelected(quint64 bucket);
     void newDemo();
     void updateRecentMenu();
@@ -96,6 +112,9 @@ class MainWindow : public QMainWindow {
     StallTimeline* stalls_;
     WorkloadPanel* workload_;
     bool showing_image_ = false;
+    WorkloadChoice workload_choice_;  // what the engine runs
+    WorkloadChoice pending_choice_;   // what a device run being opened will run
+    bool device_force_ = false;       // the device run's probe refusal was overridden
     QMenu* view_menu_ = nullptr;
     QMenu* recent_menu_ = nullptr;
     QAction* side_by_side_ = nullptr;

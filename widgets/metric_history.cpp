@@ -28,7 +28,7 @@ void MetricHistory::clear() {
     have_prev_ = false;
 }
 
-void MetricHistory::add(const EngineMetrics& m, const CacheWrites& w) {
+void MetricHistory::add(const EngineMetrics& m) {
     if (have_prev_ && m.clock_ns <= prev_.clock_ns)
         return; // nothing ran since the last sample
     const double dt = have_prev_ ? double(m.clock_ns - prev_.clock_ns) / 1e9 : 0.0;
@@ -55,10 +55,17 @@ void MetricHistory::add(const EngineMetrics& m, const CacheWrites& w) {
     series_[PrioWrites].push_back(double(m.prio_writes));
     series_[JournalWrites].push_back(double(m.journal_writes));
     series_[Discards].push_back(double(m.discards));
-    const uint64_t reads = m.reads - p.reads;
-    series_[HitRatio].push_back(reads ? 100.0 * double(m.read_hits - p.read_hits) / double(reads) : 0.0);
-    series_[WriteAmplification].push_back(m.sectors_written ? double(w.total()) / double(m.sectors_written) : 0.0);
-    series_[MetadataPercent].push_back(w.total() ? 100.0 * double(w.btree + w.meta) / double(w.total()) : 0.0);
+    auto hits = [](const EngineMetrics& x) { return x.cache_hits + x.cache_bypass_hits; };
+    auto accounted = [&](const EngineMetrics& x) { return hits(x) + x.cache_misses + x.cache_bypass_misses; };
+    const uint64_t reads = accounted(m) - accounted(p);
+    series_[HitRatio].push_back(reads ? 100.0 * double(hits(m) - hits(p)) / double(reads) : 0.0);
+    series_[WriteAmplification].push_back(m.write_amplification());
+    const uint64_t written = m.cache_data_sectors + m.cache_btree_sectors + m.cache_meta_sectors;
+    series_[MetadataPercent].push_back(
+        written ? 100.0 * double(m.cache_btree_sectors + m.cache_meta_sectors) / double(written) : 0.0);
+    const uint64_t asked = m.read_sectors - p.read_sectors;
+    series_[ByteHitRatio].push_back(asked ? 100.0 * double(m.read_hit_sectors - p.read_hit_sectors) / double(asked)
+                                          : 0.0);
     prev_ = m;
     have_prev_ = true;
 }
@@ -97,6 +104,7 @@ QString MetricHistory::name(Series s) {
     case HitRatio: return tr("read hit ratio %");
     case WriteAmplification: return tr("write amplification");
     case MetadataPercent: return tr("btree and metadata % of writes");
+    case ByteHitRatio: return tr("read sectors hit %");
     case SeriesCount: break;
     }
     return {};
@@ -109,7 +117,7 @@ bool MetricHistory::writeCsv(QIODevice& out) const {
         "free_btree_pct", "free_prio_pct", "free_movinggc_pct", "free_none_pct", "free_inc_pct",
         "alloc_per_s", "invalidate_per_s", "waits_per_s", "wait_ms_per_s", "gc_runs",
         "gc_ms_per_run", "prio_writes", "journal_writes", "discards", "hit_ratio_pct",
-        "write_amplification", "metadata_write_pct"};
+        "write_amplification", "metadata_write_pct", "byte_hit_ratio_pct"};
     s << "time_s";
     for (const char* c : kColumns)
         s << ',' << c;

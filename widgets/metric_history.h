@@ -37,18 +37,22 @@ class MetricHistory {
         PrioWrites,     // cumulative
         JournalWrites,  // cumulative
         Discards,       // cumulative
-        HitRatio,       // percent of reads that hit, in the last interval
+        // Percent of reads that hit, in the last interval, as bcache's stats count them
+        // (cache_hits and cache_bypass_hits over every accounted read; flash-only volumes
+        // are not accounted)
+        HitRatio,
         // (data + btree + metadata sectors the caches wrote) / data sectors the workload
-        // inserted, since the start: EngineMetrics has no such figure, so it comes from
-        // the caches' sysfs-style write counters (CacheWrites)
+        // inserted (writes and cache-miss fills), since the start:
+        // EngineMetrics::write_amplification()
         WriteAmplification,
         MetadataPercent, // btree + metadata share of everything written, since the start
+        ByteHitRatio,    // percent of the sectors reads asked for served from the cache
         SeriesCount,
     };
 
     explicit MetricHistory(size_t capacity = 4096);
 
-    void add(const EngineMetrics& m, const CacheWrites& writes = {});
+    void add(const EngineMetrics& m);
     void clear();
     size_t size() const { return time_.size(); }
     const std::vector<double>& time() const { return time_; } // seconds

@@ -29,7 +29,7 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent), tabs_(new QTabWidge
     addPlot(tr("Rates"), tr("buckets per second"), {S::AllocRate, S::InvalidateRate});
     addPlot(tr("Stalls"), tr("per second"), {S::WaitRate, S::WaitMsPerS, S::GcMsPerRun});
     addPlot(tr("Metadata writes"), tr("count"), {S::GcRuns, S::PrioWrites, S::JournalWrites, S::Discards});
-    addPlot(tr("Hit ratio"), tr("reads that hit (%)"), {S::HitRatio});
+    addPlot(tr("Hit ratio"), tr("reads that hit (%)"), {S::HitRatio, S::ByteHitRatio});
     addPlot(tr("Write amplification"), tr("written / inserted"), {S::WriteAmplification});
     addPlot(tr("Metadata share"), tr("btree and metadata (% of sectors written)"), {S::MetadataPercent});
 
@@ -71,6 +71,10 @@ void MetricPlots::addPlot(const QString& title, const QString& y_label,
     plots_.push_back({plot, std::move(series)});
 }
 
+void MetricPlots::showTab(Tab tab) {
+    tabs_->setCurrentIndex(int(tab));
+}
+
 QCustomPlot* MetricPlots::currentPlot() const {
     const int i = tabs_->currentIndex();
     return i >= 0 ? plots_[size_t(i)].plot : nullptr;
@@ -79,7 +83,7 @@ QCustomPlot* MetricPlots::currentPlot() const {
 void MetricPlots::showFrame(const FramePtr& frame) {
     if (!frame)
         return;
-    history_.add(frame->metrics, frame->writes);
+    history_.add(frame->metrics);
     const int i = tabs_->currentIndex();
     if (i >= 0 && isVisible())
         updatePlot(plots_[size_t(i)]);

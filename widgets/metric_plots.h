@@ -20,7 +20,19 @@ namespace bucketscope {
 class MetricPlots : public QWidget {
     Q_OBJECT
   public:
+    // The tabs, in order.
+    enum Tab {
+        FreeListsTab,
+        RatesTab,
+        StallsTab,
+        MetadataWritesTab,
+        HitRatioTab,
+        WriteAmplificationTab,
+        MetadataShareTab,
+    };
+
     explicit MetricPlots(QWidget* parent = nullptr);
+    void showTab(Tab tab);
 
     void showFrame(const FramePtr& frame);
     // Replaces the history with `samples` (a recorded session up to some moment).

@@ -14,7 +14,8 @@ SessionRecording::~SessionRecording() {
 }
 
 void SessionRecording::configure(const RecordingSettings& s, Engine* engine,
-                                 const EngineOptions& opts, const std::string& device) {
+                                 const EngineOptions& opts, const std::string& device,
+                                 const std::string& options_json) {
     const bool restart = s.enabled != settings_.enabled ||
                          session_database(s) != session_database(settings_) ||
                          s.snapshot_interval_s != settings_.snapshot_interval_s;
@@ -28,7 +29,7 @@ void SessionRecording::configure(const RecordingSettings& s, Engine* engine,
     if (!s.enabled)
         status_ = tr("Sessions are not recorded.");
     else if (engine)
-        begin(*engine, opts, device);
+        begin(*engine, opts, device, options_json);
 }
 
 void SessionRecording::open_store() {
@@ -39,14 +40,17 @@ void SessionRecording::open_store() {
     errors_seen_ = 0;
 }
 
-void SessionRecording::begin(Engine& engine, const EngineOptions& opts, const std::string& device) {
+void SessionRecording::begin(Engine& engine, const EngineOptions& opts, const std::string& device,
+                             const std::string& options_json) {
     end("replaced");
     if (!settings_.enabled)
         return;
     try {
         open_store();
         session_ = store_->begin_session(
-            store::describe_session(engine, device, store::options_json(opts), "gui"));
+            store::describe_session(engine, device,
+                                    options_json.empty() ? store::options_json(opts) : options_json,
+                                    "gui"));
         store::RecorderOptions ro;
         ro.snapshot_interval_ns = uint64_t(std::llround(settings_.snapshot_interval_s * 1e9));
         recorder_ = std::make_unique<store::EngineRecorder>(engine, *store_, ro);

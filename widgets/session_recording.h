@@ -33,9 +33,11 @@ class SessionRecording {
     // New settings. Turning recording off ends the session; turning it on (or moving the
     // database) starts one for `engine` if there is one.
     void configure(const RecordingSettings& s, Engine* engine, const EngineOptions& opts,
-                   const std::string& device);
-    // A new engine: begins its session, if recording is on.
-    void begin(Engine& engine, const EngineOptions& opts, const std::string& device);
+                   const std::string& device, const std::string& options_json);
+    // A new engine: begins its session, if recording is on. `options_json` is what the
+    // session stores as its options (empty: store::options_json(opts)).
+    void begin(Engine& engine, const EngineOptions& opts, const std::string& device,
+               const std::string& options_json = {});
     // Ends the session (drains the engine's ring first), if one runs.
     void end(const char* outcome);
 

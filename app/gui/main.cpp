@@ -8,10 +8,14 @@
 // geometry, if one was given), switches the policy, forces a GC, saves the window as FILE
 // and exits: that is how the README's screenshots are made and what the xvfb smoke test
 // runs (under xvfb-run on a machine without a display). --inspect-only shoots the image as
-// inspected instead, running nothing.
+// inspected instead, running nothing. --run runs the engine on the image itself, as "Open
+// for running" does (the flag stands for the confirmation; a target the safety probe
+// refuses stays refused), and --workload SPEC (with --cache-mode) feeds it a generator
+// spec, as the workload dock does.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QEventLoop>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QPushButton>
@@ -19,6 +23,7 @@
 #include <QTranslator>
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "widgets/engine_controller.h"
 #include "widgets/event_log_model.h"
@@ -27,6 +32,7 @@
 #include "widgets/image_panel.h"
 #include "widgets/long_job.h"
 #include "widgets/mainwindow.h"
+#include "widgets/metric_plots.h"
 
 namespace {
 
@@ -70,7 +76,15 @@ int main(int argc, char** argv) {
                                         QStringLiteral("Open the demo image made on first start."));
     const QCommandLineOption inspect_only(QStringLiteral("inspect-only"),
                                           QStringLiteral("With --screenshot and an image: show the image as inspected, run nothing."));
-    parser.addOptions({screenshot, steps, language, size, demo_image, inspect_only});
+    const QCommandLineOption run_image(QStringLiteral("run"),
+                                       QStringLiteral("With --screenshot and an image: run the engine on the image itself (it is written)."));
+    const QCommandLineOption workload(QStringLiteral("workload"),
+                                      QStringLiteral("With --screenshot: a generator spec for the engine, e.g. zipf:span=32M,read=70."),
+                                      QStringLiteral("spec"));
+    const QCommandLineOption cache_mode(QStringLiteral("cache-mode"),
+                                        QStringLiteral("With --workload: writethrough, writeback, writearound or none."),
+                                        QStringLiteral("mode"), QStringLiteral("writethrough"));
+    parser.addOptions({screenshot, steps, language, size, demo_image, inspect_only, run_image, workload, cache_mode});
     parser.addPositionalArgument(QStringLiteral("image"),
                                  QStringLiteral("A cache image or device to open read-only."),
                                  QStringLiteral("[image]"));
@@ -123,9 +137,45 @@ int main(int argc, char** argv) {
                         qPrintable(image), static_cast<unsigned long long>(opened->report->sb.nbuckets));
             return 0;
         }
-        window.imagePanel()->simulateButton()->click();
-        if (window.showingImage())
+        if (!parser.isSet(run_image)) {
+            window.imagePanel()->simulateButton()->click();
+            if (window.showingImage())
+                return 2;
+        }
+    }
+
+    bucketscope::WorkloadChoice choice;
+    if (parser.isSet(workload)) {
+        choice.kind = bucketscope::WorkloadChoice::Generator;
+        choice.spec = parser.value(workload).toStdString();
+        if (!bucketscope::parse_cache_mode(parser.value(cache_mode).toStdString(), choice.cache_mode)) {
+            std::fprintf(stderr, "bucketscope: --cache-mode %s is not one of writethrough, writeback, writearound, none\n",
+                         qPrintable(parser.value(cache_mode)));
             return 2;
+        }
+    }
+    if (!image.isEmpty() && parser.isSet(run_image)) {
+        QEventLoop wait;
+        QString failure;
+        QObject::connect(window.images(), &bucketscope::ImageController::runOpened, &wait, &QEventLoop::quit);
+        QObject::connect(window.images(), &bucketscope::ImageController::runFailed, &wait,
+                         [&](const QString&, const QString& reason) {
+                             failure = reason;
+                             wait.quit();
+                         });
+        window.runDevice(image, false, choice);
+        wait.exec();
+        window.controller()->sync();
+        if (!failure.isEmpty()) {
+            std::fprintf(stderr, "bucketscope: could not run on %s: %s\n", qPrintable(image), qPrintable(failure));
+            return 2;
+        }
+    } else if (parser.isSet(workload)) {
+        window.startWorkload(choice);
+        if (!window.controller()->options().source) {
+            std::fprintf(stderr, "bucketscope: --workload %s was refused\n", qPrintable(parser.value(workload)));
+            return 2;
+        }
     }
 
     // Screenshot mode: half the steps under LRU, then FIFO and a forced GC, then the rest,
@@ -153,7 +203,12 @@ int main(int argc, char** argv) {
     }
     run(n - n / 2);
     window.heatmap(1)->setField(bucketscope::HeatmapField::Prio);
-    for (const char* dock : {"stalls", "image"})
+    const bool requests = parser.isSet(workload);
+    if (requests)
+        window.plots()->showTab(bucketscope::MetricPlots::HitRatioTab);
+    const std::vector<const char*> docks = requests ? std::vector{"plots", "workload", "details"}
+                                                    : std::vector{"stalls", "image"};
+    for (const char* dock : docks)
         if (auto* d = window.findChild<QDockWidget*>(QString::fromLatin1(dock)))
             d->raise();
     const QImage img = window.renderScreenshot();
@@ -170,5 +225,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(f->snapshot->nbuckets),
                 bucketscope::to_string(f->snapshot->policy), static_cast<unsigned long long>(f->metrics.gc_runs),
                 gc_forced ? "logged" : "missing", policy_logged ? "logged" : "missing");
+    if (requests)
+        std::printf("bucketscope: %llu requests, hit ratio %.1f %%, write amplification %.2f, on %s\n",
+                    static_cast<unsigned long long>(f->metrics.requests), 100.0 * f->metrics.hit_ratio(),
+                    f->metrics.write_amplification(), f->device.c_str());
     return 0;
 }

@@ -80,6 +80,19 @@ const std::array kFields = {
                     return m.reads ? double(m.read_hits) / double(m.reads) : 0.0;
                 },
                 nullptr},
+    // The request path's accounting, so a replay plots the hit ratios and the write
+    // amplification the live workbench plotted.
+    BS_COUNTER("cache_hits", cache_hits),
+    BS_COUNTER("cache_misses", cache_misses),
+    BS_COUNTER("cache_bypass_hits", cache_bypass_hits),
+    BS_COUNTER("cache_bypass_misses", cache_bypass_misses),
+    BS_COUNTER("read_sectors", read_sectors),
+    BS_COUNTER("read_hit_sectors", read_hit_sectors),
+    BS_COUNTER("miss_inserted_sectors", miss_inserted_sectors),
+    BS_COUNTER("write_inserted_sectors", write_inserted_sectors),
+    BS_COUNTER("cache_data_sectors", cache_data_sectors),
+    BS_COUNTER("cache_btree_sectors", cache_btree_sectors),
+    BS_COUNTER("cache_meta_sectors", cache_meta_sectors),
     BS_RESERVE("free_btree", free_used, RESERVE_BTREE),
     BS_RESERVE("free_prio", free_used, RESERVE_PRIO),
     BS_RESERVE("free_movinggc", free_used, RESERVE_MOVINGGC),

@@ -111,8 +111,15 @@ void TestModels::metricHistoryTurnsCountersIntoRates() {
     m.clock_ns = 3'000'000'000; // two seconds later
     m.allocations[RESERVE_NONE] = 100;
     m.invalidations[0] = 40;
-    m.reads = 10;
-    m.read_hits = 7;
+    m.reads = 12;
+    m.read_hits = 9;
+    // bcache's accounting: hits and misses, bypassed or not (flash-only reads are not in it).
+    m.cache_hits = 5;
+    m.cache_bypass_hits = 2;
+    m.cache_misses = 2;
+    m.cache_bypass_misses = 1;
+    m.read_sectors = 80;
+    m.read_hit_sectors = 20;
     h.add(m);
     h.add(m); // the clock did not move: no new sample
     QCOMPARE(h.size(), size_t(2));
@@ -123,6 +130,7 @@ void TestModels::metricHistoryTurnsCountersIntoRates() {
     QCOMPARE(h.series(MetricHistory::AllocRate)[1], 50.0);
     QCOMPARE(h.series(MetricHistory::InvalidateRate)[1], 20.0);
     QCOMPARE(h.series(MetricHistory::HitRatio)[1], 70.0);
+    QCOMPARE(h.series(MetricHistory::ByteHitRatio)[1], 25.0);
 }
 
 void TestModels::metricHistoryWritesCsv() {

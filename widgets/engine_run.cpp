@@ -1,0 +1,43 @@
+// Engine::open cannot be interrupted, so the cancel is looked at on either side of it.
+#include "widgets/engine_run.h"
+
+namespace bucketscope {
+
+EngineRunPtr open_device_run(const std::string& path, bool force, const EngineOptions& opts,
+                             Progress& progress, std::string& why) {
+    if (!progress.report("probe", 0)) {
+        why = kCancelledMessage;
+        return nullptr;
+    }
+    auto run = std::make_shared<EngineRun>();
+    run->target = std::make_unique<EngineTarget>();
+    TargetOptions topt;
+    topt.force = force;
+    if (const Status s = open_engine_target(path, topt, *run->target); !s) {
+        why = s.message;
+        return nullptr;
+    }
+    if (!progress.report("register", 0)) {
+        why = kCancelledMessage;
+        return nullptr;
+    }
+    run->engine = Engine::open(run->target->device(), opts, {}, &why);
+    if (!run->engine)
+        return nullptr;
+    if (!run->engine->last_error().empty()) {
+        why = run->engine->last_error();
+        return nullptr;
+    }
+    if (!progress.report("register", 1, 1)) {
+        run->engine->close();
+        why = kCancelledMessage;
+        return nullptr;
+    }
+    run->device = path;
+    run->notes = run->target->warnings;
+    for (const std::string& n : run->engine->notes())
+        run->notes.push_back(n);
+    return run;
+}
+
+} // namespace bucketscope
