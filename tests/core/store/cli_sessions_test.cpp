@@ -146,6 +146,29 @@ TEST(CliSessions, MissingDatabaseIsAClearError) {
     EXPECT_NE(r.out.find("/nonexistent/dir/x.db"), std::string::npos) << r.out;
 }
 
+// A file with the current schema version but without one of its tables is refused with
+// the table's name, by the reader and by a run that would record into it.
+TEST(CliSessions, ADatabaseMissingATableIsNamedNotQueried) {
+    const auto db = (fs::temp_directory_path() /
+                     ("bucketscope-cli-damaged-" + std::to_string(::getpid()) + ".db"))
+                        .string();
+    fs::remove(db);
+    ASSERT_EQ(run("sim --buckets 1088 --seed 4 --steps 2000 --db " + db).status, 0);
+    {
+        SQLite::Database d(db, SQLite::OPEN_READWRITE);
+        d.exec("DROP TABLE event_blocks");
+    }
+    const auto list = run("sessions --db " + db + " list");
+    EXPECT_EQ(list.status, 1);
+    EXPECT_NE(list.out.find("table event_blocks is missing"), std::string::npos) << list.out;
+    const auto sim = run("sim --buckets 1088 --seed 4 --steps 2000 --db " + db);
+    EXPECT_EQ(sim.status, 0) << "recording never decides whether a run succeeds";
+    EXPECT_NE(sim.out.find("not recording"), std::string::npos) << sim.out;
+    fs::remove(db);
+    fs::remove(db + "-wal");
+    fs::remove(db + "-shm");
+}
+
 } // namespace
 
 // `run` on an image file records its session like sim does: the image as the device and
