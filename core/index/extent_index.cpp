@@ -241,8 +241,35 @@ void ExtentIndex::for_each_leaf_piece(
     }
 }
 
+bool ExtentIndex::overwrite_in_place(const Extent& k, uint64_t* dirty_removed) {
+    const uint64_t start = k.start();
+    const uint32_t id = leaf_for(KeyPos{k.inode, start}.successor());
+    IndexNode& n = nodes_[id];
+    if (n.max.inode <= k.inode && n.max.offset < k.offset)
+        return false; // crosses into the next leaf
+    auto& ex = n.extents;
+    // The first extent ending after `start`; extents do not overlap, so when it has k's
+    // range it is the only one k overlaps.
+    auto it = std::lower_bound(ex.begin(), ex.end(), KeyPos{k.inode, start}.successor(), pos_less);
+    if (it == ex.end() || it->inode() != k.inode || it->offset != k.offset || it->size != k.size)
+        return false;
+    if (dirty_removed)
+        *dirty_removed = it->dirty() ? k.size : 0;
+    *it = LeafKey::pack(k);
+    if (ex.size() > geo_.keys_per_node)
+        overfull_leaves_.insert(id);
+    if (observer_) {
+        Extent piece = k;
+        piece.cut(start, k.offset);
+        observer_->on_leaf_key(id, piece);
+    }
+    return true;
+}
+
 uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
+    if (overwrite_in_place(k, dirty_removed))
+        return k.size;
     const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;
