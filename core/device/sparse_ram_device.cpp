@@ -64,14 +64,10 @@ void SparseRamDevice::store(uint64_t offset, std::span<const std::byte> data) {
         const size_t in_page = size_t(at % kPage);
         const size_t n = std::min<size_t>(data.size() - done, kPage - in_page);
         const std::byte* src = data.data() + done;
-        if (ondisk::all_zero(src, n)) {
-            if (n == kPage)
-                drop(at / kPage);
-            else if (std::byte* p = page(at / kPage, false))
-                std::memset(p + in_page, 0, n);
-        } else {
+        if (ondisk::all_zero(src, n))
+            zero_range(at, at + n);
+        else
             std::memcpy(page(at / kPage, true) + in_page, src, n);
-        }
         done += n;
     }
 }
