@@ -42,10 +42,13 @@ class PrioClock {
     uint64_t passes() const { return passes_; }
 
     // The prio `b` has now (its stored prio caught up to this pass).
-    uint16_t current(const Bucket& b) const {
-        if (!on_ || b.pin || b.prio == 0 || b.prio == BTREE_PRIO)
+    uint16_t current(const Bucket& b) const { return current(b, on_, passes_); }
+    // The same with the clock's state passed in: loops over every bucket (the prio writer)
+    // keep it in registers rather than reloading it past each store.
+    static uint16_t current(const Bucket& b, bool on, uint64_t passes) {
+        if (!on || b.pin || b.prio == 0 || b.prio == BTREE_PRIO)
             return b.prio;
-        const uint16_t elapsed = static_cast<uint16_t>(passes_ - b.prio_stamp);
+        const uint16_t elapsed = static_cast<uint16_t>(passes - b.prio_stamp);
         return b.prio > elapsed ? static_cast<uint16_t>(b.prio - elapsed) : 0;
     }
     // `b` (unpinned) is about to be pinned: catch its prio up and take it off the counts.

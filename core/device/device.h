@@ -48,6 +48,14 @@ class Device {
 
     virtual Status read(uint64_t offset, std::span<std::byte> out) = 0;
     virtual Status write(uint64_t offset, std::span<const std::byte> data) = 0;
+    // write() of a buffer whose bytes from `zeros_from` on are known to be zero (a prio
+    // set's empty tail). The device ends up holding every byte of `data` either way; one
+    // that keeps zero pages out of memory uses the hint to skip reading the tail.
+    virtual Status write_zero_tail(uint64_t offset, std::span<const std::byte> data,
+                                   size_t zeros_from) {
+        (void)zeros_from;
+        return write(offset, data);
+    }
     // Tell the device the range holds nothing worth keeping (BLKDISCARD / punch hole).
     virtual Status discard(uint64_t offset, uint64_t length) = 0;
     // Make every completed write durable (fdatasync / FLUSH).

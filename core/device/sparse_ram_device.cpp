@@ -9,7 +9,6 @@
 
 namespace bucketscope {
 
-
 SparseRamDevice::SparseRamDevice(uint64_t size_bytes)
     : size_(size_bytes), chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)) {}
 
@@ -58,34 +57,22 @@ Status SparseRamDevice::read(uint64_t offset, std::span<std::byte> out) {
     return Status::ok();
 }
 
-Status SparseRamDevice::write(uint64_t offset, std::span<const std::byte> data) {
-    if (auto s = check_range(name(), "write", offset, data.size(), size_); !s)
-        return s;
+void SparseRamDevice::store(uint64_t offset, std::span<const std::byte> data) {
     size_t done = 0;
     while (done < data.size()) {
         const uint64_t at = offset + done;
         const size_t in_page = size_t(at % kPage);
         const size_t n = std::min<size_t>(data.size() - done, kPage - in_page);
         const std::byte* src = data.data() + done;
-        if (ondisk::all_zero(src, n)) {
-            if (n == kPage)
-                drop(at / kPage);
-            else if (std::byte* p = page(at / kPage, false))
-                std::memset(p + in_page, 0, n);
-        } else {
+        if (ondisk::all_zero(src, n))
+            zero_range(at, at + n);
+        else
             std::memcpy(page(at / kPage, true) + in_page, src, n);
-        }
         done += n;
     }
-    ++writes_;
-    return Status::ok();
 }
 
-Status SparseRamDevice::discard(uint64_t offset, uint64_t length) {
-    if (auto s = check_range(name(), "discard", offset, length, size_); !s)
-        return s;
-    uint64_t at = offset;
-    const uint64_t end = offset + length;
+void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
     while (at < end) {
         const uint64_t in_page = at % kPage;
         const uint64_t n = std::min(end - at, kPage - in_page);
@@ -95,6 +82,31 @@ Status SparseRamDevice::discard(uint64_t offset, uint64_t length) {
             std::memset(p + in_page, 0, n);
         at += n;
     }
+}
+
+Status SparseRamDevice::write(uint64_t offset, std::span<const std::byte> data) {
+    if (auto s = check_range(name(), "write", offset, data.size(), size_); !s)
+        return s;
+    store(offset, data);
+    ++writes_;
+    return Status::ok();
+}
+
+Status SparseRamDevice::write_zero_tail(uint64_t offset, std::span<const std::byte> data,
+                                        size_t zeros_from) {
+    if (auto s = check_range(name(), "write", offset, data.size(), size_); !s)
+        return s;
+    const size_t head = std::min(zeros_from, data.size());
+    store(offset, data.first(head));
+    zero_range(offset + head, offset + data.size());
+    ++writes_;
+    return Status::ok();
+}
+
+Status SparseRamDevice::discard(uint64_t offset, uint64_t length) {
+    if (auto s = check_range(name(), "discard", offset, length, size_); !s)
+        return s;
+    zero_range(offset, offset + length);
     ++discards_;
     return Status::ok();
 }

@@ -24,6 +24,9 @@ class SparseRamDevice final : public Device {
     uint64_t size_bytes() const override { return size_; }
     Status read(uint64_t offset, std::span<std::byte> out) override;
     Status write(uint64_t offset, std::span<const std::byte> data) override;
+    // Stores data[0, zeros_from) as write() does and zeroes the rest like a discard.
+    Status write_zero_tail(uint64_t offset, std::span<const std::byte> data,
+                           size_t zeros_from) override;
     Status discard(uint64_t offset, uint64_t length) override;
     Status flush() override { return Status::ok(); }
 
@@ -41,6 +44,9 @@ class SparseRamDevice final : public Device {
     };
     std::byte* page(uint64_t index, bool create);
     void drop(uint64_t index);
+    void store(uint64_t offset, std::span<const std::byte> data);
+    // Drops whole pages of [at, end) and zeroes the partial ones it holds.
+    void zero_range(uint64_t at, uint64_t end);
 
     uint64_t size_;
     std::vector<std::unique_ptr<Chunk>> chunks_;

@@ -30,17 +30,26 @@ void PrioWriter::pack(uint64_t i) {
     const uint64_t ppb = entries_.size();
     const uint64_t first = i * ppb;
     const uint64_t last = std::min<uint64_t>(first + ppb, ca_.geo.nbuckets);
-    for (uint64_t b = first; b < last; ++b) {
-        const Bucket& g = ca_.buckets[b];
-        // current(): the prio with any deferred rescale passes applied (prio_clock.h).
-        entries_[b - first] = ondisk::BucketDisk{rt_.c.prio_clock.current(g), g.gen};
-        pending_gens_[b] = g.gen;
+    // current(): the prio with any deferred rescale passes applied (prio_clock.h). Locals
+    // only in the loop: the byte stores into pending_gens_ may alias anything.
+    const bool on = rt_.c.prio_clock.on();
+    const uint64_t passes = rt_.c.prio_clock.passes();
+    const Bucket* bk = ca_.buckets.data() + first;
+    ondisk::BucketDisk* out = entries_.data();
+    uint8_t* gens = pending_gens_.data() + first;
+    for (uint64_t j = 0, n = last - first; j < n; ++j) {
+        const Bucket& g = bk[j];
+        out[j] = ondisk::BucketDisk{PrioClock::current(g, on, passes), g.gen};
+        gens[j] = g.gen;
     }
     // prio_buckets[i + 1] past the end of the current set is prio_last_buckets[0].
     const uint64_t next = i + 1 < ca_.prio_buckets.size() ? ca_.prio_buckets[i + 1]
                                                           : ca_.prio_last_buckets[0];
-    ondisk::encode_prio_set(buf_, rt_.set_magic, seq_, next,
-                            std::span<const ondisk::BucketDisk>(entries_.data(), last - first));
+    const size_t end =
+        ondisk::encode_prio_set(buf_, rt_.set_magic, seq_, next,
+                                std::span<const ondisk::BucketDisk>(entries_.data(), last - first),
+                                zeros_from_);
+    zeros_from_ = std::max(zeros_from_, end);
 }
 
 std::optional<StepResult> PrioWriter::step(const Status& last_io) {
@@ -82,6 +91,7 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
             io.offset = bucket_ * ca_.geo.bucket_bytes();
             io.length = buf_.size();
             io.data = buf_.data();
+            io.zeros_from = zeros_from_;
             return StepResult::do_io(io);
         }
         case State::Written:

@@ -97,6 +97,9 @@ Status Runtime::perform_io(const IoRequest& io, uint64_t* cost_ns) {
     case IoOp::Write:
         *cost_ns = k.io_latency_ns + (io.length >> 9) * k.ns_per_sector;
         dirty_[io.dev].store(true, std::memory_order_release);
+        if (io.zeros_from < io.length)
+            return d.write_zero_tail(io.offset, std::span<const std::byte>(io.data, io.length),
+                                     io.zeros_from);
         return d.write(io.offset, std::span<const std::byte>(io.data, io.length));
     case IoOp::Discard:
         *cost_ns = k.discard_ns;

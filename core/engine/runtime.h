@@ -54,6 +54,8 @@ struct IoRequest {
     uint64_t offset = 0; // bytes
     uint64_t length = 0; // bytes
     const std::byte* data = nullptr;
+    // Write: data[zeros_from, length) is known to be zero (Device::write_zero_tail).
+    uint64_t zeros_from = UINT64_MAX;
 };
 
 struct StepResult {

@@ -13,12 +13,6 @@
 
 namespace bucketscope {
 
-namespace {
-
-bool pos_less(const LeafKey& e, const KeyPos& p) { return e.pos() < p; }
-
-} // namespace
-
 LeafKey LeafKey::pack(const Extent& e) {
     assert(e.nptrs == 1 && e.inode <= MAX_KEY_INODE && e.ptrs[0].offset < (1ull << 48));
     LeafKey k;
@@ -77,6 +71,7 @@ uint32_t ExtentIndex::new_node(uint8_t level, const Ptr& ptr, KeyPos max, uint32
     n.parent = parent;
     n.live = true;
     ++nlive_;
+    dir_valid_ = false;
     return id;
 }
 
@@ -86,6 +81,7 @@ void ExtentIndex::free_node_slot(uint32_t id) {
     overfull_leaves_.erase(id);
     replace_requests_.erase(id);
     --nlive_;
+    dir_valid_ = false;
 }
 
 void ExtentIndex::init_root(const Ptr& node) {
@@ -162,6 +158,7 @@ std::vector<uint32_t> ExtentIndex::load(const std::vector<LoadedNode>& nodes) {
         if (observer_)
             observer_->on_node_created(id);
     }
+    dir_valid_ = false; // the children's keys were stretched after they were created
     return ids;
 }
 
@@ -175,6 +172,43 @@ unsigned ExtentIndex::height() const {
 }
 
 uint32_t ExtentIndex::leaf_for(KeyPos p) const {
+    if (!dir_valid_)
+        build_directory();
+    // The leaves partition the key space in key order and the last one's key is MAX_KEY,
+    // so the first leaf whose key is at or past p is the one the descent reaches.
+    const size_t at = lower_bound_pos(dir_max_.data(), dir_max_.size(), p,
+                                      [](const KeyPos& m, const KeyPos& q) {
+                                          return pos_before(m.inode, m.offset, q);
+                                      });
+    assert(at < dir_max_.size());
+    const uint32_t id = dir_leaf_[at];
+    assert(id == descend(p));
+    return id;
+}
+
+void ExtentIndex::build_directory() const {
+    dir_max_.clear();
+    dir_leaf_.clear();
+    // In-order walk with an explicit stack of (node, next child).
+    std::vector<std::pair<uint32_t, size_t>> stack{{root_, 0}};
+    while (!stack.empty()) {
+        auto& [id, next] = stack.back();
+        const IndexNode& n = nodes_[id];
+        if (!n.level) {
+            dir_max_.push_back(n.max);
+            dir_leaf_.push_back(id);
+            stack.pop_back();
+        } else if (next < n.children.size()) {
+            const uint32_t child = n.children[next++];
+            stack.emplace_back(child, 0);
+        } else {
+            stack.pop_back();
+        }
+    }
+    dir_valid_ = true;
+}
+
+uint32_t ExtentIndex::descend(KeyPos p) const {
     uint32_t id = root_;
     while (nodes_[id].level) {
         const auto& ch = nodes_[id].children;
@@ -194,7 +228,7 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
     for (;;) {
         const uint32_t id = leaf_for(pos);
         auto& ex = nodes_[id].extents;
-        auto first = std::lower_bound(ex.begin(), ex.end(), pos, pos_less);
+        auto first = ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, pos));
         auto it = first;
         bool stop = false;
         while (it != ex.end() && !stop) {
@@ -221,7 +255,7 @@ void ExtentIndex::put_extent(const Extent& k) { put_extent_in(leaf_for(k.pos()),
 
 void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
     auto& ex = nodes_[id].extents;
-    ex.insert(std::lower_bound(ex.begin(), ex.end(), k.pos(), pos_less), LeafKey::pack(k));
+    ex.insert(ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, k.pos())), LeafKey::pack(k));
     ++nextents_;
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
@@ -241,8 +275,36 @@ void ExtentIndex::for_each_leaf_piece(
     }
 }
 
+bool ExtentIndex::overwrite_in_place(const Extent& k, uint64_t* dirty_removed) {
+    const uint64_t start = k.start();
+    const uint32_t id = leaf_for(KeyPos{k.inode, start}.successor());
+    IndexNode& n = nodes_[id];
+    if (n.max.inode <= k.inode && n.max.offset < k.offset)
+        return false; // crosses into the next leaf
+    auto& ex = n.extents;
+    // The first extent ending after `start`; extents do not overlap, so when it has k's
+    // range it is the only one k overlaps.
+    auto it = ex.begin() +
+              static_cast<ptrdiff_t>(leaf_lower_bound(ex, KeyPos{k.inode, start}.successor()));
+    if (it == ex.end() || it->inode() != k.inode || it->offset != k.offset || it->size != k.size)
+        return false;
+    if (dirty_removed)
+        *dirty_removed = it->dirty() ? k.size : 0;
+    *it = LeafKey::pack(k);
+    if (ex.size() > geo_.keys_per_node)
+        overfull_leaves_.insert(id);
+    if (observer_) {
+        Extent piece = k;
+        piece.cut(start, k.offset);
+        observer_->on_leaf_key(id, piece);
+    }
+    return true;
+}
+
 uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
+    if (overwrite_in_place(k, dirty_removed))
+        return k.size;
     const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;

@@ -63,6 +63,37 @@ struct IndexGeometry {
     static IndexGeometry for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors = 1);
 };
 
+// Whether `a` sorts before `b`, as one 128-bit comparison (a compare and a borrow, no
+// branch, where a comparison field by field compiles to jumps).
+inline bool pos_before(uint64_t a_inode, uint64_t a_offset, const KeyPos& b) {
+    __extension__ using u128 = unsigned __int128;
+    return ((u128(a_inode) << 64) | a_offset) < ((u128(b.inode) << 64) | b.offset);
+}
+
+// std::lower_bound over keys sorted by position, without a branch per probe: the probes of
+// a lookup at a random key go either way at random and would mispredict half the time,
+// and the request path looks leaves and keys up several times per request. `before(e, p)`
+// says whether element e sorts before p. Returns the index of the first element not before
+// p (n if none).
+template <typename T, typename Before>
+size_t lower_bound_pos(const T* a, size_t n, const KeyPos& p, Before before) {
+    if (!n)
+        return 0;
+    const T* base = a;
+    while (n > 1) {
+        const size_t half = n / 2;
+        // Both places the next probe can be: a large leaf's probes are cache misses, and
+        // without a branch there is no speculation to start the next one early.
+        __builtin_prefetch(base + half / 2);
+        __builtin_prefetch(base + half + half / 2);
+        // An index step by a mask rather than a conditional, which the compiler may
+        // turn back into a branch.
+        base += half & (size_t{0} - static_cast<size_t>(before(base[half], p)));
+        n -= half;
+    }
+    return static_cast<size_t>(base - a) + (before(*base, p) ? 1 : 0);
+}
+
 // How a leaf stores an extent: 24 bytes instead of Extent's 152, since the index holds one
 // per live extent and the checker reads them all after every step. Both kernels' allocation
 // paths give every key exactly one pointer (bch_alloc_sectors and bch_btree_node_alloc ask
@@ -85,6 +116,13 @@ struct LeafKey {
     }
 };
 static_assert(sizeof(LeafKey) == 24);
+
+// The first key of `ex` whose position is at or past `p`.
+inline size_t leaf_lower_bound(const std::vector<LeafKey>& ex, const KeyPos& p) {
+    return lower_bound_pos(ex.data(), ex.size(), p, [](const LeafKey& k, const KeyPos& q) {
+        return pos_before(k.inode(), k.offset, q);
+    });
+}
 
 // One node, read-only to everyone but the index. Interior nodes list child node ids in
 // key order; leaves list extents in key order.
@@ -249,12 +287,21 @@ class ExtentIndex {
     uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len,
                          uint64_t* dirty_removed = nullptr);
     void put_extent(const Extent& k);
+    // insert()'s common case on a trace replay: `k` has exactly the range of one extent
+    // already in a leaf (a stale key of the same object, re-inserted after a miss), so
+    // the overwrite is a store in place of an erase and an insert that each move half the
+    // leaf. Returns false, changing nothing, when that is not the case.
+    bool overwrite_in_place(const Extent& k, uint64_t* dirty_removed);
     void put_extent_in(uint32_t leaf, const Extent& k);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
     // How many pieces node `id` with `keys` keys becomes at a split (0: it stays).
     size_t pieces_for(uint32_t id, size_t keys) const;
     void split_node(CacheSet& c, uint32_t id, size_t m, std::span<const Ptr>& new_nodes);
+    // leaf_for by walking down from the root: what the directory below is built to agree
+    // with (debug builds check every lookup against it).
+    uint32_t descend(KeyPos p) const;
+    void build_directory() const;
 
     IndexGeometry geo_;
     std::vector<IndexNode> nodes_;
@@ -266,6 +313,14 @@ class ExtentIndex {
     std::set<uint32_t> overfull_leaves_;
     std::map<uint32_t, unsigned> replace_requests_; // node -> minimum pieces
     IndexObserver* observer_ = nullptr;
+    // leaf_for's directory: every leaf's key and id in key order, so a lookup is one binary
+    // search over contiguous keys rather than a descent whose every probe reads another
+    // node (a cache miss each on a large index; the request path looks up leaves several
+    // times per miss). Rebuilt on the first lookup after the tree's shape changed: every
+    // node created or freed, a split's relinking, a load.
+    mutable std::vector<KeyPos> dir_max_;
+    mutable std::vector<uint32_t> dir_leaf_;
+    mutable bool dir_valid_ = false;
 };
 
 template <typename F>
@@ -274,11 +329,11 @@ void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) con
         return;
     const uint64_t end = start + len;
     KeyPos pos = KeyPos{inode, start}.successor();
-    const auto less = [](const LeafKey& e, const KeyPos& p) { return e.pos() < p; };
     for (;;) {
         const uint32_t id = leaf_for(pos);
         const auto& ex = nodes_[id].extents;
-        for (auto it = std::lower_bound(ex.begin(), ex.end(), pos, less); it != ex.end(); ++it) {
+        for (auto it = ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, pos));
+             it != ex.end(); ++it) {
             if (it->inode() != inode || it->start() >= end)
                 return;
             if (!f(*it) || it->offset >= end)

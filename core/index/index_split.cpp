@@ -147,6 +147,7 @@ void ExtentIndex::split_node(CacheSet& c, uint32_t id, size_t m,
         at = ch.erase(at);
         ch.insert(at, ids.begin(), ids.end());
     }
+    dir_valid_ = false; // relinked
 
     // make_btree_freeing_key: the old node's pointer goes stale now; the bucket is freed
     // once the parent that dropped it is written (complete_node_frees).

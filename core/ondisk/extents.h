@@ -24,12 +24,24 @@ class ExtentSet {
     size_t u64s() const { return u64s_; }
     void clear() {
         map_.clear();
+        slots_.clear();
+        free_.clear();
         u64s_ = 0;
     }
 
   private:
-    void add(const Bkey& k);
-    std::map<std::pair<uint64_t, uint64_t>, Bkey> map_; // (inode, end) -> key
+    // The map holds positions only; the keys (a Bkey is ~230 bytes) live in slots_, so
+    // the map a lookup walks stays small enough for the cache (a leaf's unwritten set on a
+    // replay holds hundreds of keys, each insert descends it).
+    struct Entry {
+        uint32_t slot;
+        uint32_t size;
+    };
+    using Map = std::map<std::pair<uint64_t, uint64_t>, Entry>; // (inode, end) -> key
+    void add(const Bkey& k, Map::const_iterator hint);
+    Map map_;
+    std::vector<Bkey> slots_;
+    std::vector<uint32_t> free_;
     size_t u64s_ = 0;
 };
 

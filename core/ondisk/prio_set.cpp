@@ -5,6 +5,9 @@
 
 #include "core/ondisk/prio_set.h"
 
+#include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 
@@ -14,26 +17,39 @@
 
 namespace bucketscope::ondisk {
 
-void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
-                     uint64_t next_bucket, std::span<const BucketDisk> entries) {
+size_t encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
+                       uint64_t next_bucket, std::span<const BucketDisk> entries,
+                       size_t zeros_from) {
     store_le<uint64_t>(buf, 8, set_magic ^ PSET_MAGIC);
     store_le<uint64_t>(buf, 16, seq);
     store_le<uint32_t>(buf, 24, 0);
     store_le<uint32_t>(buf, 28, 0);
     store_le<uint64_t>(buf, 32, next_bucket);
-    size_t off = PRIO_SET_HEADER;
-    for (const BucketDisk& d : entries) {
-        if (off + 3 > buf.size())
-            break;
-        store_le<uint16_t>(buf, off, d.prio);
-        buf[off + 2] = static_cast<std::byte>(d.gen);
-        off += 3;
+    const size_t n = std::min(entries.size(), (buf.size() - PRIO_SET_HEADER) / 3);
+    std::byte* out = buf.data() + PRIO_SET_HEADER;
+    size_t i = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+        // Four-byte stores, each fourth byte overwritten by the next entry; the last entry
+        // is stored bytewise below so nothing past it is touched.
+        for (; i + 1 < n; ++i, out += 3) {
+            const uint32_t w = uint32_t(entries[i].prio) | uint32_t(entries[i].gen) << 16;
+            std::memcpy(out, &w, 4);
+        }
     }
+    for (; i < n; ++i, out += 3) {
+        out[0] = static_cast<std::byte>(entries[i].prio);
+        out[1] = static_cast<std::byte>(entries[i].prio >> 8);
+        out[2] = static_cast<std::byte>(entries[i].gen);
+    }
+    const size_t off = PRIO_SET_HEADER + 3 * n;
     // The csum covers the whole bucket; past the entries it is usually all zeros, which
-    // crc64_be_zeros skips without reading (the scan for the last non-zero byte is cheap).
-    const size_t last = off + nonzero_end(buf.data() + off, buf.size() - off);
+    // crc64_be_zeros skips without reading; only [off, zeros_from) is scanned for the
+    // last non-zero byte.
+    const size_t scan_end = std::max(off, std::min(zeros_from, buf.size()));
+    const size_t last = off + nonzero_end(buf.data() + off, scan_end - off);
     const uint64_t raw = crc64_be(~0ull, buf.subspan(8, last - 8));
     store_le<uint64_t>(buf, 0, ~crc64_be_zeros(raw, buf.size() - last));
+    return off;
 }
 
 Result<PrioSet> decode_prio_set(std::span<const std::byte> buf, uint64_t set_magic,

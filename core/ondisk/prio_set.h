@@ -30,8 +30,12 @@ struct PrioSet {
 
 // Writes header and entries into `buf` (the whole prio buffer, meta_bucket_bytes long),
 // leaving bytes past the entries as they are (the kernel reuses one buffer), then the csum.
-void encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
-                     uint64_t next_bucket, std::span<const BucketDisk> entries);
+// `zeros_from`: the caller knows buf[zeros_from, end) is all zeros before the call (a
+// long-lived buffer remembers how far it was ever written), which spares the scan for
+// the tail the checksum skips. Returns the end of the entries written.
+size_t encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
+                       uint64_t next_bucket, std::span<const BucketDisk> entries,
+                       size_t zeros_from = SIZE_MAX);
 // Checks csum then magic (v6.1 prio_read order). `device_offset` is only for messages.
 // With `tolerated` (v4.6's prio_read, which only warns), a bad csum or magic is appended
 // there and the entries are decoded anyway; a buffer too short is an error either way.

@@ -46,6 +46,25 @@ TEST(PrioSet, TailBytesAreKeptAndCovered) {
     EXPECT_EQ(r.error().offset, 1u << 20);
 }
 
+TEST(PrioSet, ZeroTailHintChangesNothing) {
+    // A reused buffer: stale entries from a longer set, then zeros. Told where the zeros
+    // start (the prio writer's hint), the encoder writes what it writes without the hint,
+    // and the byte after the last entry is left alone.
+    std::vector<std::byte> stale(2048);
+    std::vector<BucketDisk> longer(300, BucketDisk{77, 9});
+    const size_t end = encode_prio_set(stale, kSetMagic, 1, 0, longer);
+    EXPECT_EQ(end, 40u + 3 * 300);
+    std::vector<BucketDisk> e = {{1, 2}, {0x1234, 0x56}, {65535, 255}, {0, 7}};
+    std::vector<std::byte> plain = stale, hinted = stale;
+    encode_prio_set(plain, kSetMagic, 2, 5, e);
+    EXPECT_EQ(encode_prio_set(hinted, kSetMagic, 2, 5, e, end), 40u + 3 * 4);
+    EXPECT_EQ(hinted, plain);
+    EXPECT_EQ(plain[40 + 3 * 4], std::byte{77}); // the stale entry after ours is kept
+    EXPECT_EQ(le16(plain, 40 + 3), 0x1234);
+    EXPECT_EQ(plain[40 + 3 + 2], std::byte{0x56});
+    EXPECT_EQ(le64(plain, 0), bch_crc64(std::span(plain).subspan(8)));
+}
+
 TEST(PrioSet, WrongMagicWithValidCsum) {
     std::vector<std::byte> buf(512);
     encode_prio_set(buf, kSetMagic, 1, 0, {});

@@ -15,6 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+
 namespace bucketscope::ondisk {
 namespace {
 
@@ -93,6 +96,34 @@ TEST(Extents, NewerKeysWinAndOlderOnesAreCut) {
     EXPECT_EQ(k[3].inode, 1u);
     s.insert(ext(0, 200, 200, 0)); // covers everything of inode 0
     EXPECT_EQ(s.size(), 2u);
+}
+
+TEST(Extents, RandomInsertsMatchASectorModel) {
+    // Mostly keys that cut nothing (the fast path that inserts with a hint), landing before,
+    // between and after the others and in other inodes, mixed with overlapping ones.
+    ExtentSet s;
+    std::map<std::pair<uint64_t, uint64_t>, uint64_t> model; // (inode, sector) -> dev sector
+    std::mt19937_64 rng(11);
+    for (int step = 0; step < 3000; ++step) {
+        const uint64_t inode = rng() % 3;
+        const uint64_t start = rng() % 2000;
+        const uint32_t len = 1 + static_cast<uint32_t>(rng() % (step % 4 ? 4 : 40));
+        const uint64_t sector = 100000 + rng() % 100000;
+        s.insert(ext(inode, start + len, len, sector));
+        for (uint64_t x = start; x < start + len; ++x)
+            model[{inode, x}] = sector + (x - start);
+    }
+    size_t sectors = 0, u64s = 0;
+    std::pair<uint64_t, uint64_t> prev{0, 0};
+    for (const Bkey& k : s.keys()) {
+        EXPECT_LE(prev, std::make_pair(k.inode, k.start()));
+        prev = {k.inode, k.offset};
+        u64s += k.u64s();
+        for (uint64_t x = k.start(); x < k.offset; ++x, ++sectors)
+            ASSERT_EQ(model.at({k.inode, x}), k.ptrs[0].offset + (x - k.start()));
+    }
+    EXPECT_EQ(sectors, model.size());
+    EXPECT_EQ(s.u64s(), u64s);
 }
 
 TEST(UuidBucket, RoundTripBothFormats) {
