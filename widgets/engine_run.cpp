@@ -21,7 +21,10 @@ EngineRunPtr open_device_run(const std::string& path, bool force, const EngineOp
         why = kCancelledMessage;
         return nullptr;
     }
-    run->engine = Engine::open(run->target->device(), opts, {}, &why);
+    // On a real device a hit reads the cache, as the kernel's does.
+    EngineOptions device_opts = opts;
+    device_opts.read_hits = true;
+    run->engine = Engine::open(run->target->device(), device_opts, {}, &why);
     if (!run->engine)
         return nullptr;
     if (!run->engine->last_error().empty()) {

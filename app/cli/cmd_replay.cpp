@@ -238,7 +238,9 @@ void run_replay(const ReplayArgs& a) {
             std::cerr << "replay: " << w << "\n";
         DeviceSettings settings;
         settings.policy = policy;
-        o.data_payload = true; // on a real cache every inserted sector is written
+        // On a real cache every inserted sector is written, and every hit read back.
+        o.data_payload = true;
+        o.read_hits = true;
         engine = Engine::open(device_target.device(), o, settings, &why);
         if (engine)
             for (const std::string& n : engine->notes())

@@ -159,6 +159,7 @@ void run(const RunArgs& a) {
     o.record_acks = !a.ack_log.empty();
     o.event_capacity = event_capacity_for(a.record);
     o.mode = a.threaded ? RunMode::Threaded : RunMode::Deterministic;
+    o.read_hits = true; // a hit reads the cache device, and its sectors are checked
     if (!parse_profile(a.profile, o.profile))
         fail("--profile: '" + a.profile + "' is not one of v6.2, v4.6");
     DeviceSettings settings;

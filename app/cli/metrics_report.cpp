@@ -94,6 +94,10 @@ nlohmann::ordered_json request_summary(const EngineMetrics& m) {
     j["insert_alloc_failures"] = m.insert_alloc_failures;
     j["backing_read_bytes"] = m.backing_read_sectors << 9;
     j["backing_write_bytes"] = m.backing_write_sectors << 9;
+    j["cache_read_verified_bytes"] = m.cache_read_verified_sectors << 9;
+    j["cache_read_foreign_bytes"] = m.cache_read_foreign_sectors << 9;
+    j["cache_read_bad_bytes"] = m.cache_read_bad_sectors << 9;
+    j["cache_read_races"] = m.cache_read_races;
     j["dirty_bytes"] = m.dirty_sectors << 9;
     j["writeback_keys_done"] = m.writeback_keys_done;
     j["writeback_keys_failed"] = m.writeback_keys_failed;

@@ -119,6 +119,10 @@ struct EngineOptions {
     // replay on a sparse RAM target of any size costs the memory of its metadata only (prio
     // sets, journal and btree nodes are still written in full).
     bool data_payload = true;
+    // Read what a cache hit finds from the cache device, as cached_dev_read does, and check
+    // each sector's header against the key (EngineMetrics::cache_read_*). Needs
+    // data_payload. Off, a hit is charged to the engine clock only (RAM replays, sim).
+    bool read_hits = false;
     // Rescale passes deferred (core/alloc/prio_clock.h): the kernel's results without a walk
     // over every bucket per pass. Off runs the kernel's walk; both give the same events.
     bool deferred_rescale = true;

@@ -89,6 +89,15 @@ struct EngineMetrics {
     uint64_t insert_alloc_failures = 0;  // inserts that found no bucket and gave up
     uint64_t backing_read_sectors = 0;
     uint64_t backing_write_sectors = 0;
+    // With EngineOptions::read_hits: sectors a hit read back from the cache device whose
+    // header names the key's volume and sector (verified), that carry no header of this set
+    // (foreign: a kernel's data, or damage), or a header that contradicts the key or its
+    // checksum (bad); and hits whose bucket was reused while the read was in flight
+    // (bch_cache_read_endio's ptr_stale: the kernel rereads them from the backing device).
+    uint64_t cache_read_verified_sectors = 0;
+    uint64_t cache_read_foreign_sectors = 0;
+    uint64_t cache_read_bad_sectors = 0;
+    uint64_t cache_read_races = 0;
     // Writeback (writeback_task.h).
     uint64_t dirty_sectors = 0; // gauge: dirty data in the cache, all volumes
     uint64_t writeback_keys_done = 0;

@@ -105,6 +105,9 @@ Status Runtime::perform_io(const IoRequest& io, uint64_t* cost_ns) {
         *cost_ns = k.discard_ns;
         dirty_[io.dev].store(true, std::memory_order_release);
         return d.discard(io.offset, io.length);
+    case IoOp::Read:
+        *cost_ns = k.io_latency_ns + (io.length >> 9) * k.ns_per_sector;
+        return d.read(io.offset, std::span<std::byte>(io.out, io.length));
     case IoOp::Flush: {
         *cost_ns = k.flush_ns;
         // Cleared first: I/O is serialised, so whatever sets it again came after.

@@ -46,7 +46,7 @@ enum WaitQueue : unsigned {
     kAllocatorWake0 = 8,
 };
 
-enum class IoOp : uint8_t { Write, Discard, Flush };
+enum class IoOp : uint8_t { Write, Discard, Flush, Read };
 
 struct IoRequest {
     IoOp op = IoOp::Write;
@@ -54,6 +54,7 @@ struct IoRequest {
     uint64_t offset = 0; // bytes
     uint64_t length = 0; // bytes
     const std::byte* data = nullptr;
+    std::byte* out = nullptr; // Read: where the bytes go
     // Write: data[zeros_from, length) is known to be zero (Device::write_zero_tail).
     uint64_t zeros_from = UINT64_MAX;
 };

@@ -8,6 +8,7 @@
 #include "core/engine/key_insert.h"
 #include "core/engine/request_policy.h"
 #include "core/engine/request_state.h"
+#include "core/ondisk/data_sector.h"
 #include "core/workload/request_source.h"
 
 namespace bucketscope {
@@ -92,6 +93,8 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
 
     // cache_lookup: walk the live extents over the range. A stale or unavailable pointer
     // is a hole, as bch_ptr_bad filters it out of the kernel's map.
+    const bool read_from_cache = rt.opts.read_hits && rt.opts.data_payload;
+    hits_.clear();
     uint64_t cursor = start_, hit = 0, hole_start = 0, hole_end = 0, backing = 0;
     bool first_hole = true;
     auto hole = [&](uint64_t from, uint64_t to) {
@@ -117,6 +120,11 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
         const uint64_t from = std::max(k.start(), start_), to = std::min(k.offset, end_);
         hole(cursor, from);
         c.prio_clock.set(b, INITIAL_PRIO); // cache_lookup_fn: ptr 0's bucket
+        if (read_from_cache) {
+            Ptr at = p;
+            at.offset += from - k.start();
+            hits_.push_back({at, from, static_cast<uint32_t>(to - from)});
+        }
         hit += to - from;
         cursor = to;
         return true;
@@ -129,19 +137,80 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
     rt.metrics.backing_read_sectors += backing + miss;
     // The cache and backing reads run side by side; without a backing device to model (the
     // built-in workload) the whole request is charged as a cache read.
-    const uint64_t cost = rt.opts.requests.backing_io
-                              ? std::max(cache_io_ns(k, hit), backing_io_ns(k, backing + miss))
-                              : cache_io_ns(k, n);
-    if (!miss)
+    // Hits read from the device are charged by their I/O instead.
+    const uint64_t cache_ns = read_from_cache ? 0 : cache_io_ns(k, hit);
+    lookup_cost_ns_ = rt.opts.requests.backing_io
+                          ? std::max(cache_ns, backing_io_ns(k, backing + miss))
+                          : read_from_cache ? 0 : cache_io_ns(k, n);
+    hole_start_ = hole_start;
+    hole_end_ = hole_end;
+    if (!hits_.empty()) {
+        hit_next_ = 0;
+        state_ = State::HitRead;
+        return read_hits(rt);
+    }
+    return after_lookup(rt);
+}
+
+StepResult WorkloadTask::read_hits(Runtime& rt) {
+    if (hit_next_ > 0) {
+        if (!io_status) {
+            rt.io_failed("cache read", io_status);
+            return StepResult::done();
+        }
+        check_hit(rt);
+    }
+    if (hit_next_ == hits_.size())
+        return after_lookup(rt);
+    const HitPiece& h = hits_[hit_next_++];
+    data_.resize(size_t(h.sectors) << 9);
+    IoRequest io;
+    io.op = IoOp::Read;
+    io.dev = h.ptr.dev;
+    io.offset = h.ptr.offset << 9;
+    io.length = data_.size();
+    io.out = data_.data();
+    return StepResult::do_io(io);
+}
+
+void WorkloadTask::check_hit(Runtime& rt) {
+    const HitPiece& h = hits_[hit_next_ - 1];
+    const Cache* ca = ptr_cache(rt.c, h.ptr);
+    if (!ca || gen_after(ca->buckets[ptr_bucket(*ca, h.ptr)].gen, h.ptr.gen)) {
+        // The bucket was invalidated while the read was in flight.
+        ++rt.metrics.cache_read_races;
+        rt.metrics.backing_read_sectors += h.sectors;
+        return;
+    }
+    for (uint32_t i = 0; i < h.sectors; ++i) {
+        ondisk::DataSectorHeader hdr;
+        const auto sector = std::span<const std::byte>(data_).subspan(
+            size_t(i) * ondisk::DATA_SECTOR_BYTES, ondisk::DATA_SECTOR_BYTES);
+        switch (ondisk::decode_data_sector(sector, rt.set_magic, hdr)) {
+        case ondisk::DataSectorStatus::ok:
+            if (hdr.inode == inode_ && hdr.sector == h.logical + i)
+                ++rt.metrics.cache_read_verified_sectors;
+            else
+                ++rt.metrics.cache_read_bad_sectors;
+            break;
+        case ondisk::DataSectorStatus::foreign: ++rt.metrics.cache_read_foreign_sectors; break;
+        case ondisk::DataSectorStatus::bad_csum: ++rt.metrics.cache_read_bad_sectors; break;
+        }
+    }
+}
+
+StepResult WorkloadTask::after_lookup(Runtime& rt) {
+    const uint64_t cost = lookup_cost_ns_;
+    if (hole_end_ == hole_start_)
         return finish(rt, cost);
     // cache_miss: a check key over the hole (it displaces any other pending insert there),
     // then the backing read; the insert follows when it returns.
-    rt.requests->index_write(inode_, hole_start, hole_end);
+    rt.requests->index_write(inode_, hole_start_, hole_end_);
     MissRange& m = rt.requests->miss_slot(slot_);
-    m = MissRange{inode_, hole_start, hole_end, true};
+    m = MissRange{inode_, hole_start_, hole_end_, true};
     had_miss_ = true;
-    offset_ = hole_start;
-    insert_end_ = hole_end;
+    offset_ = hole_start_;
+    insert_end_ = hole_end_;
     state_ = State::MissRead;
     return StepResult::yield(cost);
 }
@@ -322,6 +391,8 @@ StepResult WorkloadTask::step_inner(Runtime& rt) {
                 return *res;
             break; // a write: on to its first allocation in the same step
         }
+        case State::HitRead:
+            return read_hits(rt);
         case State::MissRead:
             // The backing read returned: insert what is still a hole.
             if (rt.requests->miss_slot(slot_).end <= offset_)

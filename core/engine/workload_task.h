@@ -58,13 +58,19 @@ class WorkloadTask final : public Task {
     bool is_workload() const override { return true; }
 
   private:
-    enum class State : uint8_t { Idle, MissRead, Alloc, Insert, Invalidate, Durable };
+    enum class State : uint8_t { Idle, HitRead, MissRead, Alloc, Insert, Invalidate, Durable };
     enum class Kind : uint8_t { Read, Write, Discard };
 
     StepResult step_inner(Runtime& rt);
     // Set the request up; nullopt: go on stepping (a write's first allocation).
     std::optional<StepResult> begin(Runtime& rt, const workload::Request& r);
     StepResult begin_read(Runtime& rt, VolumeState& v, uint32_t pid);
+    // With read_hits: reads the hit pieces from the cache device one by one, checking each
+    // as it returns, then goes on with the lookup's outcome.
+    StepResult read_hits(Runtime& rt);
+    void check_hit(Runtime& rt);
+    // The rest of cache_lookup once the hits are read: done, or the cache miss.
+    StepResult after_lookup(Runtime& rt);
     std::optional<StepResult> begin_write(Runtime& rt, VolumeState& v, uint32_t pid);
     // Enters the insert loop for [offset_, insert_end_) (bch_data_insert_start).
     void start_insert(Runtime& rt, bool dirty, bool may_wait);
@@ -104,7 +110,16 @@ class WorkloadTask final : public Task {
     SectorGrant grant_;
     uint64_t write_id_ = 0;
     uint64_t journal_seq_ = 0;    // the entry holding the request's last journalled key
-    std::vector<std::byte> data_; // the data write in flight
+    std::vector<std::byte> data_; // the data write (or hit read) in flight
+    // A read's lookup: the pieces that hit (read_hits), the hole to insert, its cost.
+    struct HitPiece {
+        Ptr ptr; // at the piece's first sector
+        uint64_t logical = 0;
+        uint32_t sectors = 0;
+    };
+    std::vector<HitPiece> hits_;
+    size_t hit_next_ = 0;
+    uint64_t hole_start_ = 0, hole_end_ = 0, lookup_cost_ns_ = 0;
     bool waiting_ = false;
     uint64_t wait_start_ns_ = 0;
 };

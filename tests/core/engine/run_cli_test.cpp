@@ -150,6 +150,9 @@ TEST_F(RunCli, AGeneratedWorkloadInWritebackRunsOnAnImageAndCheckAcceptsIt) {
     EXPECT_GT(rq["cache_hits"].get<uint64_t>(), 0u) << "zipf(0.9) rereads its hot blocks";
     EXPECT_GT(rq["cache_misses"].get<uint64_t>(), 0u) << "and starts cold";
     EXPECT_GT(rq["dirty_bytes"].get<uint64_t>(), 0u) << "writeback leaves dirty data";
+    EXPECT_GT(rq["cache_read_verified_bytes"].get<uint64_t>(), 0u) << "hits read the image";
+    EXPECT_EQ(rq["cache_read_foreign_bytes"], 0);
+    EXPECT_EQ(rq["cache_read_bad_bytes"], 0);
     EXPECT_EQ(j["errors"], 0);
     auto c = run_command(kCli + " check --json " + q(img));
     EXPECT_EQ(c.status, 0) << c.output;
@@ -179,6 +182,38 @@ TEST_F(RunCli, ARamTargetIsFormattedOnTheFlyWithTheGivenGeometry) {
     auto bad = run_command(kCli + " run ram:64M -b 3K --ops 10 --no-record");
     EXPECT_EQ(bad.status, 1) << bad.output;
     EXPECT_THAT(bad.output, HasSubstr("bucket"));
+}
+
+// A hit reads the cache device and checks what it finds: data overwritten behind the
+// engine's back is counted, not served as if it were the key's.
+TEST_F(RunCli, HitsReadTheImageAndCountDataThatIsNotTheKeys) {
+    const std::string img = formatted("cache.img");
+    const std::string run = kCli + " run " + q(img) +
+                            " --workload zipf:alpha=1.1,span=8M,read=80,requests=1500 --seed 2"
+                            " --json --no-record";
+    auto first = run_command(run);
+    ASSERT_EQ(first.status, 0) << first.output;
+    auto in = run_command(kCli + " inspect --json --buckets " + q(img));
+    ASSERT_EQ(in.status, 0) << in.output;
+    const auto buckets = nlohmann::json::parse(in.output)["buckets"];
+    size_t zeroed = 0;
+    {
+        std::fstream f(img, std::ios::binary | std::ios::in | std::ios::out);
+        const std::vector<char> zeros(32768, 0);
+        for (const auto& b : buckets)
+            if (b["mark"] != "metadata" && b["sectors_used"].get<uint64_t>() > 0) {
+                f.seekp(static_cast<std::streamoff>(b["bucket"].get<uint64_t>() * 32768));
+                f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+                ++zeroed;
+            }
+    }
+    ASSERT_GT(zeroed, 0u);
+    auto second = run_command(run);
+    ASSERT_EQ(second.status, 0) << second.output;
+    const auto j = nlohmann::json::parse(second.output.substr(second.output.find('{')));
+    EXPECT_GT(j["requests"]["cache_hits"].get<uint64_t>(), 0u);
+    EXPECT_GT(j["requests"]["cache_read_foreign_bytes"].get<uint64_t>(), 0u)
+        << "the zeroed sectors carry no header of this set";
 }
 
 } // namespace
