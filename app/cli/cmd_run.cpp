@@ -1,6 +1,6 @@
 // `bucketscope-cli run TARGET`: the engine on a real cache device (image file or block
-// device) under the built-in workload, registered as the kernel registers a cache
-// (Engine::open), every write really written and acknowledged only once its journal entry
+// device) under the built-in workload or a generator spec (--workload), registered as the
+// kernel registers a cache (Engine::open), every write really written and acknowledged only once its journal entry
 // is durable, and stopped cleanly at the end (Engine::close).
 //
 // The target is opened by open_engine_target (core/engine/engine_target.h): safety probe
@@ -310,8 +310,9 @@ void run(const RunArgs& a) {
 void register_run(CLI::App& app) {
     auto args = std::make_shared<RunArgs>();
     CLI::App* cmd = app.add_subcommand(
-        "run", "Run the engine on a formatted cache device (image file or block device) under "
-               "the built-in workload, writing everything for real");
+        "run", "Run the engine on a formatted cache device (image file or block device, or "
+               "ram:SIZE) under the built-in workload or a --workload spec, writing everything "
+               "for real");
     cmd->add_option("target", args->target,
                     "Image file or block device with a cache superblock, or ram:SIZE "
                     "(formatted on the fly as make-bcache -C would)")
