@@ -1,7 +1,7 @@
 // `bucketscope-cli run TARGET`: the engine on a real cache device (image file or block
 // device) under the built-in workload or a generator spec (--workload), registered as the
-// kernel registers a cache (Engine::open), every write really written and acknowledged only once its journal entry
-// is durable, and stopped cleanly at the end (Engine::close).
+// kernel registers a cache (Engine::open), every write really written and acknowledged
+// only once its journal entry is durable, and stopped cleanly at the end (Engine::close).
 //
 // The target is opened by open_engine_target (core/engine/engine_target.h): safety probe
 // first, never formatted implicitly; only ram:SIZE, which holds nothing yet, is formatted
