@@ -104,6 +104,17 @@ int current_schema_version() {
     return static_cast<int>(kMigrations.size());
 }
 
+void check_tables(SQLite::Database& db, const char* path) {
+    // Every table the current version's migrations leave (schema 2 folded `events` into
+    // event_blocks).
+    for (const char* table : {"sessions", "metrics", "commands", "snapshots", "event_kinds",
+                              "event_blocks", "event_notes"})
+        if (!db.tableExists(table))
+            throw StoreError(std::string(path) + ": not a complete session database of schema " +
+                             std::to_string(current_schema_version()) + ": table " + table +
+                             " is missing");
+}
+
 void migrate(SQLite::Database& db, const char* path, int target) {
     if (target < 0 || target > current_schema_version())
         target = current_schema_version();

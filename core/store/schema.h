@@ -18,5 +18,9 @@ int current_schema_version();
 // Brings `db` (from `path`, for messages) to `target` (default: the current version).
 // Throws StoreError. Tests stop at an older version to check the later migrations.
 void migrate(SQLite::Database& db, const char* path, int target = -1);
+// Throws StoreError naming the first table of the current schema that `db` lacks: a file
+// stamped with this version but incomplete (damaged, or from a development build) is
+// refused when opened, not on its first query.
+void check_tables(SQLite::Database& db, const char* path);
 
 } // namespace bucketscope::store

@@ -61,14 +61,7 @@ SessionReader::SessionReader(const std::string& path, bool writable) : path_(pat
             db_->setBusyTimeout(5000);
             migrate(*db_, path.c_str());
         }
-        // A file that says it is this schema but lacks one of its tables (a damaged file,
-        // or one from a development build) is refused here, not on the first query.
-        for (const char* table : {"sessions", "metrics", "commands", "snapshots",
-                                  "event_kinds", "event_blocks", "event_notes"})
-            if (!db_->tableExists(table))
-                throw StoreError(path + ": not a complete session database of schema " +
-                                 std::to_string(current_schema_version()) + ": table " + table +
-                                 " is missing");
+        check_tables(*db_, path.c_str());
         if (writable)
             db_->exec("PRAGMA foreign_keys = ON");
     } catch (const SQLite::Exception& e) {
