@@ -194,29 +194,28 @@ void run(const RunArgs& a) {
     topt.force = a.force;
     topt.stop_after_writes = a.stop_after_writes;
     EngineTarget target;
-    workload::CacheTarget ram;
     if (workload::is_ram_target(a.target)) {
+        workload::CacheTarget ram;
         if (auto s = make_ram(a.target, a.ram, settings.policy.value_or(ReplacementPolicy::Lru), ram);
             !s)
             fail(s.message);
         for (const std::string& w : ram.warnings)
             std::cerr << "run: warning: " << w << "\n";
-        Device& dev = *ram.devices.front();
+        target.base = std::move(ram.devices.front());
+        target.sb = ram.sb;
         if (a.stop_after_writes) {
-            target.fault = std::make_unique<FaultInjectingDevice>(dev);
+            target.fault = std::make_unique<FaultInjectingDevice>(*target.base);
             target.fault->stop_after_writes(a.stop_after_writes);
         }
-        target.sb = ram.sb;
     } else if (Status st = open_engine_target(a.target, topt, target); !st) {
         fail(st.message);
     }
     for (const std::string& w : target.warnings)
         std::cerr << "run: " << w << "\n";
-    Device& device = target.fault ? *target.fault : target.base ? *target.base : *ram.devices.front();
     AckLog acks(a.ack_log);
 
     std::string why;
-    auto engine = Engine::open(device, o, settings, &why);
+    auto engine = Engine::open(target.device(), o, settings, &why);
     if (!engine)
         fail(why);
     if (!engine->last_error().empty())
