@@ -58,6 +58,15 @@ class Device {
     }
     // Tell the device the range holds nothing worth keeping (BLKDISCARD / punch hole).
     virtual Status discard(uint64_t offset, uint64_t length) = 0;
+    // The range was overwritten with data nobody kept (a data write with
+    // EngineOptions::data_payload off, charged but not issued): a device that holds
+    // contents only to give them back (SparseRamDevice) may drop what the range held
+    // before, such as an old btree node, so a long replay's memory stays that of its live
+    // metadata. Not an I/O: nothing is written and no counter moves. Safe from any thread.
+    virtual void forget(uint64_t offset, uint64_t length) {
+        (void)offset;
+        (void)length;
+    }
     // Make every completed write durable (fdatasync / FLUSH).
     virtual Status flush() = 0;
 };

@@ -23,7 +23,14 @@ std::byte* SparseRamDevice::page(uint64_t index, bool create) {
     }
     auto& p = chunk->pages[index % kPagesPerChunk];
     if (!p && create) {
-        p = std::make_unique<std::byte[]>(kPage); // value-initialised: zeros
+        if (pool_.empty()) {
+            p = std::make_unique<std::byte[]>(kPage); // value-initialised: zeros
+        } else {
+            p = std::move(pool_.back());
+            pool_.pop_back();
+            std::memset(p.get(), 0, kPage);
+        }
+        ++chunk->held;
         ++pages_;
     }
     return p.get();
@@ -35,7 +42,11 @@ void SparseRamDevice::drop(uint64_t index) {
         return;
     auto& p = chunk->pages[index % kPagesPerChunk];
     if (p) {
-        p.reset();
+        if (pool_.size() < kPoolPages)
+            pool_.push_back(std::move(p));
+        else
+            p.reset();
+        --chunk->held;
         --pages_;
     }
 }
@@ -43,6 +54,7 @@ void SparseRamDevice::drop(uint64_t index) {
 Status SparseRamDevice::read(uint64_t offset, std::span<std::byte> out) {
     if (auto s = check_range(name(), "read", offset, out.size(), size_); !s)
         return s;
+    std::lock_guard lk(lock_);
     size_t done = 0;
     while (done < out.size()) {
         const uint64_t at = offset + done;
@@ -73,7 +85,14 @@ void SparseRamDevice::store(uint64_t offset, std::span<const std::byte> data) {
 }
 
 void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
+    constexpr uint64_t kChunkBytes = kPage * kPagesPerChunk;
     while (at < end) {
+        // Most of a bucket's range was never written (or is dropped already): skip a chunk
+        // that holds nothing in one go.
+        if (const auto& chunk = chunks_[at / kChunkBytes]; !chunk || chunk->held == 0) {
+            at = std::min(end, (at / kChunkBytes + 1) * kChunkBytes);
+            continue;
+        }
         const uint64_t in_page = at % kPage;
         const uint64_t n = std::min(end - at, kPage - in_page);
         if (n == kPage)
@@ -87,6 +106,7 @@ void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
 Status SparseRamDevice::write(uint64_t offset, std::span<const std::byte> data) {
     if (auto s = check_range(name(), "write", offset, data.size(), size_); !s)
         return s;
+    std::lock_guard lk(lock_);
     store(offset, data);
     ++writes_;
     return Status::ok();
@@ -96,6 +116,7 @@ Status SparseRamDevice::write_zero_tail(uint64_t offset, std::span<const std::by
                                         size_t zeros_from) {
     if (auto s = check_range(name(), "write", offset, data.size(), size_); !s)
         return s;
+    std::lock_guard lk(lock_);
     const size_t head = std::min(zeros_from, data.size());
     store(offset, data.first(head));
     zero_range(offset + head, offset + data.size());
@@ -106,9 +127,33 @@ Status SparseRamDevice::write_zero_tail(uint64_t offset, std::span<const std::by
 Status SparseRamDevice::discard(uint64_t offset, uint64_t length) {
     if (auto s = check_range(name(), "discard", offset, length, size_); !s)
         return s;
+    std::lock_guard lk(lock_);
     zero_range(offset, offset + length);
     ++discards_;
     return Status::ok();
+}
+
+void SparseRamDevice::forget(uint64_t offset, uint64_t length) {
+    if (offset >= size_)
+        return;
+    const uint64_t end = std::min(size_, offset + std::min(length, size_));
+    std::lock_guard lk(lock_);
+    zero_range(offset, end);
+}
+
+uint64_t SparseRamDevice::writes() const {
+    std::lock_guard lk(lock_);
+    return writes_;
+}
+
+uint64_t SparseRamDevice::discards() const {
+    std::lock_guard lk(lock_);
+    return discards_;
+}
+
+uint64_t SparseRamDevice::resident_bytes() const {
+    std::lock_guard lk(lock_);
+    return pages_ * kPage;
 }
 
 } // namespace bucketscope

@@ -4,12 +4,19 @@
 // metadata (prio sets, journal, btree nodes) rather than its size.
 //
 // Storage is 4 KiB pages in 64 KiB chunks, allocated on first write. A page written with
-// zeros only is not kept (and dropped if it was), discarded ranges are dropped, and reads
-// of pages never written return zeros, like a thinly provisioned SSD with zero detection.
-// Reads and writes behave byte for byte like RamDevice otherwise.
+// zeros only is not kept (and dropped if it was), discarded and forgotten ranges are
+// dropped, and reads of pages never written return zeros, like a thinly provisioned SSD
+// with zero detection. Reads and writes behave byte for byte like RamDevice otherwise.
+//
+// A replay writes a prio set into a new bucket for every free_inc batch and btree nodes
+// into others, and those buckets later hold data the engine does not keep (forget()), so
+// pages come and go all the time: dropped pages wait in a small pool for the next write
+// instead of going back to the allocator, which would hand out fresh, faulting memory.
+// A mutex makes the device safe from the threaded engine's tasks (uncontended otherwise).
 
 #include <array>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/device/device.h"
@@ -28,20 +35,26 @@ class SparseRamDevice final : public Device {
     Status write_zero_tail(uint64_t offset, std::span<const std::byte> data,
                            size_t zeros_from) override;
     Status discard(uint64_t offset, uint64_t length) override;
+    void forget(uint64_t offset, uint64_t length) override;
     Status flush() override { return Status::ok(); }
 
-    uint64_t writes() const { return writes_; }
-    uint64_t discards() const { return discards_; }
-    // Bytes of pages held.
-    uint64_t resident_bytes() const { return pages_ * kPage; }
+    uint64_t writes() const;
+    uint64_t discards() const;
+    // Bytes of pages held (the pool of spare pages not counted).
+    uint64_t resident_bytes() const;
 
     static constexpr uint64_t kPage = 4096;
 
   private:
     static constexpr uint64_t kPagesPerChunk = 16;
+    // Spare pages kept for reuse: a few prio sets' and nodes' worth.
+    static constexpr size_t kPoolPages = 1024;
+    using Page = std::unique_ptr<std::byte[]>;
     struct Chunk {
-        std::array<std::unique_ptr<std::byte[]>, kPagesPerChunk> pages;
+        std::array<Page, kPagesPerChunk> pages;
+        unsigned held = 0; // pages not null: ranges over an empty chunk skip it whole
     };
+    // The page at `index`; with `create`, a zeroed one if there is none.
     std::byte* page(uint64_t index, bool create);
     void drop(uint64_t index);
     void store(uint64_t offset, std::span<const std::byte> data);
@@ -49,7 +62,9 @@ class SparseRamDevice final : public Device {
     void zero_range(uint64_t at, uint64_t end);
 
     uint64_t size_;
+    mutable std::mutex lock_;
     std::vector<std::unique_ptr<Chunk>> chunks_;
+    std::vector<Page> pool_;
     uint64_t pages_ = 0;
     uint64_t writes_ = 0;
     uint64_t discards_ = 0;

@@ -292,6 +292,10 @@ void WorkloadTask::start_insert(Runtime& rt, bool dirty, bool may_wait) {
 StepResult WorkloadTask::write_data(Runtime& rt, const SectorGrant& g) {
     // The data write to the cache device, with the lock dropped (data_write.h).
     if (!rt.opts.data_payload) {
+        // What the bucket held before (an old prio set or node) is gone on a real device.
+        for (unsigned i = 0; i < g.nptrs; ++i)
+            rt.devices[g.ptrs[i].dev]->forget(g.ptrs[i].offset * ondisk::DATA_SECTOR_BYTES,
+                                              uint64_t(g.sectors) * ondisk::DATA_SECTOR_BYTES);
         io_status = Status::ok();
         return StepResult::yield(cache_io_ns(rt.opts.costs, g.sectors));
     }

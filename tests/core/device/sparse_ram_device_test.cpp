@@ -1,11 +1,13 @@
 // SparseRamDevice against RamDevice: the same bytes after the same writes, zero pages not
-// held, and write_zero_tail (the prio writer's hint) storing exactly what write() stores.
+// held, write_zero_tail (the prio writer's hint) storing exactly what write() stores, and
+// forget() dropping what a range held, as a data write without payload does.
 
 #include "core/device/ram_device.h"
 #include "core/device/sparse_ram_device.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -67,6 +69,45 @@ TEST(SparseRamDevice, OutOfRangeWritesAreRefused) {
     EXPECT_FALSE(d.write(kSize - kPage, buf));
     EXPECT_FALSE(d.write_zero_tail(kSize - kPage, buf, 0));
     EXPECT_EQ(d.writes(), 0u);
+}
+
+TEST(SparseRamDevice, ForgottenRangesReadAsZerosAndFreeTheirPages) {
+    // An old node over pages 1..5, then data nobody kept over [2.5 pages, 4.5 pages): the
+    // partial pages at its ends keep their other bytes, the whole one is dropped.
+    SparseRamDevice d(kSize);
+    std::vector<std::byte> node(5 * kPage, std::byte{9});
+    ASSERT_TRUE(d.write(kPage, node));
+    EXPECT_EQ(d.resident_bytes(), 5 * kPage);
+    d.forget(2 * kPage + kPage / 2, 2 * kPage);
+    EXPECT_EQ(d.resident_bytes(), 4 * kPage);
+    EXPECT_EQ(d.writes(), 1u);
+    EXPECT_EQ(d.discards(), 0u);
+    std::vector<std::byte> want(kSize);
+    std::fill(want.begin() + kPage, want.begin() + 6 * kPage, std::byte{9});
+    std::fill(want.begin() + 2 * kPage + kPage / 2, want.begin() + 4 * kPage + kPage / 2,
+              std::byte{0});
+    EXPECT_EQ(contents(d), want);
+
+    // Ranges past the end are clipped, not refused: forget() is a hint, not an I/O.
+    d.forget(kSize - kPage, 4 * kPage);
+    d.forget(kSize + kPage, kPage);
+    d.forget(0, kSize);
+    EXPECT_EQ(d.resident_bytes(), 0u);
+    EXPECT_EQ(contents(d), std::vector<std::byte>(kSize));
+}
+
+TEST(SparseRamDevice, PagesReusedAfterADropHoldOnlyTheNewBytes) {
+    // Dropped pages wait in a pool; one handed out again must not show its old contents.
+    SparseRamDevice d(kSize);
+    std::vector<std::byte> old(8 * kPage, std::byte{0xee});
+    ASSERT_TRUE(d.write(0, old));
+    ASSERT_TRUE(d.discard(0, 8 * kPage));
+    std::vector<std::byte> small(100, std::byte{1});
+    ASSERT_TRUE(d.write(16 * kPage + 7, small));
+    EXPECT_EQ(d.resident_bytes(), kPage);
+    std::vector<std::byte> want(kSize);
+    std::fill(want.begin() + 16 * kPage + 7, want.begin() + 16 * kPage + 107, std::byte{1});
+    EXPECT_EQ(contents(d), want);
 }
 
 } // namespace
