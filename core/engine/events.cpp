@@ -41,7 +41,8 @@ void EventRing::push(const EngineEvent& e) {
     const uint64_t tail = tail_.load(std::memory_order_relaxed);
     const uint64_t head = head_.load(std::memory_order_acquire);
     if (tail - head >= slots_.size()) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
+        // Producers are serialised (bucket_lock): no read-modify-write needed.
+        dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
         return;
     }
     slots_[tail % slots_.size()] = e;

@@ -30,11 +30,7 @@ Runtime::Runtime(CacheSet& cs, std::vector<Device*> devs, const EngineOptions& o
     metrics.fifo.resize(devices.size());
 }
 
-uint64_t Runtime::now() const {
-    if (!real_clock_)
-        return vclock_;
-    return real_base_ns_ + (steady_ns() - real_start_ns_);
-}
+uint64_t Runtime::real_now() const { return real_base_ns_ + (steady_ns() - real_start_ns_); }
 
 void Runtime::use_real_clock(bool on) {
     if (on == real_clock_)

@@ -150,7 +150,7 @@ class Runtime final : public AllocObserver {
     GcRoots roots;                // journal and uuid buckets, for GC finish and the checker
 
     // --- clock ---
-    uint64_t now() const;
+    uint64_t now() const { return real_clock_ ? real_now() : vclock_; }
     void advance(uint64_t ns) { vclock_ += ns; } // deterministic mode
     // Threaded mode: from now on the clock is real time, starting at the virtual clock.
     void use_real_clock(bool on);
@@ -222,6 +222,7 @@ class Runtime final : public AllocObserver {
     bool just_finished_gc = false; // the last step ran bch_btree_gc_finish
 
   private:
+    uint64_t real_now() const; // threaded mode's clock
     AllocObserver* monitor_front_ = nullptr;
     uint64_t vclock_ = 0;
     bool real_clock_ = false;

@@ -15,20 +15,12 @@ Scheduler::~Scheduler() { stop(); }
 
 Task& Scheduler::add(std::unique_ptr<Task> t) {
     t->id = static_cast<uint8_t>(slots_.size());
+    if (t->is_workload())
+        ++workload_left_;
     Slot s;
     s.task = std::move(t);
     slots_.push_back(std::move(s));
     return *slots_.back().task;
-}
-
-bool Scheduler::runnable(const Slot& s) const {
-    if (s.done)
-        return false;
-    if (s.wait == WaitOn::Runnable || s.wait == WaitOn::Io)
-        return true;
-    if (s.wait == WaitOn::Sleep)
-        return rt_.now() >= s.wake_ns;
-    return rt_.queue_gen(s.queue) != s.gen;
 }
 
 bool Scheduler::step_one(bool workload) {
@@ -86,8 +78,7 @@ void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
         break;
     }
     case StepResult::Kind::Done:
-        s.wait = WaitOn::Done;
-        s.done = true;
+        finished(s);
         break;
     case StepResult::Kind::Sleep:
         s.wait = WaitOn::Sleep;
@@ -159,8 +150,7 @@ void Scheduler::thread_main(size_t i) {
             break;
         }
         case StepResult::Kind::Done:
-            s.wait = WaitOn::Done;
-            s.done = true;
+            finished(s);
             control_cv_.notify_all();
             return;
         case StepResult::Kind::Sleep:
@@ -203,13 +193,6 @@ void Scheduler::stop() {
     for (auto& s : slots_)
         if (s.wait == WaitOn::Io)
             s.wait = WaitOn::Runnable;
-}
-
-bool Scheduler::workload_done() const {
-    for (const auto& s : slots_)
-        if (s.task->is_workload() && !s.done)
-            return false;
-    return true;
 }
 
 void Scheduler::wait_workload_done() {

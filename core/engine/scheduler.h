@@ -51,7 +51,7 @@ class Scheduler {
 
     // bucket_lock held.
     std::vector<TaskInfo> infos() const;
-    bool workload_done() const;
+    bool workload_done() const { return workload_left_ == 0; }
 
   private:
     struct Slot {
@@ -63,7 +63,22 @@ class Scheduler {
         uint64_t steps = 0;
         bool done = false;
     };
-    bool runnable(const Slot& s) const;
+    bool runnable(const Slot& s) const {
+        if (s.done)
+            return false;
+        if (s.wait == WaitOn::Runnable || s.wait == WaitOn::Io)
+            return true;
+        if (s.wait == WaitOn::Sleep)
+            return rt_.now() >= s.wake_ns;
+        return rt_.queue_gen(s.queue) != s.gen;
+    }
+    // A task's step returned Done.
+    void finished(Slot& s) {
+        s.wait = WaitOn::Done;
+        s.done = true;
+        if (s.task->is_workload())
+            --workload_left_;
+    }
     // Records what the step asked for; performs deterministic I/O at once.
     void apply_deterministic(Slot& s, const StepResult& r);
     // A blocked step: remember what the task waits on, in both modes.
@@ -74,6 +89,7 @@ class Scheduler {
     std::mutex& lock_;
     uint64_t rng_;
     std::vector<Slot> slots_;
+    size_t workload_left_ = 0; // workload tasks not done: checked after every step
 
     std::vector<std::thread> threads_;
     std::mutex io_lock_;
