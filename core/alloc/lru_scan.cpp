@@ -10,13 +10,18 @@
 //
 // The AVX2 filter reads eight 12-byte buckets as three 32-byte vectors and pulls each of
 // the three 32-bit words of a bucket into its own vector with two blends and a permute:
-// word w of bucket j is dword 3j + w of the block, and 3j mod 8 runs through all of 0..7,
+// word w of bucket j is dword 3j + w of the group, and 3j mod 8 runs through all of 0..7,
 // so for each w every lane of the blend comes from exactly one of the three loads. The
 // 64-bit ranks (a 32-bit term times 13-bit sectors, below 2^45) are compared as signed
-// 64-bit values, which is exact in that range.
+// 64-bit values, which is exact in that range. Eight groups share one worst and are
+// filtered without a branch before any of their buckets goes to the heap: whether a group
+// has a bucket to hand over is a coin toss at these rates (a few hundred replacements
+// per pass), so one branch per 64 buckets beats one per 8. The ranks the filter computed
+// go to the heap as they are.
 
 #include "core/alloc/lru_scan.h"
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cstddef>
@@ -154,30 +159,35 @@ __attribute__((target("avx2"))) inline __m256i avx2_word(__m256i a, __m256i b, _
                                        order);
 }
 
-template <bool Deferred>
-__attribute__((target("avx2"))) void fill_avx2(const Bucket* b, uint64_t first, uint64_t end,
-                                               Heap<HeapEntry>& heap, const Keyer<Deferred>& key) {
-    uint64_t i = fill_first(b, first, end, heap, key);
-    if (heap.empty())
-        return;
-    uint64_t worst = heap.peek().key;
+// The filter's constants, and the filter itself for the eight buckets at `blk`: returns
+// the mask of candidates ranked below `worst` and leaves every lane's rank in `even`
+// (buckets 0, 2, 4, 6) and `odd`.
+struct Avx2Filter {
+    __m256i order0, order1, order2, low16, low8, mark_bit, gen_max, sectors_mask, btree, offset,
+        passes;
 
-    const __m256i order0 = _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5);
-    const __m256i order1 = _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6);
-    const __m256i order2 = _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7);
-    const __m256i low16 = _mm256_set1_epi32(0xffff);
-    const __m256i low8 = _mm256_set1_epi32(0xff);
-    const __m256i mark_bit = _mm256_set1_epi32(2);
-    const __m256i gen_max = _mm256_set1_epi32(BUCKET_GC_GEN_MAX);
-    const __m256i sectors_mask = _mm256_set1_epi32(MAX_GC_SECTORS_USED);
-    const __m256i btree = _mm256_set1_epi32(BTREE_PRIO);
-    // term = prio - min_prio + scale, mod 2^32
-    const __m256i offset = _mm256_set1_epi32(static_cast<int>(key.rank.scale - key.rank.min_prio));
-    const __m256i passes =
-        _mm256_set1_epi32(static_cast<int>(static_cast<uint16_t>(key.clock.passes())));
+    template <bool Deferred>
+    __attribute__((target("avx2"))) static Avx2Filter make(const Keyer<Deferred>& key) {
+        Avx2Filter f;
+        f.order0 = _mm256_setr_epi32(0, 3, 6, 1, 4, 7, 2, 5);
+        f.order1 = _mm256_setr_epi32(1, 4, 7, 2, 5, 0, 3, 6);
+        f.order2 = _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7);
+        f.low16 = _mm256_set1_epi32(0xffff);
+        f.low8 = _mm256_set1_epi32(0xff);
+        f.mark_bit = _mm256_set1_epi32(2);
+        f.gen_max = _mm256_set1_epi32(BUCKET_GC_GEN_MAX);
+        f.sectors_mask = _mm256_set1_epi32(MAX_GC_SECTORS_USED);
+        f.btree = _mm256_set1_epi32(BTREE_PRIO);
+        // term = prio - min_prio + scale, mod 2^32
+        f.offset = _mm256_set1_epi32(static_cast<int>(key.rank.scale - key.rank.min_prio));
+        f.passes = _mm256_set1_epi32(static_cast<int>(static_cast<uint16_t>(key.clock.passes())));
+        return f;
+    }
 
-    for (; worst != 0 && i + 8 <= end; i += 8) {
-        const auto* p = reinterpret_cast<const __m256i*>(b + i);
+    template <bool Deferred>
+    __attribute__((target("avx2"))) inline uint32_t operator()(const Bucket* blk, __m256i worst_v,
+                                                               __m256i& even, __m256i& odd) const {
+        const auto* p = reinterpret_cast<const __m256i*>(blk);
         const __m256i x = _mm256_loadu_si256(p);
         const __m256i y = _mm256_loadu_si256(p + 1);
         const __m256i z = _mm256_loadu_si256(p + 2);
@@ -201,16 +211,49 @@ __attribute__((target("avx2"))) void fill_avx2(const Bucket* b, uint64_t first, 
         }
         const __m256i term = _mm256_add_epi32(prio, offset);
         const __m256i sectors = _mm256_and_si256(_mm256_srli_epi32(w2, 2), sectors_mask);
-        const __m256i worst_v = _mm256_set1_epi64x(static_cast<int64_t>(worst));
-        const __m256i rank_even = _mm256_mul_epu32(term, sectors);
-        const __m256i rank_odd =
-            _mm256_mul_epu32(_mm256_srli_epi64(term, 32), _mm256_srli_epi64(sectors, 32));
-        const __m256i below = _mm256_blend_epi32(_mm256_cmpgt_epi64(worst_v, rank_even),
-                                                 _mm256_cmpgt_epi64(worst_v, rank_odd), 0xaa);
-        auto m = static_cast<uint32_t>(
+        even = _mm256_mul_epu32(term, sectors);
+        odd = _mm256_mul_epu32(_mm256_srli_epi64(term, 32), _mm256_srli_epi64(sectors, 32));
+        const __m256i below = _mm256_blend_epi32(_mm256_cmpgt_epi64(worst_v, even),
+                                                 _mm256_cmpgt_epi64(worst_v, odd), 0xaa);
+        return static_cast<uint32_t>(
             _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_and_si256(below, cand))));
-        for (; m; m &= m - 1)
-            consider(b, i + static_cast<unsigned>(std::countr_zero(m)), heap, worst, key);
+    }
+};
+
+template <bool Deferred>
+__attribute__((target("avx2"))) void fill_avx2(const Bucket* b, uint64_t first, uint64_t end,
+                                               Heap<HeapEntry>& heap, const Keyer<Deferred>& key) {
+    uint64_t i = fill_first(b, first, end, heap, key);
+    if (heap.empty())
+        return;
+    uint64_t worst = heap.peek().key;
+    const Avx2Filter filter = Avx2Filter::make(key);
+
+    // Blocks of 64 against the worst at the block's start: the masks and ranks of its
+    // eight groups are computed without a branch and kept, and only then are the masked
+    // buckets re-tested against the current worst and handed to the heap, in order.
+    while (worst != 0 && i + 8 <= end) {
+        const __m256i worst_v = _mm256_set1_epi64x(static_cast<int64_t>(worst));
+        const unsigned groups = static_cast<unsigned>(std::min<uint64_t>(8, (end - i) / 8));
+        // Group g's ranks: ranks[8g .. 8g+3] for its buckets 0, 2, 4, 6, then 1, 3, 5, 7.
+        alignas(32) uint64_t ranks[64];
+        uint64_t m = 0;
+        for (unsigned g = 0; g < groups; ++g) {
+            __m256i even, odd;
+            m |= uint64_t{filter.operator()<Deferred>(b + i + 8 * g, worst_v, even, odd)}
+                 << (8 * g);
+            _mm256_store_si256(reinterpret_cast<__m256i*>(ranks + 8 * g), even);
+            _mm256_store_si256(reinterpret_cast<__m256i*>(ranks + 8 * g + 4), odd);
+        }
+        for (; m; m &= m - 1) {
+            const auto j = static_cast<unsigned>(std::countr_zero(m));
+            const uint64_t k = ranks[(j & ~7u) | ((j & 1) << 2) | ((j & 7) >> 1)];
+            if (k < worst) {
+                replace_root(heap, HeapEntry{k, i + j});
+                worst = heap.peek().key;
+            }
+        }
+        i += 8 * groups;
     }
     for (; worst != 0 && i < end; ++i)
         consider(b, i, heap, worst, key);
