@@ -1,23 +1,28 @@
-// The LRU scan (lru_scan.h): the kernel's loop, and the same walk with a block filter.
+// The LRU scan (lru_scan.h): the kernel's loop, and the same walk behind an AVX2 filter.
 //
-// The filter looks at a block of buckets, computes each one's candidacy and rank exactly
-// as the heap code would, and returns a bit mask of those that are candidates ranked
-// below the worst kept at the start of the block. The walk hands the masked buckets, in
-// index order, to the same per-bucket step as the reference loop. The rank needs the
-// caught-up prio when the deferred rescale is on: for an unpinned bucket (the only kind
-// that can be a candidate) that is prio minus the passes since its stamp, saturating at
-// 0, except for BTREE_PRIO, which passes leave alone (prio 0 saturates to itself).
+// The filter takes 64 buckets at a time, computes each one's candidacy and rank exactly
+// as the heap code would, and keeps a bit mask of the candidates ranked below the worst
+// kept at the start of the block, with their ranks. The walk then hands the masked
+// buckets, in index order, to the kernel's loop body, which re-tests each against the
+// current worst. The rank needs the caught-up prio when the deferred rescale is on: for
+// an unpinned bucket (the only kind that can be a candidate) that is prio minus the
+// passes since its stamp, saturating at 0 (prio 0 stays 0), except for BTREE_PRIO, which
+// passes leave alone.
 //
-// The AVX2 filter reads eight 12-byte buckets as three 32-byte vectors and pulls each of
-// the three 32-bit words of a bucket into its own vector with two blends and a permute:
-// word w of bucket j is dword 3j + w of the group, and 3j mod 8 runs through all of 0..7,
-// so for each w every lane of the blend comes from exactly one of the three loads. The
-// 64-bit ranks (a 32-bit term times 13-bit sectors, below 2^45) are compared as signed
-// 64-bit values, which is exact in that range. Eight groups share one worst and are
-// filtered without a branch before any of their buckets goes to the heap: whether a group
-// has a bucket to hand over is a coin toss at these rates (a few hundred replacements
-// per pass), so one branch per 64 buckets beats one per 8. The ranks the filter computed
-// go to the heap as they are.
+// Eight buckets are 96 bytes, three 32-byte loads; each of a bucket's three 32-bit words
+// goes into its own vector with two blends and a permute: word w of bucket j is dword
+// 3j + w of the group, and 3j mod 8 runs through all of 0..7, so for each w every lane
+// of the blend comes from exactly one of the three loads. The 64-bit ranks (a 32-bit term
+// times 13-bit sectors, below 2^45) are compared as signed 64-bit values, which is exact
+// in that range. Whether a group of eight has a bucket to hand over is a coin toss at the
+// rates seen in replays (a few hundred replacements per pass of 8k buckets), so the eight
+// groups of a block are filtered without a branch and the block takes one.
+//
+// Replacing the root is Heap::replace_top's sift with the max-heap comparator, written as
+// a hole moving down (the same moves as its swaps) with the larger child chosen without a
+// branch. A plain C++ version of the filter was tried and was no faster than the kernel's
+// loop, whose per-bucket test is already mostly a predicted "no", so without AVX2 the
+// reference runs.
 
 #include "core/alloc/lru_scan.h"
 
@@ -72,9 +77,8 @@ uint64_t fill_first(const Bucket* b, uint64_t i, uint64_t end, Heap<HeapEntry>& 
     return i;
 }
 
-// Heap::replace_top with the max-heap comparator, moving a hole down instead of swapping
-// (the same moves) and choosing the larger child without a branch: which child is larger
-// is a coin toss, and this runs a few hundred times per pass.
+// Heap::replace_top(v, max_cmp), see the file comment: which child is larger is a coin
+// toss, and this runs a few hundred times per pass.
 inline void replace_root(Heap<HeapEntry>& heap, const HeapEntry& v) {
     HeapEntry* d = &heap[0];
     const size_t n = heap.used();
@@ -88,24 +92,17 @@ inline void replace_root(Heap<HeapEntry>& heap, const HeapEntry& v) {
     d[j] = v;
 }
 
-// The kernel's heap step for bucket i once the heap is full.
-template <bool Deferred>
+// The kernel's loop body once the heap is full, for bucket i: through heap.h for the
+// reference, through replace_root for the fast walks.
+template <bool Reference, bool Deferred>
 inline void consider(const Bucket* b, uint64_t i, Heap<HeapEntry>& heap, uint64_t& worst,
                      const Keyer<Deferred>& key) {
     const uint64_t k = key(b[i]);
     if (invalidatable(b[i]) & (k < worst)) {
-        replace_root(heap, HeapEntry{k, i});
-        worst = heap.peek().key;
-    }
-}
-
-// The same step as the kernel's loop body, through heap.h, for the reference.
-template <bool Deferred>
-inline void consider_reference(const Bucket* b, uint64_t i, Heap<HeapEntry>& heap, uint64_t& worst,
-                               const Keyer<Deferred>& key) {
-    const uint64_t k = key(b[i]);
-    if (invalidatable(b[i]) & (k < worst)) {
-        heap.replace_top(HeapEntry{k, i}, max_cmp);
+        if constexpr (Reference)
+            heap.replace_top(HeapEntry{k, i}, max_cmp);
+        else
+            replace_root(heap, HeapEntry{k, i});
         worst = heap.peek().key;
     }
 }
@@ -118,34 +115,7 @@ void fill_reference(const Bucket* b, uint64_t first, uint64_t end, Heap<HeapEntr
         return;
     uint64_t worst = heap.peek().key;
     for (; i < end; ++i)
-        consider_reference(b, i, heap, worst, key);
-}
-
-// The walk with a filter of W buckets: filter(block, worst) returns bit j set for every
-// bucket j of the block that is a candidate with rank below `worst`.
-template <unsigned W, bool Deferred, typename Filter>
-inline void walk_blocks(const Bucket* b, uint64_t first, uint64_t end, Heap<HeapEntry>& heap,
-                        const Keyer<Deferred>& key, Filter&& filter) {
-    uint64_t i = fill_first(b, first, end, heap, key);
-    if (heap.empty())
-        return;
-    uint64_t worst = heap.peek().key;
-    for (; worst != 0 && i + W <= end; i += W)
-        for (uint32_t m = filter(b + i, worst); m; m &= m - 1)
-            consider(b, i + static_cast<unsigned>(std::countr_zero(m)), heap, worst, key);
-    for (; worst != 0 && i < end; ++i)
-        consider(b, i, heap, worst, key);
-}
-
-template <bool Deferred>
-void fill_blocks(const Bucket* b, uint64_t first, uint64_t end, Heap<HeapEntry>& heap,
-                 const Keyer<Deferred>& key) {
-    walk_blocks<32>(b, first, end, heap, key, [&key](const Bucket* blk, uint64_t worst) {
-        uint32_t m = 0;
-        for (unsigned j = 0; j < 32; ++j)
-            m |= static_cast<uint32_t>(invalidatable(blk[j]) & (key(blk[j]) < worst)) << j;
-        return m;
-    });
+        consider<true>(b, i, heap, worst, key);
 }
 
 #ifdef BUCKETSCOPE_LRU_AVX2
@@ -229,9 +199,8 @@ __attribute__((target("avx2"))) void fill_avx2(const Bucket* b, uint64_t first, 
     uint64_t worst = heap.peek().key;
     const Avx2Filter filter = Avx2Filter::make(key);
 
-    // Blocks of 64 against the worst at the block's start: the masks and ranks of its
-    // eight groups are computed without a branch and kept, and only then are the masked
-    // buckets re-tested against the current worst and handed to the heap, in order.
+    // Blocks of up to 64 against the worst at the block's start, then the masked buckets
+    // in order against the current worst.
     while (worst != 0 && i + 8 <= end) {
         const __m256i worst_v = _mm256_set1_epi64x(static_cast<int64_t>(worst));
         const unsigned groups = static_cast<unsigned>(std::min<uint64_t>(8, (end - i) / 8));
@@ -256,7 +225,7 @@ __attribute__((target("avx2"))) void fill_avx2(const Bucket* b, uint64_t first, 
         i += 8 * groups;
     }
     for (; worst != 0 && i < end; ++i)
-        consider(b, i, heap, worst, key);
+        consider<false>(b, i, heap, worst, key);
 }
 
 bool cpu_has_avx2() {
@@ -275,9 +244,6 @@ template <bool Deferred> void fill(const CacheSet& c, Cache& ca, LruScan s) {
     case LruScan::Reference:
         fill_reference(b, first, end, ca.heap, key);
         return;
-    case LruScan::Blocks:
-        fill_blocks(b, first, end, ca.heap, key);
-        return;
     case LruScan::Avx2:
 #ifdef BUCKETSCOPE_LRU_AVX2
         fill_avx2(b, first, end, ca.heap, key);
@@ -293,7 +259,6 @@ template <bool Deferred> void fill(const CacheSet& c, Cache& ca, LruScan s) {
 bool lru_scan_available(LruScan s) {
     switch (s) {
     case LruScan::Reference:
-    case LruScan::Blocks:
         return true;
     case LruScan::Avx2:
 #ifdef BUCKETSCOPE_LRU_AVX2
@@ -306,7 +271,7 @@ bool lru_scan_available(LruScan s) {
 }
 
 LruScan lru_scan_fastest() {
-    return lru_scan_available(LruScan::Avx2) ? LruScan::Avx2 : LruScan::Blocks;
+    return lru_scan_available(LruScan::Avx2) ? LruScan::Avx2 : LruScan::Reference;
 }
 
 void lru_fill_heap(const CacheSet& c, Cache& ca, LruScan s) {

@@ -53,9 +53,8 @@ struct LruRank {
 } // namespace detail
 
 enum class LruScan : uint8_t {
-    Reference, // the kernel's loop, every bucket through the heap code
-    Blocks,    // the block filter in plain C++ (the fallback)
-    Avx2,      // the block filter eight buckets at a time (x86-64 CPUs with AVX2)
+    Reference, // the kernel's loop, every bucket through the heap code (the fallback)
+    Avx2,      // the block filter, eight buckets at a time (x86-64 CPUs with AVX2)
 };
 
 // Whether this build and CPU can run `s`; the fastest one that can.
