@@ -231,6 +231,19 @@ TEST(LruScan, FastKindsLeaveTheReferencesHeapSlotForSlot) {
     EXPECT_GT(zero_ranks, 0);
 }
 
+// Two LRU passes in a row with scan `s` (the second sees the first one's gens, prios and
+// pins); the victims in free_inc order.
+std::vector<uint64_t> two_passes(CacheSet& c, testing::RecordingObserver& obs, LruScan s) {
+    std::vector<uint64_t> victims;
+    for (int pass = 0; pass < 2; ++pass) {
+        c.caches[0]->invalidate_needs_gc = false;
+        invalidate_buckets_lru(c, *c.caches[0], &obs, s);
+        for (uint64_t b : testing::drain(c.caches[0]->free_inc))
+            victims.push_back(b);
+    }
+    return victims;
+}
+
 TEST(LruScan, FastKindsGiveTheReferencesVictimsInItsOrder) {
     if (!any_fast_kind())
         GTEST_SKIP() << "no fast kind on this CPU";
@@ -239,28 +252,14 @@ TEST(LruScan, FastKindsGiveTheReferencesVictimsInItsOrder) {
         CacheSet ref;
         ASSERT_NO_FATAL_FAILURE(build(ref, seed));
         testing::RecordingObserver ref_obs;
-        // Two passes in a row: the second sees the first one's gens, prios and pins.
-        std::vector<uint64_t> want;
-        for (int pass = 0; pass < 2; ++pass) {
-            ref.caches[0]->invalidate_needs_gc = false;
-            invalidate_buckets_lru(ref, *ref.caches[0], &ref_obs, LruScan::Reference);
-            for (uint64_t b : testing::drain(ref.caches[0]->free_inc))
-                want.push_back(b);
-        }
+        const std::vector<uint64_t> want = two_passes(ref, ref_obs, LruScan::Reference);
         for (LruScan s : kFast) {
             if (!lru_scan_available(s))
                 continue;
             CacheSet c;
             ASSERT_NO_FATAL_FAILURE(build(c, seed));
             testing::RecordingObserver obs;
-            std::vector<uint64_t> got;
-            for (int pass = 0; pass < 2; ++pass) {
-                c.caches[0]->invalidate_needs_gc = false;
-                invalidate_buckets_lru(c, *c.caches[0], &obs, s);
-                for (uint64_t b : testing::drain(c.caches[0]->free_inc))
-                    got.push_back(b);
-            }
-            ASSERT_EQ(got, want) << "kind " << static_cast<int>(s);
+            ASSERT_EQ(two_passes(c, obs, s), want) << "kind " << static_cast<int>(s);
             EXPECT_EQ(obs.wake_gc, ref_obs.wake_gc);
             const auto& x = c.caches[0]->buckets;
             const auto& y = ref.caches[0]->buckets;
