@@ -84,7 +84,9 @@ inline void replace_root(Heap<HeapEntry>& heap, const HeapEntry& v) {
     const size_t n = heap.used();
     size_t j = 0;
     for (size_t r; (r = 2 * j + 1) < n; j = r) {
-        r += static_cast<size_t>((r + 1 < n) & (d[r].key < d[r + 1].key));
+        // Without a right child, compare the left one with itself (never larger).
+        const size_t right = r + 1 < n ? r + 1 : r;
+        r += static_cast<size_t>(d[r].key < d[right].key);
         if (d[r].key < v.key)
             break;
         d[j] = d[r];
