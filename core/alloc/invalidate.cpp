@@ -14,7 +14,9 @@
 //    here is the kernel's: add while not full, otherwise replace the root only when
 //    strictly smaller. The kernel recomputes a bucket's rank at each comparison; the rank
 //    cannot change during a pass (only popped buckets are modified), so it is computed
-//    once per bucket and stored in the heap entry.
+//    once per bucket and stored in the heap entry. The scan that fills the heap is in
+//    lru_scan.cpp: it filters blocks of buckets against the worst kept and hands only the
+//    buckets that beat it to the heap code, the same sequence of heap operations.
 //  - FIFO walks a cursor round the buckets from first_bucket.
 //  - Random draws buckets with the cache's seeded generator (random.h).
 // A policy that runs out of candidates sets invalidate_needs_gc and wakes GC; the
@@ -24,38 +26,18 @@
 // candidate test is branch-free bit arithmetic and the observer is called only for the
 // buckets actually invalidated.
 
-#include <cassert>
-
 #include "core/alloc/alloc.h"
+#include "core/alloc/lru_scan.h"
 #include "core/alloc/random.h"
+
+#include <cassert>
 
 namespace bucketscope {
 
+using detail::invalidatable;
+using detail::LruRank;
+
 namespace {
-
-// bch_can_invalidate_bucket without its gc_mark_valid check, which the passes make once.
-// Marks 0 and RECLAIMABLE are exactly the ones with bit 1 clear.
-inline bool invalidatable(const Bucket& b) {
-    return ((b.gc_mark & 2u) == 0) & (b.pin == 0) & (bucket_gc_gen(b) < BUCKET_GC_GEN_MAX);
-}
-
-// bucket_prio() with the kernel's C arithmetic: the u16 operands promote to int, adding the
-// unsigned scale turns the sum into a wrapping 32-bit unsigned value, and GC_SECTORS_USED
-// is a u64, so the product is 64-bit.
-struct LruRank {
-    uint16_t min_prio;
-    uint32_t scale;
-
-    explicit LruRank(uint16_t mp)
-        : min_prio(mp), scale((static_cast<uint32_t>(INITIAL_PRIO) - mp) / 8u) {}
-
-    uint64_t operator()(uint16_t prio, uint16_t sectors) const {
-        const uint32_t term =
-            static_cast<uint32_t>(static_cast<int>(prio) - static_cast<int>(min_prio)) + scale;
-        return static_cast<uint64_t>(term) * sectors;
-    }
-    uint64_t operator()(const Bucket& b) const { return (*this)(b.prio, b.sectors_used()); }
-};
 
 // __bch_invalidate_one_bucket plus the push to free_inc, inlined into the scan loops.
 inline void invalidate_bucket(CacheSet& c, Cache& ca, uint64_t bucket, AllocObserver* obs) {
@@ -76,53 +58,6 @@ void give_up(Cache& ca, AllocObserver* obs) {
     ca.invalidate_needs_gc = true;
     if (obs)
         obs->on_wake_gc();
-}
-
-// With the deferred rescale on (prio_clock.h) the ranks use each bucket's caught-up prio,
-// read through the clock, instead of a catch-up walk before the scan; the same values.
-template <bool Deferred> void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs) {
-    const auto max_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key < r.key; };
-    const auto min_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key > r.key; };
-    const LruRank rank(c.min_prio);
-    const PrioClock& clock = c.prio_clock;
-    const auto key = [&](const Bucket& bk) {
-        if constexpr (Deferred)
-            return rank(clock.current(bk), bk.sectors_used());
-        else
-            return rank(bk);
-    };
-    const Bucket* b = ca.buckets.data();
-    const uint64_t end = ca.geo.nbuckets;
-    Heap<HeapEntry>& heap = ca.heap;
-
-    heap.clear();
-    uint64_t i = ca.geo.first_bucket;
-    for (; i < end && !heap.full(); ++i)
-        if (invalidatable(b[i]))
-            heap.add(HeapEntry{key(b[i]), i}, max_cmp);
-
-    if (!heap.empty()) {
-        // The heap is full from here on: a candidate only enters by beating the worst one.
-        uint64_t worst = heap.peek().key;
-        for (; i < end; ++i) {
-            const uint64_t k = key(b[i]);
-            if (invalidatable(b[i]) & (k < worst)) {
-                heap.replace_top(HeapEntry{k, i}, max_cmp);
-                worst = heap.peek().key;
-            }
-        }
-    }
-
-    heap.rebuild(min_cmp);
-
-    HeapEntry e;
-    while (!ca.free_inc.full()) {
-        if (!heap.pop(e, min_cmp)) {
-            give_up(ca, obs);
-            return;
-        }
-        invalidate_bucket(c, ca, e.bucket, obs);
-    }
 }
 
 void invalidate_buckets_fifo(CacheSet& c, Cache& ca, AllocObserver* obs) {
@@ -175,6 +110,22 @@ void invalidate_buckets_random(CacheSet& c, Cache& ca, AllocObserver* obs) {
 
 } // namespace
 
+void invalidate_buckets_lru(CacheSet& c, Cache& ca, AllocObserver* obs, LruScan s) {
+    const auto min_cmp = [](const HeapEntry& l, const HeapEntry& r) { return l.key > r.key; };
+    Heap<HeapEntry>& heap = ca.heap;
+    lru_fill_heap(c, ca, s);
+    heap.rebuild(min_cmp);
+
+    HeapEntry e;
+    while (!ca.free_inc.full()) {
+        if (!heap.pop(e, min_cmp)) {
+            give_up(ca, obs);
+            return;
+        }
+        invalidate_bucket(c, ca, e.bucket, obs);
+    }
+}
+
 bool bch_can_invalidate_bucket(const CacheSet& c, const Bucket& b) {
     assert(c.gc_mark_valid && "the kernel BUGs when GC marks are not valid");
     (void)c;
@@ -201,13 +152,14 @@ void invalidate_buckets(CacheSet& c, Cache& ca, AllocObserver* obs) {
 
     switch (ca.policy) {
     case ReplacementPolicy::Lru:
-        if (c.prio_clock.on())
-            invalidate_buckets_lru<true>(c, ca, obs);
-        else
-            invalidate_buckets_lru<false>(c, ca, obs);
+        invalidate_buckets_lru(c, ca, obs, lru_scan_fastest());
         break;
-    case ReplacementPolicy::Fifo: invalidate_buckets_fifo(c, ca, obs); break;
-    case ReplacementPolicy::Random: invalidate_buckets_random(c, ca, obs); break;
+    case ReplacementPolicy::Fifo:
+        invalidate_buckets_fifo(c, ca, obs);
+        break;
+    case ReplacementPolicy::Random:
+        invalidate_buckets_random(c, ca, obs);
+        break;
     }
 }
 
