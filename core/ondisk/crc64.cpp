@@ -11,6 +11,7 @@
 #include "core/ondisk/crc64.h"
 #include "core/ondisk/crc64_impl.h"
 
+#include <algorithm>
 #include <array>
 
 namespace bucketscope::ondisk {
@@ -73,8 +74,10 @@ uint64_t crc64_be(uint64_t crc, std::span<const std::byte> data) {
 }
 
 namespace {
-// a * b mod P, Horner over b's bits.
+// a * b mod P, Horner over b's bits, or with carry-less multiplication where there is one.
 uint64_t mulmod(uint64_t a, uint64_t b) {
+    if (detail::clmul_available())
+        return detail::mulmod_clmul(a, b);
     uint64_t r = 0;
     for (int i = 63; i >= 0; --i) {
         r = (r << 1) ^ ((r >> 63) ? kPoly : 0);
@@ -106,6 +109,15 @@ uint64_t crc64_be_zeros(uint64_t crc, uint64_t zeros) {
         last_n = zeros;
     }
     return mulmod(crc, last_pow);
+}
+
+uint64_t crc64_be_zero_tail(uint64_t crc, std::span<const std::byte> data, size_t zeros_from) {
+    size_t n = std::min(zeros_from, data.size());
+    // Rounded up to whole blocks, the carry-less path reads a few known zeros instead of
+    // leaving up to 63 bytes to the table.
+    if (n >= 256 && detail::clmul_available())
+        n = std::min(data.size(), (n + 63) / 64 * 64);
+    return crc64_be_zeros(crc64_be(crc, data.first(n)), data.size() - n);
 }
 
 uint64_t bch_crc64_update(uint64_t crc, std::span<const std::byte> data) {

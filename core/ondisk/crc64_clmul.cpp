@@ -8,7 +8,9 @@
 // forward by d bits replaces it (H x^64 + L) by H * (x^(d+64) mod P) + L * (x^d mod P),
 // which is congruent mod P and again below 128 bits. At the end the four are folded into
 // one, multiplied by x^64 (the CRC's implicit shift) and reduced with Barrett's method
-// (mu = floor(x^128 / P)). All constants are computed from the polynomial at start-up.
+// (mu = floor(x^128 / P)). All constants are computed from the polynomial. The same
+// reduction multiplies two residues mod P (mulmod_clmul), which crc64_be_zeros uses to skip
+// a zero tail.
 // Inputs shorter than 64 bytes and the last partial block go through the table.
 #include "core/ondisk/crc64_impl.h"
 
@@ -32,7 +34,7 @@ uint64_t xpow_mod(unsigned n) {
 }
 
 // The low 64 bits of floor(x^128 / P) (the x^64 bit is implicit).
-uint64_t barrett_mu() {
+constexpr uint64_t barrett_mu() {
     // Long division of x^128 by P = x^64 + kPoly, one quotient bit per step.
     uint64_t rem = 0, q = 0; // remainder of x^(64+i) reduced so far, as a 64-bit value
     // x^64 / P = 1 with remainder kPoly; continue for 64 more quotient bits.
@@ -46,12 +48,13 @@ uint64_t barrett_mu() {
 }
 
 struct Constants {
-    uint64_t k128, k192, k512, k576, k256, k320, k384, k448, mu;
+    uint64_t k128, k192, k512, k576, k256, k320, k384, k448;
     Constants()
         : k128(xpow_mod(128)), k192(xpow_mod(192)), k512(xpow_mod(512)), k576(xpow_mod(576)),
-          k256(xpow_mod(256)), k320(xpow_mod(320)), k384(xpow_mod(384)), k448(xpow_mod(448)),
-          mu(barrett_mu()) {}
+          k256(xpow_mod(256)), k320(xpow_mod(320)), k384(xpow_mod(384)), k448(xpow_mod(448)) {}
 };
+
+constexpr uint64_t kMu = barrett_mu();
 
 __attribute__((target("pclmul,ssse3"))) inline __m128i load_be(const std::byte* p) {
     const __m128i rev = _mm_setr_epi8(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
@@ -61,6 +64,21 @@ __attribute__((target("pclmul,ssse3"))) inline __m128i load_be(const std::byte* 
 // x folded forward by d bits: k = {x^d mod P, x^(d+64) mod P} in {low, high}.
 __attribute__((target("pclmul,ssse3"))) inline __m128i fold(__m128i x, __m128i k) {
     return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x11), _mm_clmulepi64_si128(x, k, 0x00));
+}
+
+// (h x^64 + l) mod P by Barrett: q = floor(h x^64 / P) = h + floor(h * mu / x^64), and
+// h x^64 - q P leaves the low 64 bits of q * kPoly.
+__attribute__((target("pclmul,ssse3"))) inline uint64_t reduce(uint64_t h, uint64_t l) {
+    const __m128i qm = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(h)),
+                                            _mm_set_epi64x(0, static_cast<long long>(kMu)), 0x00);
+    uint64_t qh;
+    std::memcpy(&qh, reinterpret_cast<const char*>(&qm) + 8, 8);
+    const uint64_t q = qh ^ h;
+    const __m128i r = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(q)),
+                                           _mm_set_epi64x(0, static_cast<long long>(kPoly)), 0x00);
+    uint64_t rl;
+    std::memcpy(&rl, &r, 8);
+    return rl ^ l;
 }
 
 } // namespace
@@ -101,17 +119,16 @@ __attribute__((target("pclmul,ssse3"))) uint64_t crc64_be_clmul(uint64_t crc, co
     uint64_t tl, th;
     std::memcpy(&tl, &t, 8);
     std::memcpy(&th, reinterpret_cast<const char*>(&t) + 8, 8);
-    th ^= xl;
-    const __m128i qm = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(th)),
-                                            _mm_set_epi64x(0, static_cast<long long>(c.mu)), 0x00);
-    uint64_t qh;
-    std::memcpy(&qh, reinterpret_cast<const char*>(&qm) + 8, 8);
-    const uint64_t q = qh ^ th;
-    const __m128i r = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(q)),
-                                           _mm_set_epi64x(0, static_cast<long long>(kPoly)), 0x00);
-    uint64_t rl;
+    return reduce(th ^ xl, tl);
+}
+
+__attribute__((target("pclmul,ssse3"))) uint64_t mulmod_clmul(uint64_t a, uint64_t b) {
+    const __m128i r = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(a)),
+                                           _mm_set_epi64x(0, static_cast<long long>(b)), 0x00);
+    uint64_t rl, rh;
     std::memcpy(&rl, &r, 8);
-    return rl ^ tl;
+    std::memcpy(&rh, reinterpret_cast<const char*>(&r) + 8, 8);
+    return reduce(rh, rl);
 }
 
 } // namespace bucketscope::ondisk::detail
@@ -124,6 +141,7 @@ uint64_t crc64_be_clmul(uint64_t crc, const std::byte*, size_t, size_t* used) {
     *used = 0;
     return crc;
 }
+uint64_t mulmod_clmul(uint64_t, uint64_t) { return 0; }
 } // namespace bucketscope::ondisk::detail
 
 #endif

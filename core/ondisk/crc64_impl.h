@@ -11,5 +11,8 @@ bool clmul_available();
 // Runs crc64_be's raw register over the first whole 64-byte blocks of p[0..n) (n >= 64)
 // and says in *used how many bytes that was; the caller does the rest with the table.
 uint64_t crc64_be_clmul(uint64_t crc, const std::byte* p, size_t n, size_t* used);
+// a * b mod P with two carry-less multiplications and a Barrett reduction (requires
+// clmul_available()).
+uint64_t mulmod_clmul(uint64_t a, uint64_t b);
 
 } // namespace bucketscope::ondisk::detail

@@ -43,12 +43,11 @@ size_t encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t se
     }
     const size_t off = PRIO_SET_HEADER + 3 * n;
     // The csum covers the whole bucket; past the entries it is usually all zeros, which
-    // crc64_be_zeros skips without reading; only [off, zeros_from) is scanned for the
+    // crc64_be_zero_tail skips without reading; only [off, zeros_from) is scanned for the
     // last non-zero byte.
     const size_t scan_end = std::max(off, std::min(zeros_from, buf.size()));
     const size_t last = off + nonzero_end(buf.data() + off, scan_end - off);
-    const uint64_t raw = crc64_be(~0ull, buf.subspan(8, last - 8));
-    store_le<uint64_t>(buf, 0, ~crc64_be_zeros(raw, buf.size() - last));
+    store_le<uint64_t>(buf, 0, ~crc64_be_zero_tail(~0ull, buf.subspan(8), last - 8));
     return off;
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -97,6 +98,28 @@ TEST(Crc64, ZerosAreSkippedWithTheSameResult) {
         for (size_t n : {0u, 1u, 7u, 64u, 4095u, 524248u, 600000u})
             EXPECT_EQ(crc64_be_zeros(seed, n), crc64_be(seed, std::span(z).first(n)))
                 << "seed " << seed << " zeros " << n;
+}
+
+TEST(Crc64, ZeroTailEqualsTheWholeBuffer) {
+    // Data then zeros, told where the zeros start (or somewhere past it, as a prio set's
+    // csum is), at lengths on both sides of the 64-byte blocks the carry-less path reads.
+    std::vector<std::byte> buf(5000);
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (size_t data : {0u, 1u, 63u, 255u, 256u, 300u, 319u, 320u, 321u, 4000u, 4990u}) {
+        std::fill(buf.begin(), buf.end(), std::byte{0});
+        for (size_t i = 0; i < data; ++i) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[i] = static_cast<std::byte>(x | 1);
+        }
+        for (size_t size : {data, data + 1, data + 40, size_t{5000}}) {
+            if (size > buf.size() || size < data)
+                continue;
+            const auto d = std::span<const std::byte>(buf).first(size);
+            for (size_t from : {data, data + 3, size, size + 100})
+                ASSERT_EQ(crc64_be_zero_tail(~0ull, d, from), crc64_be(~0ull, d))
+                    << "data " << data << " size " << size << " zeros from " << from;
+        }
+    }
 }
 
 TEST(Crc64, EightBytesAtATimeEqualsTheBitwiseDefinition) {
