@@ -208,13 +208,13 @@ uint64_t bch_btree_gc_finish(CacheSet& c, const GcRoots& roots) {
             ca.buckets[b].set_mark(GcMark::Metadata);
         for (uint64_t b : ca.prio_last_buckets)
             ca.buckets[b].set_mark(GcMark::Metadata);
+        // Counted without branches: whether a bucket is available is as good as random.
+        uint8_t need_gc = c.need_gc;
         for_each_bucket(ca, [&](const Bucket& b) {
-            c.need_gc = std::max(c.need_gc, bucket_gc_gen(b));
-            if (b.pin)
-                return;
-            if (b.mark() == GcMark::None || b.mark() == GcMark::Reclaimable)
-                ++available;
+            need_gc = std::max(need_gc, bucket_gc_gen(b));
+            available += !b.pin & (b.mark() == GcMark::None || b.mark() == GcMark::Reclaimable);
         });
+        c.need_gc = need_gc;
     }
     if (v6)
         c.avail_nbuckets = available;
