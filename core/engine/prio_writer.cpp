@@ -4,13 +4,13 @@
 #include <algorithm>
 
 #include "core/engine/checker.h"
+#include "core/engine/prio_pack.h"
 
 namespace bucketscope {
 
 PrioWriter::PrioWriter(Runtime& rt, Cache& ca, JournalWriter& journal)
     : rt_(rt), ca_(ca), journal_(journal),
-      buf_(ca.geo.prio_buffer_bytes(rt.c.profile)),
-      entries_(ca.geo.prios_per_bucket(rt.c.profile)), pending_gens_(ca.geo.nbuckets, 0) {}
+      buf_(ca.geo.prio_buffer_bytes(rt.c.profile)), pending_gens_(ca.geo.nbuckets, 0) {}
 
 bool PrioWriter::enough_buckets() const {
     return ca_.free[RESERVE_PRIO].used() + ca_.free[RESERVE_NONE].used() >=
@@ -27,28 +27,18 @@ void PrioWriter::begin(bool wait) {
 }
 
 void PrioWriter::pack(uint64_t i) {
-    const uint64_t ppb = entries_.size();
+    const uint64_t ppb = ca_.geo.prios_per_bucket(rt_.c.profile);
     const uint64_t first = i * ppb;
-    const uint64_t last = std::min<uint64_t>(first + ppb, ca_.geo.nbuckets);
-    // current(): the prio with any deferred rescale passes applied (prio_clock.h). Locals
-    // only in the loop: the byte stores into pending_gens_ may alias anything.
-    const bool on = rt_.c.prio_clock.on();
-    const uint64_t passes = rt_.c.prio_clock.passes();
-    const Bucket* bk = ca_.buckets.data() + first;
-    ondisk::BucketDisk* out = entries_.data();
-    uint8_t* gens = pending_gens_.data() + first;
-    for (uint64_t j = 0, n = last - first; j < n; ++j) {
-        const Bucket& g = bk[j];
-        out[j] = ondisk::BucketDisk{PrioClock::current(g, on, passes), g.gen};
-        gens[j] = g.gen;
-    }
+    const uint64_t n = std::min<uint64_t>(first + ppb, ca_.geo.nbuckets) - first;
+    // current(): the prio with any deferred rescale passes applied (prio_clock.h), packed
+    // in one pass straight into the buffer's entries.
+    pack_prio_entries(ca_.buckets.data() + first, n, rt_.c.prio_clock.on(),
+                      rt_.c.prio_clock.passes(), buf_.data() + ondisk::PRIO_SET_HEADER,
+                      pending_gens_.data() + first);
     // prio_buckets[i + 1] past the end of the current set is prio_last_buckets[0].
     const uint64_t next = i + 1 < ca_.prio_buckets.size() ? ca_.prio_buckets[i + 1]
                                                           : ca_.prio_last_buckets[0];
-    const size_t end =
-        ondisk::encode_prio_set(buf_, rt_.set_magic, seq_, next,
-                                std::span<const ondisk::BucketDisk>(entries_.data(), last - first),
-                                zeros_from_);
+    const size_t end = ondisk::seal_prio_set(buf_, rt_.set_magic, seq_, next, n, zeros_from_);
     zeros_from_ = std::max(zeros_from_, end);
 }
 

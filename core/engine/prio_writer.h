@@ -68,7 +68,6 @@ class PrioWriter {
     uint64_t wait_start_ns_ = 0;
     std::vector<std::byte> buf_;                 // the long-lived disk_buckets buffer
     size_t zeros_from_ = 0;                      // buf_ past this was never written: zeros
-    std::vector<ondisk::BucketDisk> entries_;    // one chunk
     std::vector<uint8_t> pending_gens_;          // gens packed by the current write
     bool pending_valid_ = false;
     bool journalled_ = false;

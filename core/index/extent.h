@@ -70,15 +70,30 @@ bool extent_invalid(const CacheSet& c, const Extent& k, const char** why = nullp
 // sectors from `p` fit in one bucket in [first_bucket, nbuckets), else why not. Inline,
 // and with the kernel's shift by bucket_bits for the (always power-of-two) bucket size
 // instead of a 64-bit division, because the checker runs it for every pointer after every
-// step.
-inline const char* ptr_invalid(const Cache& ca, const Ptr& p, uint32_t size, uint64_t& bucket) {
-    const uint32_t bs = ca.geo.bucket_size;
-    bucket = (bs & (bs - 1)) == 0 ? p.offset >> std::countr_zero(bs) : p.offset / bs;
-    if (bucket < ca.geo.first_bucket || bucket >= ca.geo.nbuckets)
+// step. PtrGeometry is what it needs of the cache, for loops over many pointers into one
+// (GC's mark) to work out once.
+struct PtrGeometry {
+    uint64_t first_bucket = 0;
+    uint64_t nbuckets = 0;
+    uint32_t bucket_size = 0;
+    int bucket_bits = -1; // -1: not a power of two, divide
+    explicit PtrGeometry(const CacheGeometry& g)
+        : first_bucket(g.first_bucket), nbuckets(g.nbuckets), bucket_size(g.bucket_size),
+          bucket_bits((g.bucket_size & (g.bucket_size - 1)) == 0 ? std::countr_zero(g.bucket_size)
+                                                                 : -1) {}
+};
+inline const char* ptr_invalid(const PtrGeometry& g, const Ptr& p, uint32_t size,
+                               uint64_t& bucket) {
+    const uint32_t bs = g.bucket_size;
+    bucket = g.bucket_bits >= 0 ? p.offset >> g.bucket_bits : p.offset / bs;
+    if (bucket < g.first_bucket || bucket >= g.nbuckets)
         return "pointer outside [first_bucket, nbuckets)";
     if (p.offset - bucket * bs + size > bs)
         return "pointer runs past the end of its bucket";
     return nullptr;
+}
+inline const char* ptr_invalid(const Cache& ca, const Ptr& p, uint32_t size, uint64_t& bucket) {
+    return ptr_invalid(PtrGeometry(ca.geo), p, size, bucket);
 }
 
 } // namespace bucketscope

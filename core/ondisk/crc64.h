@@ -18,5 +18,9 @@ uint64_t crc64_be(uint64_t seed, std::span<const std::byte> data);
 // crc64_be over `zeros` zero bytes without reading them: the register times x^(8 zeros)
 // mod the polynomial. Checksums of mostly empty buffers (prio sets) skip their tails.
 uint64_t crc64_be_zeros(uint64_t crc, uint64_t zeros);
+// crc64_be over `data` whose bytes from `zeros_from` on are known to be zero: the zero run
+// is skipped as crc64_be_zeros does, except for the few zeros the carry-less path reads
+// to end on a whole 64-byte block (which spares it the byte table for the last one).
+uint64_t crc64_be_zero_tail(uint64_t crc, std::span<const std::byte> data, size_t zeros_from);
 
 } // namespace bucketscope::ondisk

@@ -8,8 +8,16 @@ namespace bucketscope::ondisk::detail {
 
 // Whether this CPU has PCLMULQDQ and SSSE3 (checked once).
 bool clmul_available();
+// Whether it also has VPCLMULQDQ and AVX2, for two blocks per instruction (checked once).
+bool wide_clmul_available();
 // Runs crc64_be's raw register over the first whole 64-byte blocks of p[0..n) (n >= 64)
 // and says in *used how many bytes that was; the caller does the rest with the table.
-uint64_t crc64_be_clmul(uint64_t crc, const std::byte* p, size_t n, size_t* used);
+// `wide`: use the 256-bit registers where there are (tests turn it off to check the
+// 128-bit loop alone).
+uint64_t crc64_be_clmul(uint64_t crc, const std::byte* p, size_t n, size_t* used,
+                        bool wide = true);
+// a * b mod P with two carry-less multiplications and a Barrett reduction (requires
+// clmul_available()).
+uint64_t mulmod_clmul(uint64_t a, uint64_t b);
 
 } // namespace bucketscope::ondisk::detail

@@ -20,11 +20,6 @@ namespace bucketscope::ondisk {
 size_t encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
                        uint64_t next_bucket, std::span<const BucketDisk> entries,
                        size_t zeros_from) {
-    store_le<uint64_t>(buf, 8, set_magic ^ PSET_MAGIC);
-    store_le<uint64_t>(buf, 16, seq);
-    store_le<uint32_t>(buf, 24, 0);
-    store_le<uint32_t>(buf, 28, 0);
-    store_le<uint64_t>(buf, 32, next_bucket);
     const size_t n = std::min(entries.size(), (buf.size() - PRIO_SET_HEADER) / 3);
     std::byte* out = buf.data() + PRIO_SET_HEADER;
     size_t i = 0;
@@ -41,14 +36,23 @@ size_t encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t se
         out[1] = static_cast<std::byte>(entries[i].prio >> 8);
         out[2] = static_cast<std::byte>(entries[i].gen);
     }
-    const size_t off = PRIO_SET_HEADER + 3 * n;
+    return seal_prio_set(buf, set_magic, seq, next_bucket, n, zeros_from);
+}
+
+size_t seal_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
+                     uint64_t next_bucket, size_t n, size_t zeros_from) {
+    store_le<uint64_t>(buf, 8, set_magic ^ PSET_MAGIC);
+    store_le<uint64_t>(buf, 16, seq);
+    store_le<uint32_t>(buf, 24, 0);
+    store_le<uint32_t>(buf, 28, 0);
+    store_le<uint64_t>(buf, 32, next_bucket);
+    const size_t off = PRIO_SET_HEADER + 3 * std::min(n, (buf.size() - PRIO_SET_HEADER) / 3);
     // The csum covers the whole bucket; past the entries it is usually all zeros, which
-    // crc64_be_zeros skips without reading; only [off, zeros_from) is scanned for the
+    // crc64_be_zero_tail skips without reading; only [off, zeros_from) is scanned for the
     // last non-zero byte.
     const size_t scan_end = std::max(off, std::min(zeros_from, buf.size()));
     const size_t last = off + nonzero_end(buf.data() + off, scan_end - off);
-    const uint64_t raw = crc64_be(~0ull, buf.subspan(8, last - 8));
-    store_le<uint64_t>(buf, 0, ~crc64_be_zeros(raw, buf.size() - last));
+    store_le<uint64_t>(buf, 0, ~crc64_be_zero_tail(~0ull, buf.subspan(8), last - 8));
     return off;
 }
 

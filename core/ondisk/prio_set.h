@@ -36,6 +36,12 @@ struct PrioSet {
 size_t encode_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
                        uint64_t next_bucket, std::span<const BucketDisk> entries,
                        size_t zeros_from = SIZE_MAX);
+// The second half of encode_prio_set, for a writer that packs the entries into `buf`
+// itself (the prio writer, straight from the bucket array): the `n` entries at
+// [PRIO_SET_HEADER, PRIO_SET_HEADER + 3n) are in place; writes the header and the csum
+// exactly as encode_prio_set would and returns the end of the entries.
+size_t seal_prio_set(std::span<std::byte> buf, uint64_t set_magic, uint64_t seq,
+                     uint64_t next_bucket, size_t n, size_t zeros_from = SIZE_MAX);
 // Checks csum then magic (v6.1 prio_read order). `device_offset` is only for messages.
 // With `tolerated` (v4.6's prio_read, which only warns), a bad csum or magic is appended
 // there and the entries are decoded anyway; a buffer too short is an error either way.

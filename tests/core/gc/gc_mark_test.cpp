@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "gc_fixture.h"
 
 namespace bucketscope::testing {
@@ -193,6 +196,84 @@ TEST_F(GcWalkTest, MostlyBadLeafIsRewrittenMostlyGoodIsNot) {
     bch_btree_gc(c, idx, roots);
     EXPECT_EQ(bucket_gc_gen(bucket(10)), 0);
     EXPECT_EQ(bucket_gc_gen(bucket(11)), 0);
+}
+
+TEST_F(GcWalkTest, WalkMarksEveryKeyAsBtreeMarkExtentDoes) {
+    // The walk marks packed leaf keys with its own loop (no branches on staleness); it
+    // must leave every bucket as btree_mark_extent over the same keys does, and count what
+    // it counts. Keys live, stale by 1..12 or by 128, 130 gens behind (which gen_after
+    // calls live), dirty and clean, into buckets already marked METADATA or DIRTY, with
+    // GC_MOVE set, or close to the 8191-sector saturation.
+    uint64_t s = 0x853c49e6748fea9bull;
+    auto next = [&](uint64_t n) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        return s % n;
+    };
+    for (uint64_t i = 0; i < 60; ++i) {
+        const auto size = static_cast<uint32_t>(1 + next(kBucketSize));
+        insert(extent(1 + next(3), i * 100, size, 10 + next(30), next(kBucketSize - size + 1),
+                      next(5) == 0));
+    }
+    ASSERT_LT(next_node, kBuckets);
+    for (uint64_t b = 10; b < 40; ++b) {
+        const uint64_t r = next(8);
+        bucket(b).gen += r < 3 ? 0 : r < 5 ? static_cast<uint8_t>(1 + next(12)) : r < 6 ? 128 : 130;
+        bucket(b).last_gc = static_cast<uint8_t>(bucket(b).gen - next(3));
+        switch (next(5)) {
+        case 0:
+            bucket(b).set_mark(GcMark::Metadata);
+            break;
+        case 1:
+            bucket(b).set_mark(GcMark::Dirty);
+            break;
+        case 2:
+            bucket(b).set_gc_move(true);
+            break;
+        case 3:
+            bucket(b).set_sectors_used(8150);
+            break;
+        default:
+            break;
+        }
+    }
+    std::vector<Extent> keys;
+    idx.for_each_node([&](uint32_t, const IndexNode& n) {
+        for (const LeafKey& k : n.extents)
+            keys.push_back(k.unpack());
+    });
+    std::sort(keys.begin(), keys.end(),
+              [](const Extent& a, const Extent& b) { return a.pos() < b.pos(); });
+    const std::vector<Bucket> before = ca().buckets;
+
+    GcWalk reference; // marks the root and interior node keys, as the walk's start does
+    reference.start(c, idx);
+    uint8_t max_stale = 0;
+    uint64_t good = 0, data = 0;
+    for (const Extent& e : keys) {
+        ASSERT_FALSE(extent_invalid(c, e));
+        max_stale = std::max(max_stale, btree_mark_extent(c, e));
+        if (!extent_bad(c, e))
+            ++good, data += uint64_t(e.size) << 9;
+    }
+    const std::vector<Bucket> want = ca().buckets;
+    ASSERT_GT(good, 10u);
+    ASSERT_LT(good, keys.size());
+
+    ca().buckets = before;
+    GcWalk walk;
+    walk.start(c, idx);
+    ASSERT_TRUE(walk.step(c, idx, SIZE_MAX));
+    for (uint64_t b = 0; b < kBuckets; ++b) {
+        ASSERT_EQ(bucket(b).gc_mark, want[b].gc_mark) << "bucket " << b;
+        ASSERT_EQ(bucket(b).last_gc, want[b].last_gc) << "bucket " << b;
+        ASSERT_EQ(bucket(b).gen, want[b].gen) << "bucket " << b;
+    }
+    EXPECT_EQ(walk.stats().nkeys, good);
+    EXPECT_EQ(walk.stats().data, data);
+    EXPECT_EQ(walk.stats().key_bytes, good * 3 * 8);
+    EXPECT_EQ(walk.stats().max_stale, max_stale);
 }
 
 TEST_F(GcWalkTest, BtreeCheckTakesGensAndPriosFromTheTree) {

@@ -2,9 +2,11 @@
 // bcache-ondisk.md 1.6 A (crc over bytes 8..207 of a make-bcache superblock).
 
 #include "core/ondisk/crc64.h"
+#include "core/ondisk/crc64_impl.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -91,12 +93,59 @@ TEST(Crc64, LargeBuffersAgreeWithTheBitwiseDefinitionAtEveryLengthAndSeed) {
     EXPECT_EQ(bch_crc64(zeros), ~crc64_be_bitwise(~0ull, zeros));
 }
 
+TEST(Crc64, The128BitLoopAloneAgreesWithTheBitwiseDefinition) {
+    // crc64_be takes the 256-bit registers where the CPU has them; the 128-bit loop, which
+    // other CPUs run from the start, is checked here on its own.
+    if (!detail::clmul_available())
+        GTEST_SKIP() << "no PCLMULQDQ";
+    std::vector<std::byte> buf(70000);
+    uint64_t x = 0x3c6ef372fe94f82bull;
+    for (auto& b : buf) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        b = static_cast<std::byte>(x);
+    }
+    for (size_t n : {64u, 127u, 128u, 191u, 255u, 256u, 257u, 320u, 383u, 384u, 448u, 4096u,
+                     70000u}) {
+        for (bool wide : {false, true}) {
+            size_t used = 0;
+            const uint64_t r = detail::crc64_be_clmul(x, buf.data(), n, &used, wide);
+            ASSERT_EQ(used, n / 64 * 64);
+            const auto rest = std::span<const std::byte>(buf).subspan(used, n - used);
+            ASSERT_EQ(crc64_be(r, rest),
+                      crc64_be_bitwise(x, std::span<const std::byte>(buf).first(n)))
+                << "length " << n << " wide " << wide;
+        }
+    }
+}
+
 TEST(Crc64, ZerosAreSkippedWithTheSameResult) {
     const std::vector<std::byte> z(600000);
     for (uint64_t seed : {0ull, 1ull, ~0ull, 0x0123456789abcdefull})
         for (size_t n : {0u, 1u, 7u, 64u, 4095u, 524248u, 600000u})
             EXPECT_EQ(crc64_be_zeros(seed, n), crc64_be(seed, std::span(z).first(n)))
                 << "seed " << seed << " zeros " << n;
+}
+
+TEST(Crc64, ZeroTailEqualsTheWholeBuffer) {
+    // Data then zeros, told where the zeros start (or somewhere past it, as a prio set's
+    // csum is), at lengths on both sides of the 64-byte blocks the carry-less path reads.
+    std::vector<std::byte> buf(5000);
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    for (size_t data : {0u, 1u, 63u, 255u, 256u, 300u, 319u, 320u, 321u, 4000u, 4990u}) {
+        std::fill(buf.begin(), buf.end(), std::byte{0});
+        for (size_t i = 0; i < data; ++i) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            buf[i] = static_cast<std::byte>(x | 1);
+        }
+        for (size_t size : {data, data + 1, data + 40, size_t{5000}}) {
+            if (size > buf.size() || size < data)
+                continue;
+            const auto d = std::span<const std::byte>(buf).first(size);
+            for (size_t from : {data, data + 3, size, size + 100})
+                ASSERT_EQ(crc64_be_zero_tail(~0ull, d, from), crc64_be(~0ull, d))
+                    << "data " << data << " size " << size << " zeros from " << from;
+        }
+    }
 }
 
 TEST(Crc64, EightBytesAtATimeEqualsTheBitwiseDefinition) {
