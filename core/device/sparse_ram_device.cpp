@@ -1,54 +1,55 @@
 // Pages allocated on write; see sparse_ram_device.h.
 #include "core/device/sparse_ram_device.h"
 
-#include <algorithm>
-#include <cstring>
-
 #include "core/device/posix_io.h"
 #include "core/ondisk/zero_scan.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace bucketscope {
 
 SparseRamDevice::SparseRamDevice(uint64_t size_bytes)
-    : size_(size_bytes), chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)) {}
+    : size_(size_bytes),
+      chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)) {}
 
-std::string SparseRamDevice::name() const { return "ram:" + std::to_string(size_); }
+std::string SparseRamDevice::name() const {
+    return "ram:" + std::to_string(size_);
+}
 
-std::byte* SparseRamDevice::page(uint64_t index, bool create) {
+std::byte* SparseRamDevice::page(uint64_t index, bool create, bool whole) {
     auto& chunk = chunks_[index / kPagesPerChunk];
     if (!chunk) {
         if (!create)
             return nullptr;
         chunk = std::make_unique<Chunk>();
     }
-    auto& p = chunk->pages[index % kPagesPerChunk];
+    const unsigned i = unsigned(index % kPagesPerChunk);
+    auto& p = chunk->pages[i];
     if (!p && create) {
         if (pool_.empty()) {
             p = std::make_unique<std::byte[]>(kPage); // value-initialised: zeros
         } else {
             p = std::move(pool_.back());
             pool_.pop_back();
-            std::memset(p.get(), 0, kPage);
+            if (!whole)
+                std::memset(p.get(), 0, kPage);
         }
-        ++chunk->held;
+        chunk->held = uint16_t(chunk->held | (1u << i));
         ++pages_;
     }
     return p.get();
 }
 
-void SparseRamDevice::drop(uint64_t index) {
-    auto& chunk = chunks_[index / kPagesPerChunk];
-    if (!chunk)
-        return;
-    auto& p = chunk->pages[index % kPagesPerChunk];
-    if (p) {
-        if (pool_.size() < kPoolPages)
-            pool_.push_back(std::move(p));
-        else
-            p.reset();
-        --chunk->held;
-        --pages_;
-    }
+void SparseRamDevice::drop(Chunk& chunk, unsigned i) {
+    auto& p = chunk.pages[i];
+    if (pool_.size() < kPoolPages)
+        pool_.push_back(std::move(p));
+    else
+        p.reset();
+    chunk.held = uint16_t(chunk.held & ~(1u << i));
+    --pages_;
 }
 
 Status SparseRamDevice::read(uint64_t offset, std::span<std::byte> out) {
@@ -79,7 +80,7 @@ void SparseRamDevice::store(uint64_t offset, std::span<const std::byte> data) {
         if (ondisk::all_zero(src, n))
             zero_range(at, at + n);
         else
-            std::memcpy(page(at / kPage, true) + in_page, src, n);
+            std::memcpy(page(at / kPage, true, n == kPage) + in_page, src, n);
         done += n;
     }
 }
@@ -87,19 +88,23 @@ void SparseRamDevice::store(uint64_t offset, std::span<const std::byte> data) {
 void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
     constexpr uint64_t kChunkBytes = kPage * kPagesPerChunk;
     while (at < end) {
-        // Most of a bucket's range was never written (or is dropped already): skip a chunk
-        // that holds nothing in one go.
-        if (const auto& chunk = chunks_[at / kChunkBytes]; !chunk || chunk->held == 0) {
-            at = std::min(end, (at / kChunkBytes + 1) * kChunkBytes);
-            continue;
+        const uint64_t base = at - at % kChunkBytes;
+        const uint64_t stop = std::min(end, base + kChunkBytes);
+        if (Chunk* chunk = chunks_[base / kChunkBytes].get(); chunk && chunk->held) {
+            const unsigned first = unsigned((at - base) / kPage);
+            const unsigned last = unsigned((stop - 1 - base) / kPage);
+            const unsigned covered = ((2u << last) - 1) & ~((1u << first) - 1);
+            for (unsigned held = chunk->held & covered; held; held &= held - 1) {
+                const unsigned i = unsigned(std::countr_zero(held));
+                const uint64_t page_at = base + i * kPage;
+                const uint64_t lo = std::max(at, page_at), hi = std::min(stop, page_at + kPage);
+                if (hi - lo == kPage)
+                    drop(*chunk, i);
+                else
+                    std::memset(chunk->pages[i].get() + (lo - page_at), 0, hi - lo);
+            }
         }
-        const uint64_t in_page = at % kPage;
-        const uint64_t n = std::min(end - at, kPage - in_page);
-        if (n == kPage)
-            drop(at / kPage);
-        else if (std::byte* p = page(at / kPage, false))
-            std::memset(p + in_page, 0, n);
-        at += n;
+        at = stop;
     }
 }
 

@@ -52,11 +52,14 @@ class SparseRamDevice final : public Device {
     using Page = std::unique_ptr<std::byte[]>;
     struct Chunk {
         std::array<Page, kPagesPerChunk> pages;
-        unsigned held = 0; // pages not null: ranges over an empty chunk skip it whole
+        // Bit i: pages[i] is held. Ranges visit only the pages they cover that are held.
+        uint16_t held = 0;
     };
-    // The page at `index`; with `create`, a zeroed one if there is none.
-    std::byte* page(uint64_t index, bool create);
-    void drop(uint64_t index);
+    static_assert(kPagesPerChunk <= 16);
+    // The page at `index`; with `create`, one if there is none: zeroed, or with `whole`
+    // (the caller overwrites all of it) as it comes from the pool.
+    std::byte* page(uint64_t index, bool create, bool whole = false);
+    void drop(Chunk& chunk, unsigned i);
     void store(uint64_t offset, std::span<const std::byte> data);
     // Drops whole pages of [at, end) and zeroes the partial ones it holds.
     void zero_range(uint64_t at, uint64_t end);

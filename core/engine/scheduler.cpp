@@ -1,17 +1,19 @@
 // Deterministic and threaded task runners; see scheduler.h.
 #include "core/engine/scheduler.h"
 
+#include "core/alloc/random.h"
+
 #include <algorithm>
 #include <chrono>
-
-#include "core/alloc/random.h"
 
 namespace bucketscope {
 
 Scheduler::Scheduler(Runtime& rt, std::mutex& bucket_lock, uint64_t seed)
     : rt_(rt), lock_(bucket_lock), rng_(seed ^ 0x7363686564756c65ull) {}
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+    stop();
+}
 
 Task& Scheduler::add(std::unique_ptr<Task> t) {
     t->id = static_cast<uint8_t>(slots_.size());
@@ -43,8 +45,11 @@ bool Scheduler::step_one(bool workload) {
             if (runnable(slots_[i]))
                 candidates[n++] = i;
     }
-    Slot& s = slots_[candidates[splitmix64_next(rng_) % n]];
-    rt_.current_task = s.task->id;
+    // Usually one task can run: the draw is made all the same, without a division.
+    const uint64_t draw = splitmix64_next(rng_);
+    const size_t pick = candidates[n == 1 ? 0 : draw % n];
+    Slot& s = slots_[pick];
+    rt_.current_task = static_cast<uint8_t>(pick); // add() numbers tasks by slot
     const StepResult r = s.task->step(rt_);
     ++s.steps;
     ++rt_.metrics.steps;

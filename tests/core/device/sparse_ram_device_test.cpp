@@ -5,9 +5,8 @@
 #include "core/device/ram_device.h"
 #include "core/device/sparse_ram_device.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <random>
 #include <vector>
 
@@ -94,6 +93,49 @@ TEST(SparseRamDevice, ForgottenRangesReadAsZerosAndFreeTheirPages) {
     d.forget(0, kSize);
     EXPECT_EQ(d.resident_bytes(), 0u);
     EXPECT_EQ(contents(d), std::vector<std::byte>(kSize));
+}
+
+TEST(SparseRamDevice, MixedWritesDiscardsAndForgetsMatchAPlainDevice) {
+    // Pages dropped and handed out again from the pool, ranges ending inside pages and
+    // crossing chunks, whole pages of data among zeros: the bytes must be RamDevice's (where
+    // forget() and discard() leave zeros) and only pages holding data stay resident.
+    RamDevice plain(kSize);
+    SparseRamDevice sparse(kSize);
+    std::mt19937_64 rng(11);
+    for (int round = 0; round < 400; ++round) {
+        const uint64_t len = 1 + rng() % (40 * kPage);
+        const uint64_t off =
+            rng() % 4 ? rng() % (kSize - len) : (rng() % (kSize / kPage - 40)) * kPage;
+        switch (rng() % 4) {
+        case 0:
+        case 1: {
+            std::vector<std::byte> buf(len);
+            const size_t head = rng() % 2 ? len : rng() % (len + 1);
+            for (size_t i = 0; i < head; i += 1 + rng() % 700)
+                buf[i] = std::byte{static_cast<unsigned char>(1 + rng() % 255)};
+            ASSERT_TRUE(plain.write(off, buf));
+            ASSERT_TRUE(rng() % 2 ? sparse.write(off, buf)
+                                  : sparse.write_zero_tail(off, buf, head));
+            break;
+        }
+        case 2:
+            ASSERT_TRUE(plain.discard(off, len));
+            ASSERT_TRUE(sparse.discard(off, len));
+            break;
+        default:
+            ASSERT_TRUE(plain.write(off, std::vector<std::byte>(len)));
+            sparse.forget(off, len);
+        }
+    }
+    const std::vector<std::byte> bytes = contents(plain);
+    EXPECT_EQ(contents(sparse), bytes);
+    uint64_t data_pages = 0;
+    for (uint64_t p = 0; p < kSize / kPage; ++p)
+        data_pages += std::any_of(bytes.begin() + p * kPage, bytes.begin() + (p + 1) * kPage,
+                                  [](std::byte b) { return b != std::byte{0}; });
+    EXPECT_GE(sparse.resident_bytes(), data_pages * kPage);
+    sparse.forget(0, kSize);
+    EXPECT_EQ(sparse.resident_bytes(), 0u);
 }
 
 TEST(SparseRamDevice, PagesReusedAfterADropHoldOnlyTheNewBytes) {
