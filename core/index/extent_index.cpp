@@ -275,36 +275,43 @@ void ExtentIndex::for_each_leaf_piece(
     }
 }
 
-bool ExtentIndex::overwrite_in_place(const Extent& k, uint64_t* dirty_removed) {
+std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* dirty_removed) {
     const uint64_t start = k.start();
-    const uint32_t id = leaf_for(KeyPos{k.inode, start}.successor());
+    const KeyPos first = KeyPos{k.inode, start}.successor();
+    const uint32_t id = leaf_for(first);
     IndexNode& n = nodes_[id];
-    if (n.max.inode <= k.inode && n.max.offset < k.offset)
-        return false; // crosses into the next leaf
+    if (n.max < k.pos())
+        return std::nullopt; // crosses into the next leaf
     auto& ex = n.extents;
-    // The first extent ending after `start`; extents do not overlap, so when it has k's
+    // The first extent ending after `start`. Extents do not overlap and lie inside their
+    // leaf, so when it starts at or past k's end nothing overlaps k, and when it has k's
     // range it is the only one k overlaps.
-    auto it = ex.begin() +
-              static_cast<ptrdiff_t>(leaf_lower_bound(ex, KeyPos{k.inode, start}.successor()));
-    if (it == ex.end() || it->inode() != k.inode || it->offset != k.offset || it->size != k.size)
-        return false;
-    if (dirty_removed)
-        *dirty_removed = it->dirty() ? k.size : 0;
-    *it = LeafKey::pack(k);
+    const size_t at = leaf_lower_bound(ex, first);
+    uint64_t removed = 0;
+    if (at == ex.size() || ex[at].inode() != k.inode || ex[at].start() >= k.offset) {
+        if (dirty_removed)
+            *dirty_removed = 0;
+        ex.insert(ex.begin() + static_cast<ptrdiff_t>(at), LeafKey::pack(k));
+        ++nextents_;
+    } else if (ex[at].offset == k.offset && ex[at].size == k.size) {
+        if (dirty_removed)
+            *dirty_removed = ex[at].dirty() ? k.size : 0;
+        ex[at] = LeafKey::pack(k);
+        removed = k.size;
+    } else {
+        return std::nullopt;
+    }
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
-    if (observer_) {
-        Extent piece = k;
-        piece.cut(start, k.offset);
-        observer_->on_leaf_key(id, piece);
-    }
-    return true;
+    if (observer_)
+        observer_->on_leaf_key(id, k);
+    return removed;
 }
 
 uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
-    if (overwrite_in_place(k, dirty_removed))
-        return k.size;
+    if (const auto removed = insert_in_leaf(k, dirty_removed))
+        return *removed;
     const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;

@@ -287,11 +287,13 @@ class ExtentIndex {
     uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len,
                          uint64_t* dirty_removed = nullptr);
     void put_extent(const Extent& k);
-    // insert()'s common case on a trace replay: `k` has exactly the range of one extent
-    // already in a leaf (a stale key of the same object, re-inserted after a miss), so
-    // the overwrite is a store in place of an erase and an insert that each move half the
-    // leaf. Returns false, changing nothing, when that is not the case.
-    bool overwrite_in_place(const Extent& k, uint64_t* dirty_removed);
+    // insert()'s common cases with one leaf lookup: `k` lies in one leaf and either
+    // overlaps nothing (a miss insert where GC had dropped the stale key) and goes in at
+    // its place, or has exactly the range of one extent already there (a stale key of the
+    // same object) and is stored over it, instead of an erase and an insert that each
+    // move half the leaf. Returns the sectors replaced, or nullopt, changing nothing, when
+    // neither is the case.
+    std::optional<uint64_t> insert_in_leaf(const Extent& k, uint64_t* dirty_removed);
     void put_extent_in(uint32_t leaf, const Extent& k);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
