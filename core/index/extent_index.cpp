@@ -176,10 +176,9 @@ uint32_t ExtentIndex::leaf_for(KeyPos p) const {
         build_directory();
     // The leaves partition the key space in key order and the last one's key is MAX_KEY,
     // so the first leaf whose key is at or past p is the one the descent reaches.
-    const size_t at = lower_bound_pos(dir_max_.data(), dir_max_.size(), p,
-                                      [](const KeyPos& m, const KeyPos& q) {
-                                          return pos_before(m.inode, m.offset, q);
-                                      });
+    const ondisk::Pos128 q = pos128(p);
+    const size_t at = ondisk::partition_point(dir_max_.data(), dir_max_.size(),
+                                              [&](ondisk::Pos128 m) { return m < q; });
     assert(at < dir_max_.size());
     const uint32_t id = dir_leaf_[at];
     assert(id == descend(p));
@@ -195,7 +194,7 @@ void ExtentIndex::build_directory() const {
         auto& [id, next] = stack.back();
         const IndexNode& n = nodes_[id];
         if (!n.level) {
-            dir_max_.push_back(n.max);
+            dir_max_.push_back(pos128(n.max));
             dir_leaf_.push_back(id);
             stack.pop_back();
         } else if (next < n.children.size()) {
@@ -227,22 +226,20 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
     KeyPos pos = KeyPos{inode, start}.successor();
     for (;;) {
         const uint32_t id = leaf_for(pos);
-        auto& ex = nodes_[id].extents;
-        auto first = ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, pos));
-        auto it = first;
+        LeafKeys& ex = nodes_[id].extents;
         bool stop = false;
-        while (it != ex.end() && !stop) {
-            if (it->inode() != inode || it->start() >= end) {
+        for (auto at = ex.lower_bound(pos128(pos)); !ex.at_end(at) && !stop;) {
+            const LeafKey& k = ex.at(at);
+            if (k.inode() != inode || k.start() >= end) {
                 stop = true;
                 break;
             }
-            out.push_back(it->unpack());
+            out.push_back(k.unpack());
             // Whatever follows an extent reaching `end` starts at or after it.
-            stop = it->offset >= end;
-            ++it;
+            stop = k.offset >= end;
+            ex.erase(at);
+            --nextents_;
         }
-        nextents_ -= static_cast<size_t>(it - first);
-        ex.erase(first, it);
         const KeyPos max = nodes_[id].max;
         if (stop || max == KeyPos::max() || max.inode > inode)
             break;
@@ -254,8 +251,9 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
 void ExtentIndex::put_extent(const Extent& k) { put_extent_in(leaf_for(k.pos()), k); }
 
 void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
-    auto& ex = nodes_[id].extents;
-    ex.insert(ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, k.pos())), LeafKey::pack(k));
+    LeafKeys& ex = nodes_[id].extents;
+    auto at = ex.lower_bound(pos128(k.pos()));
+    ex.insert(at, LeafKey::pack(k));
     ++nextents_;
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
@@ -282,21 +280,21 @@ std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* d
     IndexNode& n = nodes_[id];
     if (n.max < k.pos())
         return std::nullopt; // crosses into the next leaf
-    auto& ex = n.extents;
+    LeafKeys& ex = n.extents;
     // The first extent ending after `start`. Extents do not overlap and lie inside their
     // leaf, so when it starts at or past k's end nothing overlaps k, and when it has k's
     // range it is the only one k overlaps.
-    const size_t at = leaf_lower_bound(ex, first);
+    auto at = ex.lower_bound(pos128(first));
     uint64_t removed = 0;
-    if (at == ex.size() || ex[at].inode() != k.inode || ex[at].start() >= k.offset) {
+    if (ex.at_end(at) || ex.at(at).inode() != k.inode || ex.at(at).start() >= k.offset) {
         if (dirty_removed)
             *dirty_removed = 0;
-        ex.insert(ex.begin() + static_cast<ptrdiff_t>(at), LeafKey::pack(k));
+        ex.insert(at, LeafKey::pack(k));
         ++nextents_;
-    } else if (ex[at].offset == k.offset && ex[at].size == k.size) {
+    } else if (LeafKey& old = ex.at(at); old.offset == k.offset && old.size == k.size) {
         if (dirty_removed)
-            *dirty_removed = ex[at].dirty() ? k.size : 0;
-        ex[at] = LeafKey::pack(k);
+            *dirty_removed = old.dirty() ? k.size : 0;
+        old = LeafKey::pack(k);
         removed = k.size;
     } else {
         return std::nullopt;
@@ -419,8 +417,7 @@ void ExtentIndex::for_each_node(
 }
 
 size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
-    const size_t n =
-        std::erase_if(nodes_[id].extents, [&](const LeafKey& k) { return drop(k.unpack()); });
+    const size_t n = nodes_[id].extents.erase_if([&](const LeafKey& k) { return drop(k.unpack()); });
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)
         overfull_leaves_.erase(id);

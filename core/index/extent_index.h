@@ -33,7 +33,7 @@
 // prio_blocked again (or complete_node_free() one node, when the caller knows which parent
 // write landed). Empty leaves stay until a split or reset; they cost no data bucket.
 //
-// Memory: one 24-byte LeafKey per live extent (not per bucket) in a sorted vector per leaf,
+// Memory: one 24-byte LeafKey per live extent (not per bucket) in a leaf's sorted chunks,
 // plus one IndexNode per keys_per_node of them.
 // Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
 
@@ -49,6 +49,7 @@
 
 #include "core/alloc/cache.h"
 #include "core/index/extent.h"
+#include "core/ondisk/sorted_chunks.h"
 
 namespace bucketscope {
 
@@ -62,37 +63,6 @@ struct IndexGeometry {
     // appended bsets; capped at 4096 so a node stays a small vector.
     static IndexGeometry for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors = 1);
 };
-
-// Whether `a` sorts before `b`, as one 128-bit comparison (a compare and a borrow, no
-// branch, where a comparison field by field compiles to jumps).
-inline bool pos_before(uint64_t a_inode, uint64_t a_offset, const KeyPos& b) {
-    __extension__ using u128 = unsigned __int128;
-    return ((u128(a_inode) << 64) | a_offset) < ((u128(b.inode) << 64) | b.offset);
-}
-
-// std::lower_bound over keys sorted by position, without a branch per probe: the probes of
-// a lookup at a random key go either way at random and would mispredict half the time,
-// and the request path looks leaves and keys up several times per request. `before(e, p)`
-// says whether element e sorts before p. Returns the index of the first element not before
-// p (n if none).
-template <typename T, typename Before>
-size_t lower_bound_pos(const T* a, size_t n, const KeyPos& p, Before before) {
-    if (!n)
-        return 0;
-    const T* base = a;
-    while (n > 1) {
-        const size_t half = n / 2;
-        // Both places the next probe can be: a large leaf's probes are cache misses, and
-        // without a branch there is no speculation to start the next one early.
-        __builtin_prefetch(base + half / 2);
-        __builtin_prefetch(base + half + half / 2);
-        // An index step by a mask rather than a conditional, which the compiler may
-        // turn back into a branch.
-        base += half & (size_t{0} - static_cast<size_t>(before(base[half], p)));
-        n -= half;
-    }
-    return static_cast<size_t>(base - a) + (before(*base, p) ? 1 : 0);
-}
 
 // How a leaf stores an extent: 24 bytes instead of Extent's 152, since the index holds one
 // per live extent and the checker reads them all after every step. Both kernels' allocation
@@ -117,12 +87,14 @@ struct LeafKey {
 };
 static_assert(sizeof(LeafKey) == 24);
 
-// The first key of `ex` whose position is at or past `p`.
-inline size_t leaf_lower_bound(const std::vector<LeafKey>& ex, const KeyPos& p) {
-    return lower_bound_pos(ex.data(), ex.size(), p, [](const LeafKey& k, const KeyPos& q) {
-        return pos_before(k.inode(), k.offset, q);
-    });
-}
+// A leaf's keys in key order, in chunks (see core/ondisk/sorted_chunks.h): an insert or
+// erase anywhere in a leaf of thousands moves at most one chunk's tail.
+struct LeafKeyPos {
+    ondisk::Pos128 operator()(const LeafKey& k) const { return ondisk::pos128(k.inode(), k.offset); }
+};
+using LeafKeys = ondisk::SortedChunks<LeafKey, LeafKeyPos>;
+
+inline ondisk::Pos128 pos128(const KeyPos& p) { return ondisk::pos128(p.inode, p.offset); }
 
 // One node, read-only to everyone but the index. Interior nodes list child node ids in
 // key order; leaves list extents in key order.
@@ -131,7 +103,7 @@ struct IndexNode {
     Ptr ptr;                        // the bucket this node lives in
     KeyPos max;                     // the node key's position
     uint32_t parent = UINT32_MAX;   // node id, UINT32_MAX for the root
-    std::vector<LeafKey> extents;   // level 0
+    LeafKeys extents;               // level 0
     std::vector<uint32_t> children; // level > 0
     bool live = false;              // slot in use
 
@@ -320,7 +292,7 @@ class ExtentIndex {
     // node (a cache miss each on a large index; the request path looks up leaves several
     // times per miss). Rebuilt on the first lookup after the tree's shape changed: every
     // node created or freed, a split's relinking, a load.
-    mutable std::vector<KeyPos> dir_max_;
+    mutable std::vector<ondisk::Pos128> dir_max_;
     mutable std::vector<uint32_t> dir_leaf_;
     mutable bool dir_valid_ = false;
 };
@@ -333,9 +305,8 @@ void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) con
     KeyPos pos = KeyPos{inode, start}.successor();
     for (;;) {
         const uint32_t id = leaf_for(pos);
-        const auto& ex = nodes_[id].extents;
-        for (auto it = ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, pos));
-             it != ex.end(); ++it) {
+        const LeafKeys& ex = nodes_[id].extents;
+        for (auto it = ex.iter(ex.lower_bound(pos128(pos))); it != ex.end(); ++it) {
             if (it->inode() != inode || it->start() >= end)
                 return;
             if (!f(*it) || it->offset >= end)
