@@ -331,9 +331,7 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
     CacheSet& c = rt_.c;
     for (uint32_t id = 0; id < nodes_.size(); ++id)
         if (nodes_[id].gc_rewrite && idx_.replace_requested(id))
-            rt_.metrics.btree_keys_dropped += idx_.drop_extents(id, [&](const Extent& e) {
-                return extent_invalid(c, e) || extent_bad(c, e);
-            });
+            rt_.metrics.btree_keys_dropped += idx_.drop_bad_extents(c, id);
     [[maybe_unused]] const size_t used = idx_.split(c, nodes);
     assert(used == nodes.size());
     ++rt_.metrics.btree_replacements;

@@ -34,6 +34,20 @@ Extent LeafKey::unpack() const {
     return e;
 }
 
+bool leaf_key_bad(const CacheSet& c, const LeafKey& k) {
+    if (!k.size || k.size > k.offset)
+        return true;
+    const Ptr p = k.ptr();
+    const Cache* ca = p.dev < MAX_CACHES_PER_SET ? ptr_cache(c, p) : nullptr;
+    uint64_t bucket = 0;
+    // An unavailable pointer makes the key bad; an available one must lie in a bucket and
+    // be of its current gen.
+    const bool bad =
+        !ca || ptr_invalid(*ca, p, k.size, bucket) || gen_after(ca->buckets[bucket].gen, p.gen);
+    assert(bad == (extent_invalid(c, k.unpack()) || extent_bad(c, k.unpack())));
+    return bad;
+}
+
 IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors) {
     constexpr uint32_t PAGE_SECTORS = 8;
     constexpr uint32_t BTREE_MAX_PAGES = 64; // 256 KiB of 4 KiB pages
@@ -416,12 +430,20 @@ void ExtentIndex::for_each_node(
     }
 }
 
-size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
-    const size_t n = nodes_[id].extents.erase_if([&](const LeafKey& k) { return drop(k.unpack()); });
+template <typename Pred> size_t ExtentIndex::drop_if(uint32_t id, Pred drop) {
+    const size_t n = nodes_[id].extents.erase_if(drop);
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)
         overfull_leaves_.erase(id);
     return n;
+}
+
+size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
+    return drop_if(id, [&](const LeafKey& k) { return drop(k.unpack()); });
+}
+
+size_t ExtentIndex::drop_bad_extents(const CacheSet& c, uint32_t id) {
+    return drop_if(id, [&](const LeafKey& k) { return leaf_key_bad(c, k); });
 }
 
 } // namespace bucketscope

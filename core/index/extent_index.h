@@ -96,6 +96,11 @@ using LeafKeys = ondisk::SortedChunks<LeafKey, LeafKeyPos>;
 
 inline ondisk::Pos128 pos128(const KeyPos& p) { return ondisk::pos128(p.inode, p.offset); }
 
+// extent_invalid(c, e) || extent_bad(c, e) for the key's Extent e, without unpacking it:
+// what a node rewrite leaves behind (GC's and the btree writer's), asked of every key of
+// the node.
+bool leaf_key_bad(const CacheSet& c, const LeafKey& k);
+
 // One node, read-only to everyone but the index. Interior nodes list child node ids in
 // key order; leaves list extents in key order.
 struct IndexNode {
@@ -202,6 +207,8 @@ class ExtentIndex {
     // Removes the extents of leaf `id` for which `drop` is true (GC's rewrite of a node that
     // holds too many stale keys). Returns how many were removed.
     size_t drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop);
+    // drop_extents with leaf_key_bad: the keys a rewrite of leaf `id` leaves behind.
+    size_t drop_bad_extents(const CacheSet& c, uint32_t id);
 
     size_t size() const { return nextents_; }   // extents
     size_t node_count() const { return nlive_; }
@@ -267,6 +274,7 @@ class ExtentIndex {
     // neither is the case.
     std::optional<uint64_t> insert_in_leaf(const Extent& k, uint64_t* dirty_removed);
     void put_extent_in(uint32_t leaf, const Extent& k);
+    template <typename Pred> size_t drop_if(uint32_t id, Pred drop);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
     // How many pieces node `id` with `keys` keys becomes at a split (0: it stays).

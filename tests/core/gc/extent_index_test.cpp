@@ -232,5 +232,36 @@ TEST_F(ExtentIndexTest, ReinsertedRangesMatchASectorModel) {
     EXPECT_EQ(sectors, model.size());
 }
 
+TEST_F(ExtentIndexTest, DropBadExtentsDropsWhatTheExtentPredicatesCallBad) {
+    // Live keys stay; a stale gen, a pointer past its bucket's end, one outside the cache's
+    // buckets and one naming no cache of a set go, as extent_invalid || extent_bad (GC's
+    // rewrite predicate) says of their unpacked Extents.
+    std::vector<Extent> keys;
+    keys.push_back(extent(1, 0, 8, 10));
+    keys.push_back(extent(1, 8, 8, 11));
+    bch_inc_gen(c, bucket(11)); // stale
+    keys.push_back(extent(1, 16, 8, 12, kBucketSize - 4)); // runs past the end of bucket 12
+    keys.push_back(extent(1, 24, 8, 13));
+    keys.back().ptrs[0].offset = kBuckets * kBucketSize; // past the last bucket
+    keys.push_back(extent(1, 32, 8, 14));
+    keys.back().ptrs[0].dev = MAX_CACHES_PER_SET + 1; // past PTR_DEV's caches
+    keys.push_back(extent(1, 40, 8, 15, kBucketSize - 8)); // ends exactly at the bucket's end
+    for (const Extent& e : keys)
+        idx.insert(e);
+    size_t bad = 0;
+    for (const Extent& e : keys) {
+        const bool want = extent_invalid(c, e) || extent_bad(c, e);
+        EXPECT_EQ(leaf_key_bad(c, LeafKey::pack(e)), want) << "extent ending at " << e.offset;
+        bad += want;
+    }
+    EXPECT_EQ(bad, 4u);
+    EXPECT_EQ(idx.drop_bad_extents(c, idx.leaf_for(KeyPos{1, 1})), bad);
+    const auto left = idx.lookup(1, 0, 48);
+    ASSERT_EQ(left.size(), 2u);
+    EXPECT_EQ(left[0].offset, 8u);
+    EXPECT_EQ(left[1].offset, 48u);
+    EXPECT_TRUE(idx.validate().empty());
+}
+
 } // namespace
 } // namespace bucketscope::testing
