@@ -86,6 +86,7 @@ uint32_t ExtentIndex::new_node(uint8_t level, const Ptr& ptr, KeyPos max, uint32
     n.live = true;
     ++nlive_;
     dir_valid_ = false;
+    ++version_;
     return id;
 }
 
@@ -96,6 +97,7 @@ void ExtentIndex::free_node_slot(uint32_t id) {
     replace_requests_.erase(id);
     --nlive_;
     dir_valid_ = false;
+    ++version_;
 }
 
 void ExtentIndex::init_root(const Ptr& node) {
@@ -287,10 +289,11 @@ void ExtentIndex::for_each_leaf_piece(
     }
 }
 
-std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* dirty_removed) {
+std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* dirty_removed,
+                                                    const LeafHint* hint) {
     const uint64_t start = k.start();
     const KeyPos first = KeyPos{k.inode, start}.successor();
-    const uint32_t id = leaf_for(first);
+    const uint32_t id = hint ? hint->leaf : leaf_for(first);
     IndexNode& n = nodes_[id];
     if (n.max < k.pos())
         return std::nullopt; // crosses into the next leaf
@@ -298,7 +301,9 @@ std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* d
     // The first extent ending after `start`. Extents do not overlap and lie inside their
     // leaf, so when it starts at or past k's end nothing overlaps k, and when it has k's
     // range it is the only one k overlaps.
-    auto at = ex.lower_bound(pos128(first));
+    auto at = hint ? hint->at : ex.lower_bound(pos128(first));
+    assert(!hint || (id == leaf_for(first) && at.c == ex.lower_bound(pos128(first)).c &&
+                     at.i == ex.lower_bound(pos128(first)).i));
     uint64_t removed = 0;
     if (ex.at_end(at) || ex.at(at).inode() != k.inode || ex.at(at).start() >= k.offset) {
         if (dirty_removed)
@@ -320,9 +325,13 @@ std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* d
     return removed;
 }
 
-uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
+uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed, const LeafHint* hint) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
-    if (const auto removed = insert_in_leaf(k, dirty_removed))
+    if (hint && (hint->version != version_ ||
+                 hint->pos != pos128(KeyPos{k.inode, k.start()}.successor())))
+        hint = nullptr;
+    ++version_;
+    if (const auto removed = insert_in_leaf(k, dirty_removed, hint))
         return *removed;
     const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
@@ -337,6 +346,7 @@ uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
 
 uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len,
                             uint64_t* dirty_removed) {
+    ++version_;
     const uint64_t removed = erase_range(inode, start, len, dirty_removed);
     if (observer_ && len)
         for_each_leaf_piece(inode, start, start + len, [&](uint32_t leaf, uint64_t s, uint64_t e) {
@@ -431,6 +441,7 @@ void ExtentIndex::for_each_node(
 }
 
 template <typename Pred> size_t ExtentIndex::drop_if(uint32_t id, Pred drop) {
+    ++version_;
     const size_t n = nodes_[id].extents.erase_if(drop);
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)

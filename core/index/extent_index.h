@@ -173,11 +173,24 @@ class ExtentIndex {
     // --- extents --------------------------------------------------------------------------
     void set_observer(IndexObserver* o) { observer_ = o; }
 
+    // Where a visit() found the first key at or past its start: a cache miss inserts its
+    // key right there once the backing read returns, and while the index has not changed
+    // in between (version) insert() takes the leaf and the place from here instead of
+    // searching for them again.
+    struct LeafHint {
+        uint64_t version = 0;
+        uint32_t leaf = UINT32_MAX;
+        LeafKeys::Cursor at;
+        ondisk::Pos128 pos = 0; // what was searched for
+    };
+
     // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics, cut at
     // leaf boundaries. Never fails; may leave nodes over capacity (see nodes_needed()).
     // Returns the sectors of older extents it replaced; `dirty_removed`, if given, gets how
     // many of them were dirty (the request path's bcache_dev_sectors_dirty accounting).
-    uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr);
+    // `hint`, if given, is used when it is current and was searched for k's start.
+    uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr,
+                    const LeafHint* hint = nullptr);
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
     // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
     uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
@@ -194,8 +207,9 @@ class ExtentIndex {
     std::vector<Extent> lookup(uint64_t inode, uint64_t start, uint64_t len) const;
     // The same walk without copies: f(const LeafKey&) for every overlapping extent, in key
     // order and uncut, until f returns false. The request path's cache_lookup, which runs
-    // once per request and must not allocate.
-    template <typename F> void visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const;
+    // once per request and must not allocate. `hint`, if given, gets where the walk began.
+    template <typename F>
+    void visit(uint64_t inode, uint64_t start, uint64_t len, F&& f, LeafHint* hint = nullptr) const;
 
     // Every extent in key order.
     void for_each(const std::function<void(const Extent&)>& f) const;
@@ -272,7 +286,8 @@ class ExtentIndex {
     // same object) and is stored over it, instead of an erase and an insert that each
     // move half the leaf. Returns the sectors replaced, or nullopt, changing nothing, when
     // neither is the case.
-    std::optional<uint64_t> insert_in_leaf(const Extent& k, uint64_t* dirty_removed);
+    std::optional<uint64_t> insert_in_leaf(const Extent& k, uint64_t* dirty_removed,
+                                           const LeafHint* hint);
     void put_extent_in(uint32_t leaf, const Extent& k);
     template <typename Pred> size_t drop_if(uint32_t id, Pred drop);
     // How many pieces a node of n keys splits into.
@@ -291,6 +306,9 @@ class ExtentIndex {
     uint32_t root_ = UINT32_MAX;
     size_t nextents_ = 0;
     size_t nlive_ = 0;
+    // Changes whenever a leaf's keys or the tree's shape may have: what makes a LeafHint
+    // stale.
+    uint64_t version_ = 1;
     std::vector<Ptr> pending_frees_;
     std::set<uint32_t> overfull_leaves_;
     std::map<uint32_t, unsigned> replace_requests_; // node -> minimum pieces
@@ -306,7 +324,8 @@ class ExtentIndex {
 };
 
 template <typename F>
-void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const {
+void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f,
+                        LeafHint* hint) const {
     if (!has_root() || !len)
         return;
     const uint64_t end = start + len;
@@ -314,7 +333,12 @@ void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) con
     for (;;) {
         const uint32_t id = leaf_for(pos);
         const LeafKeys& ex = nodes_[id].extents;
-        for (auto it = ex.iter(ex.lower_bound(pos128(pos))); it != ex.end(); ++it) {
+        const auto first = ex.lower_bound(pos128(pos));
+        if (hint) {
+            *hint = {version_, id, first, pos128(pos)};
+            hint = nullptr;
+        }
+        for (auto it = ex.iter(first); it != ex.end(); ++it) {
             if (it->inode() != inode || it->start() >= end)
                 return;
             if (!f(*it) || it->offset >= end)

@@ -263,5 +263,37 @@ TEST_F(ExtentIndexTest, DropBadExtentsDropsWhatTheExtentPredicatesCallBad) {
     EXPECT_TRUE(idx.validate().empty());
 }
 
+TEST_F(ExtentIndexTest, AMissInsertTakesItsPlaceFromTheLookupOnlyWhileItIsCurrent) {
+    for (uint64_t i = 0; i < 40; ++i)
+        idx.insert(extent(1, i * 20, 10, 10 + i));
+    // The lookup of the hole [100, 110) between two keys; the insert there uses its place.
+    ExtentIndex::LeafHint hint;
+    size_t seen = 0;
+    idx.visit(1, 100, 10, [&](const LeafKey&) { return ++seen, true; }, &hint);
+    EXPECT_EQ(seen, 1u); // [100, 110) is a key: overwritten in place below
+    EXPECT_EQ(idx.insert(extent(1, 100, 10, 60), nullptr, &hint), 10u);
+    idx.visit(1, 110, 10, [&](const LeafKey&) { return true; }, &hint);
+    EXPECT_EQ(idx.insert(extent(1, 110, 10, 61), nullptr, &hint), 0u);
+    // A hint the index moved on from is not used: a key before its place was erased, so
+    // the place it names is one key too far.
+    idx.visit(1, 130, 10, [&](const LeafKey&) { return true; }, &hint);
+    idx.erase(1, 20, 10);
+    EXPECT_EQ(idx.insert(extent(1, 130, 10, 63), nullptr, &hint), 0u);
+    // Nor one searched for another start.
+    idx.visit(1, 152, 8, [&](const LeafKey&) { return true; }, &hint);
+    EXPECT_EQ(idx.insert(extent(1, 150, 10, 64), nullptr, &hint), 0u);
+    EXPECT_TRUE(idx.validate().empty());
+    const auto all = idx.lookup(1, 100, 60);
+    std::vector<uint64_t> ends;
+    for (const Extent& e : all)
+        ends.push_back(e.offset);
+    EXPECT_EQ(ends, (std::vector<uint64_t>{110, 120, 130, 140, 150, 160}));
+    ASSERT_EQ(all.size(), 6u);
+    EXPECT_EQ(all[0].ptrs[0].offset, ptr(60).offset);
+    EXPECT_EQ(all[1].ptrs[0].offset, ptr(61).offset);
+    EXPECT_EQ(all[3].ptrs[0].offset, ptr(63).offset);
+    EXPECT_EQ(all[5].ptrs[0].offset, ptr(64).offset);
+}
+
 } // namespace
 } // namespace bucketscope::testing
