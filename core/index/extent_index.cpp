@@ -275,20 +275,6 @@ void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
         overfull_leaves_.insert(id);
 }
 
-void ExtentIndex::for_each_leaf_piece(
-    uint64_t inode, uint64_t start, uint64_t end,
-    const std::function<void(uint32_t, uint64_t, uint64_t)>& f) const {
-    // The leaf covering position (inode, s + 1) holds sector s; it covers sectors up to its
-    // key's offset, or all the rest of the inode if its key names a later inode.
-    while (start < end) {
-        const uint32_t id = leaf_for(KeyPos{inode, start}.successor());
-        const KeyPos max = nodes_[id].max;
-        const uint64_t stop = max.inode > inode ? end : std::min(end, max.offset);
-        f(id, start, stop);
-        start = stop;
-    }
-}
-
 std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* dirty_removed,
                                                     const LeafHint* hint) {
     const uint64_t start = k.start();

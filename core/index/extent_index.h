@@ -197,8 +197,8 @@ class ExtentIndex {
                    uint64_t* dirty_removed = nullptr);
     // Calls f(leaf, piece_start, piece_end) for each leaf covering part of sectors
     // [start, end) of `inode`, in key order, with the part inside that leaf.
-    void for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end,
-                             const std::function<void(uint32_t, uint64_t, uint64_t)>& f) const;
+    template <typename F>
+    void for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end, F&& f) const;
     // Moving GC's replace-insert: inserts `neu` only if an extent identical to `old` (range,
     // dirty bit and pointers) is still in the index, so a write that overwrote the range in
     // the meantime wins. Returns whether it inserted.
@@ -322,6 +322,19 @@ class ExtentIndex {
     mutable std::vector<uint32_t> dir_leaf_;
     mutable bool dir_valid_ = false;
 };
+
+template <typename F>
+void ExtentIndex::for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end, F&& f) const {
+    // The leaf covering position (inode, s + 1) holds sector s; it covers sectors up to its
+    // key's offset, or all the rest of the inode if its key names a later inode.
+    while (start < end) {
+        const uint32_t id = leaf_for(KeyPos{inode, start}.successor());
+        const KeyPos max = nodes_[id].max;
+        const uint64_t stop = max.inode > inode ? end : std::min(end, max.offset);
+        f(id, start, stop);
+        start = stop;
+    }
+}
 
 template <typename F>
 void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f,
