@@ -187,20 +187,6 @@ unsigned ExtentIndex::height() const {
     return has_root() ? nodes_[root_].level + 1u : 0u;
 }
 
-uint32_t ExtentIndex::leaf_for(KeyPos p) const {
-    if (!dir_valid_)
-        build_directory();
-    // The leaves partition the key space in key order and the last one's key is MAX_KEY,
-    // so the first leaf whose key is at or past p is the one the descent reaches.
-    const ondisk::Pos128 q = pos128(p);
-    const size_t at = ondisk::partition_point(dir_max_.data(), dir_max_.size(),
-                                              [&](ondisk::Pos128 m) { return m < q; });
-    assert(at < dir_max_.size());
-    const uint32_t id = dir_leaf_[at];
-    assert(id == descend(p));
-    return id;
-}
-
 void ExtentIndex::build_directory() const {
     dir_max_.clear();
     dir_leaf_.clear();

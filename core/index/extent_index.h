@@ -38,6 +38,7 @@
 // Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -322,6 +323,21 @@ class ExtentIndex {
     mutable std::vector<uint32_t> dir_leaf_;
     mutable bool dir_valid_ = false;
 };
+
+// Inline: the request path asks it once or twice per request.
+inline uint32_t ExtentIndex::leaf_for(KeyPos p) const {
+    if (!dir_valid_)
+        build_directory();
+    // The leaves partition the key space in key order and the last one's key is MAX_KEY,
+    // so the first leaf whose key is at or past p is the one the descent reaches.
+    const ondisk::Pos128 q = pos128(p);
+    const size_t at = ondisk::partition_point(dir_max_.data(), dir_max_.size(),
+                                              [&](ondisk::Pos128 m) { return m < q; });
+    assert(at < dir_max_.size());
+    const uint32_t id = dir_leaf_[at];
+    assert(id == descend(p));
+    return id;
+}
 
 template <typename F>
 void ExtentIndex::for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end, F&& f) const {
