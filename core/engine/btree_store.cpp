@@ -207,7 +207,7 @@ bool BtreeStore::clean() const {
     return true;
 }
 
-NodeIo BtreeStore::bset_write(uint32_t id, const std::vector<ondisk::Bkey>& keys, bool image) {
+NodeIo BtreeStore::bset_write(uint32_t id, ondisk::BsetWriter keys, bool image) {
     NodeDisk& d = disk(id);
     const IndexNode& n = idx_.node(id);
     if (image) {
@@ -215,9 +215,8 @@ NodeIo BtreeStore::bset_write(uint32_t id, const std::vector<ondisk::Bkey>& keys
         d.written = 0;
     }
     NodeIo w;
-    w.buf = ondisk::encode_bset(keys, rt_.set_magic, d.bset_seq, ondisk::BCACHE_BSET_VERSION,
-                                ondisk::make_ptr(n.ptr.gen, n.ptr.offset, n.ptr.dev),
-                                block_bytes_);
+    w.buf = std::move(keys).finish(rt_.set_magic, d.bset_seq, ondisk::BCACHE_BSET_VERSION,
+                                   ondisk::make_ptr(n.ptr.gen, n.ptr.offset, n.ptr.dev));
     w.io.op = IoOp::Write;
     w.io.dev = n.ptr.dev;
     w.io.offset = n.ptr.offset * 512 + d.written * block_bytes_;
@@ -240,7 +239,9 @@ std::vector<NodeIo> BtreeStore::take_appends() {
         const bool big = ondisk::BSET_HEADER + 8 * d.pending.u64s() > kForceWriteBytes;
         if (!flush_all_ && !urgent && !big)
             continue;
-        out.push_back(bset_write(id, d.pending.keys(), false));
+        ondisk::BsetWriter keys(block_bytes_, d.pending.u64s());
+        d.pending.for_each([&](const ondisk::Bkey& k) { keys.add(k); });
+        out.push_back(bset_write(id, std::move(keys), false));
         d.inflight_pin = d.pin;
         d.pin = 0;
         d.pending.clear();
@@ -330,9 +331,7 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
     CacheSet& c = rt_.c;
     for (uint32_t id = 0; id < nodes_.size(); ++id)
         if (nodes_[id].gc_rewrite && idx_.replace_requested(id))
-            rt_.metrics.btree_keys_dropped += idx_.drop_extents(id, [&](const Extent& e) {
-                return extent_invalid(c, e) || extent_bad(c, e);
-            });
+            rt_.metrics.btree_keys_dropped += idx_.drop_bad_extents(c, id);
     [[maybe_unused]] const size_t used = idx_.split(c, nodes);
     assert(used == nodes.size());
     ++rt_.metrics.btree_replacements;
@@ -351,7 +350,7 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
         take_min(op_pin_, d.pin);
         d.pin = 0;
         d.pending.clear();
-        out.push_back(bset_write(id, node_keys(id), true));
+        out.push_back(bset_write(id, node_image(id), true));
         d.on_disk = true;
         dev_written[out.back().io.dev] = true;
     }
@@ -390,7 +389,10 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
         std::stable_sort(keys.begin(), keys.end(), [](const ondisk::Bkey& a, const ondisk::Bkey& b) {
             return ondisk::bkey_cmp(a, b) < 0;
         });
-        out.push_back(bset_write(parent, keys, false));
+        ondisk::BsetWriter bset(block_bytes_);
+        for (const ondisk::Bkey& k : keys)
+            bset.add(k);
+        out.push_back(bset_write(parent, std::move(bset), false));
     }
     for (NodeIo& w : out)
         if (w.io.op == IoOp::Write)
@@ -457,17 +459,16 @@ ondisk::Bkey BtreeStore::node_key(uint32_t id) const {
     return k;
 }
 
-std::vector<ondisk::Bkey> BtreeStore::node_keys(uint32_t id) const {
+ondisk::BsetWriter BtreeStore::node_image(uint32_t id) const {
     const IndexNode& n = idx_.node(id);
-    std::vector<ondisk::Bkey> keys;
+    // One pointer per key, leaf or interior: 3 u64s each.
+    ondisk::BsetWriter keys(block_bytes_, 3 * n.nkeys());
     if (n.level == 0) {
-        keys.reserve(n.extents.size());
         for (const LeafKey& k : n.extents)
-            keys.push_back(to_bkey(k.unpack()));
+            keys.add(to_bkey(k.unpack()));
     } else {
-        keys.reserve(n.children.size());
         for (uint32_t ch : n.children)
-            keys.push_back(node_key(ch));
+            keys.add(node_key(ch));
     }
     return keys;
 }

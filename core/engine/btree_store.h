@@ -49,6 +49,7 @@
 #include "core/engine/runtime.h"
 #include "core/index/extent_index.h"
 #include "core/ondisk/bkey.h"
+#include "core/ondisk/bset.h"
 #include "core/ondisk/extents.h"
 
 namespace bucketscope {
@@ -174,8 +175,9 @@ class BtreeStore final : public IndexObserver {
 
     NodeDisk& disk(uint32_t id);
     ondisk::Bkey node_key(uint32_t id) const;
-    std::vector<ondisk::Bkey> node_keys(uint32_t id) const;
-    NodeIo bset_write(uint32_t id, const std::vector<ondisk::Bkey>& keys, bool image);
+    // The node's keys as its image holds them.
+    ondisk::BsetWriter node_image(uint32_t id) const;
+    NodeIo bset_write(uint32_t id, ondisk::BsetWriter keys, bool image);
     void free_now(const std::vector<Ptr>& ptrs);
     bool deferred_frees_due() const;
     static bool appendable(const NodeDisk& d);

@@ -38,7 +38,7 @@ std::optional<StepResult> reserve_btree(Runtime& rt, const Extent& range) {
 
 std::optional<StepResult> insert_key(Runtime& rt, const Extent& k, uint64_t write_id,
                                      uint64_t* journal_seq, uint64_t* dirty_removed,
-                                     bool acknowledge) {
+                                     bool acknowledge, const ExtentIndex::LeafHint* hint) {
     if (rt.io_disabled() || rt.journal->failed())
         return StepResult::done();
     const ondisk::Bkey key = to_bkey(k);
@@ -50,7 +50,7 @@ std::optional<StepResult> insert_key(Runtime& rt, const Extent& k, uint64_t writ
         return r;
     *journal_seq = rt.journal->add_key(key);
     rt.btree->set_insert_seq(*journal_seq);
-    rt.index->insert(k, dirty_removed);
+    rt.index->insert(k, dirty_removed, hint);
     rt.btree->set_insert_seq(0);
     if (acknowledge)
         rt.record_ack({k.inode, k.start(), k.size, write_id, k.dirty, *journal_seq});

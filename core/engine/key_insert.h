@@ -30,10 +30,12 @@
 namespace bucketscope {
 
 // nullopt: `k` is in the index (and journalled in entry *journal_seq when given).
-// `dirty_removed`, if given, gets the dirty sectors the key overwrote.
+// `dirty_removed`, if given, gets the dirty sectors the key overwrote. `hint`: where a
+// lookup began, for ExtentIndex::insert.
 std::optional<StepResult> insert_key(Runtime& rt, const Extent& k, uint64_t write_id,
                                      uint64_t* journal_seq, uint64_t* dirty_removed = nullptr,
-                                     bool acknowledge = true);
+                                     bool acknowledge = true,
+                                     const ExtentIndex::LeafHint* hint = nullptr);
 // nullopt: done; *replaced says whether `neu` went in (journalled in *journal_seq).
 std::optional<StepResult> replace_key(Runtime& rt, const Extent& old, const Extent& neu,
                                       bool* replaced, uint64_t* journal_seq);

@@ -128,7 +128,7 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
         hit += to - from;
         cursor = to;
         return true;
-    });
+    }, &lookup_hint_);
     hole(cursor, end_);
 
     rt.metrics.read_hit_sectors += hit;
@@ -324,7 +324,8 @@ std::optional<StepResult> WorkloadTask::insert_piece(Runtime& rt) {
         if (!miss_insert_)
             rt.requests->index_write(inode_, from, to);
         if (auto r = insert_key(rt, k, write_id_, &journal_seq_, &dirty_removed,
-                                /*acknowledge=*/!miss_insert_)) {
+                                /*acknowledge=*/!miss_insert_,
+                                miss_insert_ ? &lookup_hint_ : nullptr)) {
             if (r->kind == StepResult::Kind::Done)
                 bkey_put(c, grant_.ptrs.data(), grant_.nptrs);
             return r;

@@ -120,6 +120,8 @@ class WorkloadTask final : public Task {
     std::vector<HitPiece> hits_;
     size_t hit_next_ = 0;
     uint64_t hole_start_ = 0, hole_end_ = 0, lookup_cost_ns_ = 0;
+    // Where the lookup began in the index, for the miss insert that starts there.
+    ExtentIndex::LeafHint lookup_hint_;
     bool waiting_ = false;
     uint64_t wait_start_ns_ = 0;
 };

@@ -3,11 +3,11 @@
 
 #include "core/gc/gc.h"
 
+#include "core/alloc/alloc.h"
+
 #include <algorithm>
 #include <array>
 #include <cassert>
-
-#include "core/alloc/alloc.h"
 
 namespace bucketscope {
 
@@ -32,8 +32,8 @@ template <typename F> void for_each_bucket(Cache& ca, F&& f) {
 void set_gc_sectors(CacheSet& c) {
     if (c.caches.empty())
         return;
-    c.sectors_to_gc = static_cast<int64_t>(uint64_t(c.caches.front()->geo.bucket_size) *
-                                           c.nbuckets / 16);
+    c.sectors_to_gc =
+        static_cast<int64_t>(uint64_t(c.caches.front()->geo.bucket_size) * c.nbuckets / 16);
 }
 
 bool btree_gc_start(CacheSet& c) {
@@ -51,8 +51,8 @@ bool btree_gc_start(CacheSet& c) {
     return true;
 }
 
-uint8_t btree_mark_key(CacheSet& c, unsigned level, const Ptr* ptrs, unsigned nptrs,
-                       uint32_t size, bool dirty) {
+uint8_t btree_mark_key(CacheSet& c, unsigned level, const Ptr* ptrs, unsigned nptrs, uint32_t size,
+                       bool dirty) {
     uint8_t stale = 0;
     for (unsigned i = 0; i < nptrs; ++i) {
         if (!ptr_available(c, ptrs[i]))
@@ -96,8 +96,7 @@ void GcWalk::start(CacheSet& c, ExtentIndex& idx) {
             return;
         ++stats_.nodes;
         for (uint32_t child : n.children)
-            btree_mark_key(c, n.level, &idx.node(child).ptr, 1, idx.geometry().node_sectors,
-                           false);
+            btree_mark_key(c, n.level, &idx.node(child).ptr, 1, idx.geometry().node_sectors, false);
     });
 }
 
@@ -116,47 +115,47 @@ void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     for (unsigned d = 0; d < MAX_CACHES_PER_SET; ++d)
         if (Cache* ca = ptr_cache(c, Ptr{static_cast<uint8_t>(d), 0, 0}))
             devs[d] = Dev{ca, PtrGeometry(ca->geo)};
-    const std::vector<LeafKey>& ex = idx.node(id).extents;
-    const size_t nkeys = ex.size();
     uint8_t stale = 0;
     size_t keys = 0, good = 0;
     uint64_t data_sectors = 0;
-    for (size_t i = 0; i < nkeys; ++i) {
-        const LeafKey& key = ex[i];
-        if (!key.size || key.size > key.offset)
-            continue; // invalid
-        const Ptr p = key.ptr();
-        const Dev* dev = p.dev < MAX_CACHES_PER_SET ? &devs[p.dev] : nullptr;
-        if (!dev || !dev->ca) {
-            ++keys; // an unavailable pointer: not marked, and the key is bad
-            continue;
+    for (const auto& chunk : idx.node(id).extents.chunks())
+        for (const LeafKey& key : chunk) {
+            if (!key.size || key.size > key.offset)
+                continue; // invalid
+            const Ptr p = key.ptr();
+            const Dev* dev = p.dev < MAX_CACHES_PER_SET ? &devs[p.dev] : nullptr;
+            if (!dev || !dev->ca) {
+                ++keys; // an unavailable pointer: not marked, and the key is bad
+                continue;
+            }
+            uint64_t bucket = 0;
+            if (ptr_invalid(dev->geo, p, key.size, bucket))
+                continue;
+            ++keys;
+            // Whether a pointer is stale, or older than last_gc, is as good as random, and
+            // known only once its bucket is loaded: branches on it mispredict and discard the
+            // loads of the keys after it, so both outcomes are computed and one is selected,
+            // with the bucket read whole before anything is written back.
+            Bucket& g = dev->ca->buckets[bucket];
+            Bucket marked = g;
+            // gen_after(g.gen, p.gen), as a mask rather than a condition
+            const uint32_t r = static_cast<uint8_t>(marked.gen - p.gen);
+            const auto s = static_cast<uint8_t>(r & (0u - uint32_t(r <= 128u)));
+            stale = std::max(stale, s);
+            const uint32_t live = 0u - uint32_t(s == 0); // all ones for a live pointer
+            // btree_mark_key for a live leaf pointer: DIRTY, or RECLAIMABLE if unmarked, and
+            // the key's sectors; a stale one leaves the bucket's gc_mark as it is.
+            const GcMark m = marked.mark();
+            marked.set_mark(key.dirty()         ? GcMark::Dirty
+                            : m == GcMark::None ? GcMark::Reclaimable
+                                                : m);
+            marked.set_sectors_used(
+                std::min<uint32_t>(marked.sectors_used() + key.size, MAX_GC_SECTORS_USED));
+            g.gc_mark = static_cast<uint16_t>((marked.gc_mark & live) | (g.gc_mark & ~live));
+            g.last_gc = gen_after(marked.last_gc, p.gen) ? p.gen : marked.last_gc;
+            good += live & 1u;
+            data_sectors += key.size & live;
         }
-        uint64_t bucket = 0;
-        if (ptr_invalid(dev->geo, p, key.size, bucket))
-            continue;
-        ++keys;
-        // Whether a pointer is stale, or older than last_gc, is as good as random, and
-        // known only once its bucket is loaded: branches on it mispredict and discard the
-        // loads of the keys after it, so both outcomes are computed and one is selected,
-        // with the bucket read whole before anything is written back.
-        Bucket& g = dev->ca->buckets[bucket];
-        Bucket marked = g;
-        // gen_after(g.gen, p.gen), as a mask rather than a condition
-        const uint32_t r = static_cast<uint8_t>(marked.gen - p.gen);
-        const auto s = static_cast<uint8_t>(r & (0u - uint32_t(r <= 128u)));
-        stale = std::max(stale, s);
-        const uint32_t live = 0u - uint32_t(s == 0); // all ones for a live pointer
-        // btree_mark_key for a live leaf pointer: DIRTY, or RECLAIMABLE if unmarked, and
-        // the key's sectors; a stale one leaves the bucket's gc_mark as it is.
-        const GcMark m = marked.mark();
-        marked.set_mark(key.dirty() ? GcMark::Dirty : m == GcMark::None ? GcMark::Reclaimable : m);
-        marked.set_sectors_used(
-            std::min<uint32_t>(marked.sectors_used() + key.size, MAX_GC_SECTORS_USED));
-        g.gc_mark = static_cast<uint16_t>((marked.gc_mark & live) | (g.gc_mark & ~live));
-        g.last_gc = gen_after(marked.last_gc, p.gen) ? p.gen : marked.last_gc;
-        good += live & 1u;
-        data_sectors += key.size & live;
-    }
     stats_.nkeys += good;
     stats_.key_bytes += good * 3 * 8; // bkey_u64s: two header words and one pointer
     stats_.data += data_sectors << 9;
@@ -169,8 +168,7 @@ void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
         if (sink_)
             sink_(id);
         else
-            stats_.stale_dropped += idx.drop_extents(
-                id, [&](const Extent& e) { return extent_invalid(c, e) || extent_bad(c, e); });
+            stats_.stale_dropped += idx.drop_bad_extents(c, id);
         ++stats_.nodes_rewritten;
     }
 }
@@ -222,8 +220,8 @@ uint64_t bch_btree_gc_finish(CacheSet& c, const GcRoots& roots) {
 }
 
 void gc_update_stats(CacheSet& c, uint64_t available, GcStats& stats) {
-    stats.in_use = c.nbuckets ? static_cast<unsigned>((c.nbuckets - available) * 100 / c.nbuckets)
-                              : 0;
+    stats.in_use =
+        c.nbuckets ? static_cast<unsigned>((c.nbuckets - available) * 100 / c.nbuckets) : 0;
     c.gc_in_use_percent = stats.in_use;
 }
 

@@ -34,6 +34,20 @@ Extent LeafKey::unpack() const {
     return e;
 }
 
+bool leaf_key_bad(const CacheSet& c, const LeafKey& k) {
+    if (!k.size || k.size > k.offset)
+        return true;
+    const Ptr p = k.ptr();
+    const Cache* ca = p.dev < MAX_CACHES_PER_SET ? ptr_cache(c, p) : nullptr;
+    uint64_t bucket = 0;
+    // An unavailable pointer makes the key bad; an available one must lie in a bucket and
+    // be of its current gen.
+    const bool bad =
+        !ca || ptr_invalid(*ca, p, k.size, bucket) || gen_after(ca->buckets[bucket].gen, p.gen);
+    assert(bad == (extent_invalid(c, k.unpack()) || extent_bad(c, k.unpack())));
+    return bad;
+}
+
 IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors) {
     constexpr uint32_t PAGE_SECTORS = 8;
     constexpr uint32_t BTREE_MAX_PAGES = 64; // 256 KiB of 4 KiB pages
@@ -72,6 +86,7 @@ uint32_t ExtentIndex::new_node(uint8_t level, const Ptr& ptr, KeyPos max, uint32
     n.live = true;
     ++nlive_;
     dir_valid_ = false;
+    ++version_;
     return id;
 }
 
@@ -82,6 +97,7 @@ void ExtentIndex::free_node_slot(uint32_t id) {
     replace_requests_.erase(id);
     --nlive_;
     dir_valid_ = false;
+    ++version_;
 }
 
 void ExtentIndex::init_root(const Ptr& node) {
@@ -171,21 +187,6 @@ unsigned ExtentIndex::height() const {
     return has_root() ? nodes_[root_].level + 1u : 0u;
 }
 
-uint32_t ExtentIndex::leaf_for(KeyPos p) const {
-    if (!dir_valid_)
-        build_directory();
-    // The leaves partition the key space in key order and the last one's key is MAX_KEY,
-    // so the first leaf whose key is at or past p is the one the descent reaches.
-    const size_t at = lower_bound_pos(dir_max_.data(), dir_max_.size(), p,
-                                      [](const KeyPos& m, const KeyPos& q) {
-                                          return pos_before(m.inode, m.offset, q);
-                                      });
-    assert(at < dir_max_.size());
-    const uint32_t id = dir_leaf_[at];
-    assert(id == descend(p));
-    return id;
-}
-
 void ExtentIndex::build_directory() const {
     dir_max_.clear();
     dir_leaf_.clear();
@@ -195,7 +196,7 @@ void ExtentIndex::build_directory() const {
         auto& [id, next] = stack.back();
         const IndexNode& n = nodes_[id];
         if (!n.level) {
-            dir_max_.push_back(n.max);
+            dir_max_.push_back(pos128(n.max));
             dir_leaf_.push_back(id);
             stack.pop_back();
         } else if (next < n.children.size()) {
@@ -227,22 +228,20 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
     KeyPos pos = KeyPos{inode, start}.successor();
     for (;;) {
         const uint32_t id = leaf_for(pos);
-        auto& ex = nodes_[id].extents;
-        auto first = ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, pos));
-        auto it = first;
+        LeafKeys& ex = nodes_[id].extents;
         bool stop = false;
-        while (it != ex.end() && !stop) {
-            if (it->inode() != inode || it->start() >= end) {
+        for (auto at = ex.lower_bound(pos128(pos)); !ex.at_end(at) && !stop;) {
+            const LeafKey& k = ex.at(at);
+            if (k.inode() != inode || k.start() >= end) {
                 stop = true;
                 break;
             }
-            out.push_back(it->unpack());
+            out.push_back(k.unpack());
             // Whatever follows an extent reaching `end` starts at or after it.
-            stop = it->offset >= end;
-            ++it;
+            stop = k.offset >= end;
+            ex.erase(at);
+            --nextents_;
         }
-        nextents_ -= static_cast<size_t>(it - first);
-        ex.erase(first, it);
         const KeyPos max = nodes_[id].max;
         if (stop || max == KeyPos::max() || max.inode > inode)
             break;
@@ -254,57 +253,58 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
 void ExtentIndex::put_extent(const Extent& k) { put_extent_in(leaf_for(k.pos()), k); }
 
 void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
-    auto& ex = nodes_[id].extents;
-    ex.insert(ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, k.pos())), LeafKey::pack(k));
+    LeafKeys& ex = nodes_[id].extents;
+    auto at = ex.lower_bound(pos128(k.pos()));
+    ex.insert(at, LeafKey::pack(k));
     ++nextents_;
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
 }
 
-void ExtentIndex::for_each_leaf_piece(
-    uint64_t inode, uint64_t start, uint64_t end,
-    const std::function<void(uint32_t, uint64_t, uint64_t)>& f) const {
-    // The leaf covering position (inode, s + 1) holds sector s; it covers sectors up to its
-    // key's offset, or all the rest of the inode if its key names a later inode.
-    while (start < end) {
-        const uint32_t id = leaf_for(KeyPos{inode, start}.successor());
-        const KeyPos max = nodes_[id].max;
-        const uint64_t stop = max.inode > inode ? end : std::min(end, max.offset);
-        f(id, start, stop);
-        start = stop;
-    }
-}
-
-bool ExtentIndex::overwrite_in_place(const Extent& k, uint64_t* dirty_removed) {
+std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* dirty_removed,
+                                                    const LeafHint* hint) {
     const uint64_t start = k.start();
-    const uint32_t id = leaf_for(KeyPos{k.inode, start}.successor());
+    const KeyPos first = KeyPos{k.inode, start}.successor();
+    const uint32_t id = hint ? hint->leaf : leaf_for(first);
     IndexNode& n = nodes_[id];
-    if (n.max.inode <= k.inode && n.max.offset < k.offset)
-        return false; // crosses into the next leaf
-    auto& ex = n.extents;
-    // The first extent ending after `start`; extents do not overlap, so when it has k's
+    if (n.max < k.pos())
+        return std::nullopt; // crosses into the next leaf
+    LeafKeys& ex = n.extents;
+    // The first extent ending after `start`. Extents do not overlap and lie inside their
+    // leaf, so when it starts at or past k's end nothing overlaps k, and when it has k's
     // range it is the only one k overlaps.
-    auto it = ex.begin() +
-              static_cast<ptrdiff_t>(leaf_lower_bound(ex, KeyPos{k.inode, start}.successor()));
-    if (it == ex.end() || it->inode() != k.inode || it->offset != k.offset || it->size != k.size)
-        return false;
-    if (dirty_removed)
-        *dirty_removed = it->dirty() ? k.size : 0;
-    *it = LeafKey::pack(k);
+    auto at = hint ? hint->at : ex.lower_bound(pos128(first));
+    assert(!hint || (id == leaf_for(first) && at.c == ex.lower_bound(pos128(first)).c &&
+                     at.i == ex.lower_bound(pos128(first)).i));
+    uint64_t removed = 0;
+    if (ex.at_end(at) || ex.at(at).inode() != k.inode || ex.at(at).start() >= k.offset) {
+        if (dirty_removed)
+            *dirty_removed = 0;
+        ex.insert(at, LeafKey::pack(k));
+        ++nextents_;
+    } else if (LeafKey& old = ex.at(at); old.offset == k.offset && old.size == k.size) {
+        if (dirty_removed)
+            *dirty_removed = old.dirty() ? k.size : 0;
+        old = LeafKey::pack(k);
+        removed = k.size;
+    } else {
+        return std::nullopt;
+    }
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
-    if (observer_) {
-        Extent piece = k;
-        piece.cut(start, k.offset);
-        observer_->on_leaf_key(id, piece);
-    }
-    return true;
+    if (observer_)
+        observer_->on_leaf_key(id, k);
+    return removed;
 }
 
-uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
+uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed, const LeafHint* hint) {
     assert(has_root() && k.size && k.size <= k.offset && k.nptrs == 1);
-    if (overwrite_in_place(k, dirty_removed))
-        return k.size;
+    if (hint && (hint->version != version_ ||
+                 hint->pos != pos128(KeyPos{k.inode, k.start()}.successor())))
+        hint = nullptr;
+    ++version_;
+    if (const auto removed = insert_in_leaf(k, dirty_removed, hint))
+        return *removed;
     const uint64_t removed = erase_range(k.inode, k.start(), k.size, dirty_removed);
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;
@@ -318,6 +318,7 @@ uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed) {
 
 uint64_t ExtentIndex::erase(uint64_t inode, uint64_t start, uint64_t len,
                             uint64_t* dirty_removed) {
+    ++version_;
     const uint64_t removed = erase_range(inode, start, len, dirty_removed);
     if (observer_ && len)
         for_each_leaf_piece(inode, start, start + len, [&](uint32_t leaf, uint64_t s, uint64_t e) {
@@ -411,13 +412,21 @@ void ExtentIndex::for_each_node(
     }
 }
 
-size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
-    const size_t n =
-        std::erase_if(nodes_[id].extents, [&](const LeafKey& k) { return drop(k.unpack()); });
+template <typename Pred> size_t ExtentIndex::drop_if(uint32_t id, Pred drop) {
+    ++version_;
+    const size_t n = nodes_[id].extents.erase_if(drop);
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)
         overfull_leaves_.erase(id);
     return n;
+}
+
+size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop) {
+    return drop_if(id, [&](const LeafKey& k) { return drop(k.unpack()); });
+}
+
+size_t ExtentIndex::drop_bad_extents(const CacheSet& c, uint32_t id) {
+    return drop_if(id, [&](const LeafKey& k) { return leaf_key_bad(c, k); });
 }
 
 } // namespace bucketscope

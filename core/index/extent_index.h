@@ -33,11 +33,12 @@
 // prio_blocked again (or complete_node_free() one node, when the caller knows which parent
 // write landed). Empty leaves stay until a split or reset; they cost no data bucket.
 //
-// Memory: one 24-byte LeafKey per live extent (not per bucket) in a sorted vector per leaf,
+// Memory: one 24-byte LeafKey per live extent (not per bucket) in a leaf's sorted chunks,
 // plus one IndexNode per keys_per_node of them.
 // Not thread-safe: the engine calls it under bucket_lock (or deterministic, one thread).
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,6 +50,7 @@
 
 #include "core/alloc/cache.h"
 #include "core/index/extent.h"
+#include "core/ondisk/sorted_chunks.h"
 
 namespace bucketscope {
 
@@ -62,37 +64,6 @@ struct IndexGeometry {
     // appended bsets; capped at 4096 so a node stays a small vector.
     static IndexGeometry for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors = 1);
 };
-
-// Whether `a` sorts before `b`, as one 128-bit comparison (a compare and a borrow, no
-// branch, where a comparison field by field compiles to jumps).
-inline bool pos_before(uint64_t a_inode, uint64_t a_offset, const KeyPos& b) {
-    __extension__ using u128 = unsigned __int128;
-    return ((u128(a_inode) << 64) | a_offset) < ((u128(b.inode) << 64) | b.offset);
-}
-
-// std::lower_bound over keys sorted by position, without a branch per probe: the probes of
-// a lookup at a random key go either way at random and would mispredict half the time,
-// and the request path looks leaves and keys up several times per request. `before(e, p)`
-// says whether element e sorts before p. Returns the index of the first element not before
-// p (n if none).
-template <typename T, typename Before>
-size_t lower_bound_pos(const T* a, size_t n, const KeyPos& p, Before before) {
-    if (!n)
-        return 0;
-    const T* base = a;
-    while (n > 1) {
-        const size_t half = n / 2;
-        // Both places the next probe can be: a large leaf's probes are cache misses, and
-        // without a branch there is no speculation to start the next one early.
-        __builtin_prefetch(base + half / 2);
-        __builtin_prefetch(base + half + half / 2);
-        // An index step by a mask rather than a conditional, which the compiler may
-        // turn back into a branch.
-        base += half & (size_t{0} - static_cast<size_t>(before(base[half], p)));
-        n -= half;
-    }
-    return static_cast<size_t>(base - a) + (before(*base, p) ? 1 : 0);
-}
 
 // How a leaf stores an extent: 24 bytes instead of Extent's 152, since the index holds one
 // per live extent and the checker reads them all after every step. Both kernels' allocation
@@ -117,12 +88,19 @@ struct LeafKey {
 };
 static_assert(sizeof(LeafKey) == 24);
 
-// The first key of `ex` whose position is at or past `p`.
-inline size_t leaf_lower_bound(const std::vector<LeafKey>& ex, const KeyPos& p) {
-    return lower_bound_pos(ex.data(), ex.size(), p, [](const LeafKey& k, const KeyPos& q) {
-        return pos_before(k.inode(), k.offset, q);
-    });
-}
+// A leaf's keys in key order, in chunks (see core/ondisk/sorted_chunks.h): an insert or
+// erase anywhere in a leaf of thousands moves at most one chunk's tail.
+struct LeafKeyPos {
+    ondisk::Pos128 operator()(const LeafKey& k) const { return ondisk::pos128(k.inode(), k.offset); }
+};
+using LeafKeys = ondisk::SortedChunks<LeafKey, LeafKeyPos>;
+
+inline ondisk::Pos128 pos128(const KeyPos& p) { return ondisk::pos128(p.inode, p.offset); }
+
+// extent_invalid(c, e) || extent_bad(c, e) for the key's Extent e, without unpacking it:
+// what a node rewrite leaves behind (GC's and the btree writer's), asked of every key of
+// the node.
+bool leaf_key_bad(const CacheSet& c, const LeafKey& k);
 
 // One node, read-only to everyone but the index. Interior nodes list child node ids in
 // key order; leaves list extents in key order.
@@ -131,7 +109,7 @@ struct IndexNode {
     Ptr ptr;                        // the bucket this node lives in
     KeyPos max;                     // the node key's position
     uint32_t parent = UINT32_MAX;   // node id, UINT32_MAX for the root
-    std::vector<LeafKey> extents;   // level 0
+    LeafKeys extents;               // level 0
     std::vector<uint32_t> children; // level > 0
     bool live = false;              // slot in use
 
@@ -196,19 +174,32 @@ class ExtentIndex {
     // --- extents --------------------------------------------------------------------------
     void set_observer(IndexObserver* o) { observer_ = o; }
 
+    // Where a visit() found the first key at or past its start: a cache miss inserts its
+    // key right there once the backing read returns, and while the index has not changed
+    // in between (version) insert() takes the leaf and the place from here instead of
+    // searching for them again.
+    struct LeafHint {
+        uint64_t version = 0;
+        uint32_t leaf = UINT32_MAX;
+        LeafKeys::Cursor at;
+        ondisk::Pos128 pos = 0; // what was searched for
+    };
+
     // Inserts `k` (nptrs == 1, 1 <= size <= 65535) with extent overwrite semantics, cut at
     // leaf boundaries. Never fails; may leave nodes over capacity (see nodes_needed()).
     // Returns the sectors of older extents it replaced; `dirty_removed`, if given, gets how
     // many of them were dirty (the request path's bcache_dev_sectors_dirty accounting).
-    uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr);
+    // `hint`, if given, is used when it is current and was searched for k's start.
+    uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr,
+                    const LeafHint* hint = nullptr);
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
     // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
     uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
                    uint64_t* dirty_removed = nullptr);
     // Calls f(leaf, piece_start, piece_end) for each leaf covering part of sectors
     // [start, end) of `inode`, in key order, with the part inside that leaf.
-    void for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end,
-                             const std::function<void(uint32_t, uint64_t, uint64_t)>& f) const;
+    template <typename F>
+    void for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end, F&& f) const;
     // Moving GC's replace-insert: inserts `neu` only if an extent identical to `old` (range,
     // dirty bit and pointers) is still in the index, so a write that overwrote the range in
     // the meantime wins. Returns whether it inserted.
@@ -217,8 +208,9 @@ class ExtentIndex {
     std::vector<Extent> lookup(uint64_t inode, uint64_t start, uint64_t len) const;
     // The same walk without copies: f(const LeafKey&) for every overlapping extent, in key
     // order and uncut, until f returns false. The request path's cache_lookup, which runs
-    // once per request and must not allocate.
-    template <typename F> void visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const;
+    // once per request and must not allocate. `hint`, if given, gets where the walk began.
+    template <typename F>
+    void visit(uint64_t inode, uint64_t start, uint64_t len, F&& f, LeafHint* hint = nullptr) const;
 
     // Every extent in key order.
     void for_each(const std::function<void(const Extent&)>& f) const;
@@ -230,6 +222,8 @@ class ExtentIndex {
     // Removes the extents of leaf `id` for which `drop` is true (GC's rewrite of a node that
     // holds too many stale keys). Returns how many were removed.
     size_t drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop);
+    // drop_extents with leaf_key_bad: the keys a rewrite of leaf `id` leaves behind.
+    size_t drop_bad_extents(const CacheSet& c, uint32_t id);
 
     size_t size() const { return nextents_; }   // extents
     size_t node_count() const { return nlive_; }
@@ -287,12 +281,16 @@ class ExtentIndex {
     uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len,
                          uint64_t* dirty_removed = nullptr);
     void put_extent(const Extent& k);
-    // insert()'s common case on a trace replay: `k` has exactly the range of one extent
-    // already in a leaf (a stale key of the same object, re-inserted after a miss), so
-    // the overwrite is a store in place of an erase and an insert that each move half the
-    // leaf. Returns false, changing nothing, when that is not the case.
-    bool overwrite_in_place(const Extent& k, uint64_t* dirty_removed);
+    // insert()'s common cases with one leaf lookup: `k` lies in one leaf and either
+    // overlaps nothing (a miss insert where GC had dropped the stale key) and goes in at
+    // its place, or has exactly the range of one extent already there (a stale key of the
+    // same object) and is stored over it, instead of an erase and an insert that each
+    // move half the leaf. Returns the sectors replaced, or nullopt, changing nothing, when
+    // neither is the case.
+    std::optional<uint64_t> insert_in_leaf(const Extent& k, uint64_t* dirty_removed,
+                                           const LeafHint* hint);
     void put_extent_in(uint32_t leaf, const Extent& k);
+    template <typename Pred> size_t drop_if(uint32_t id, Pred drop);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
     // How many pieces node `id` with `keys` keys becomes at a split (0: it stays).
@@ -309,6 +307,9 @@ class ExtentIndex {
     uint32_t root_ = UINT32_MAX;
     size_t nextents_ = 0;
     size_t nlive_ = 0;
+    // Changes whenever a leaf's keys or the tree's shape may have: what makes a LeafHint
+    // stale.
+    uint64_t version_ = 1;
     std::vector<Ptr> pending_frees_;
     std::set<uint32_t> overfull_leaves_;
     std::map<uint32_t, unsigned> replace_requests_; // node -> minimum pieces
@@ -318,22 +319,55 @@ class ExtentIndex {
     // node (a cache miss each on a large index; the request path looks up leaves several
     // times per miss). Rebuilt on the first lookup after the tree's shape changed: every
     // node created or freed, a split's relinking, a load.
-    mutable std::vector<KeyPos> dir_max_;
+    mutable std::vector<ondisk::Pos128> dir_max_;
     mutable std::vector<uint32_t> dir_leaf_;
     mutable bool dir_valid_ = false;
 };
 
+// Inline: the request path asks it once or twice per request.
+inline uint32_t ExtentIndex::leaf_for(KeyPos p) const {
+    if (!dir_valid_)
+        build_directory();
+    // The leaves partition the key space in key order and the last one's key is MAX_KEY,
+    // so the first leaf whose key is at or past p is the one the descent reaches.
+    const ondisk::Pos128 q = pos128(p);
+    const size_t at = ondisk::partition_point(dir_max_.data(), dir_max_.size(),
+                                              [&](ondisk::Pos128 m) { return m < q; });
+    assert(at < dir_max_.size());
+    const uint32_t id = dir_leaf_[at];
+    assert(id == descend(p));
+    return id;
+}
+
 template <typename F>
-void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f) const {
+void ExtentIndex::for_each_leaf_piece(uint64_t inode, uint64_t start, uint64_t end, F&& f) const {
+    // The leaf covering position (inode, s + 1) holds sector s; it covers sectors up to its
+    // key's offset, or all the rest of the inode if its key names a later inode.
+    while (start < end) {
+        const uint32_t id = leaf_for(KeyPos{inode, start}.successor());
+        const KeyPos max = nodes_[id].max;
+        const uint64_t stop = max.inode > inode ? end : std::min(end, max.offset);
+        f(id, start, stop);
+        start = stop;
+    }
+}
+
+template <typename F>
+void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f,
+                        LeafHint* hint) const {
     if (!has_root() || !len)
         return;
     const uint64_t end = start + len;
     KeyPos pos = KeyPos{inode, start}.successor();
     for (;;) {
         const uint32_t id = leaf_for(pos);
-        const auto& ex = nodes_[id].extents;
-        for (auto it = ex.begin() + static_cast<ptrdiff_t>(leaf_lower_bound(ex, pos));
-             it != ex.end(); ++it) {
+        const LeafKeys& ex = nodes_[id].extents;
+        const auto first = ex.lower_bound(pos128(pos));
+        if (hint) {
+            *hint = {version_, id, first, pos128(pos)};
+            hint = nullptr;
+        }
+        for (auto it = ex.iter(first); it != ex.end(); ++it) {
             if (it->inode() != inode || it->start() >= end)
                 return;
             if (!f(*it) || it->offset >= end)

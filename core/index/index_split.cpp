@@ -104,6 +104,7 @@ void ExtentIndex::split_node(CacheSet& c, uint32_t id, size_t m,
     const size_t keys = nodes_[id].nkeys();
 
     std::vector<uint32_t> ids;
+    LeafKeys::Cursor next_key; // the source leaf's first key not yet given to a piece
     for (size_t i = 0; i < m; ++i) {
         const size_t lo = keys * i / m, hi = keys * (i + 1) / m;
         const uint32_t nid = new_node(level, new_nodes.front(), max, parent);
@@ -112,7 +113,8 @@ void ExtentIndex::split_node(CacheSet& c, uint32_t id, size_t m,
         IndexNode& src = nodes_[id];
         IndexNode& dst = nodes_[nid];
         if (level == 0) {
-            dst.extents.assign(src.extents.begin() + lo, src.extents.begin() + hi);
+            for (size_t k = lo; k < hi; ++k, src.extents.advance(next_key))
+                dst.extents.push_back(src.extents.at(next_key));
             if (i + 1 < m)
                 dst.max = dst.extents.back().pos();
         } else {
@@ -241,14 +243,15 @@ std::vector<std::string> ExtentIndex::validate() const {
         KeyPos prev = low;
         if (n.level == 0) {
             extents += n.extents.size();
-            for (size_t i = 0; i < n.extents.size(); ++i) {
-                const LeafKey& e = n.extents[i];
+            const LeafKey* before = nullptr;
+            for (const LeafKey& e : n.extents) {
                 if (!e.size || e.size > e.offset)
                     err(id, "extent with a bad size");
                 if (e.pos() <= prev)
                     err(id, "extents out of order or outside the node's range");
-                if (i && n.extents[i - 1].inode() == e.inode() && n.extents[i - 1].offset > e.start())
+                if (before && before->inode() == e.inode() && before->offset > e.start())
                     err(id, "overlapping extents");
+                before = &e;
                 if (e.pos() > n.max)
                     err(id, "extent beyond the node key");
                 prev = e.pos();

@@ -24,26 +24,42 @@ uint64_t bset_csum(std::span<const std::byte> bytes, uint32_t version, uint64_t 
     return ~crc64_be(node_ptr0, covered);
 }
 
+BsetWriter::BsetWriter(size_t block_bytes, size_t u64s_hint) : block_bytes_(block_bytes) {
+    buf_.reserve(bset_blocks(u64s_hint, block_bytes) * block_bytes);
+    buf_.resize(BSET_HEADER);
+}
+
+void BsetWriter::add(const Bkey& k) {
+    std::array<uint64_t, 2 + MAX_PTRS> w{};
+    encode_bkey(k, w);
+    size_t off = buf_.size();
+    buf_.resize(off + 8 * k.u64s());
+    for (size_t i = 0; i < k.u64s(); ++i, off += 8)
+        store_le<uint64_t>(buf_, off, w[i]);
+}
+
+std::vector<std::byte> BsetWriter::finish(uint64_t set_magic, uint64_t seq, uint32_t version,
+                                          uint64_t node_ptr0) && {
+    const size_t u64s = this->u64s();
+    buf_.resize(bset_blocks(u64s, block_bytes_) * block_bytes_);
+    std::span<std::byte> b(buf_);
+    store_le<uint64_t>(b, 8, set_magic ^ BSET_MAGIC);
+    store_le<uint64_t>(b, 16, seq);
+    store_le<uint32_t>(b, 24, version);
+    store_le<uint32_t>(b, 28, static_cast<uint32_t>(u64s));
+    store_le<uint64_t>(b, 0, bset_csum(b.first(BSET_HEADER + 8 * u64s), version, node_ptr0));
+    return std::move(buf_);
+}
+
 std::vector<std::byte> encode_bset(std::span<const Bkey> keys, uint64_t set_magic, uint64_t seq,
                                    uint32_t version, uint64_t node_ptr0, size_t block_bytes) {
     size_t u64s = 0;
     for (const Bkey& k : keys)
         u64s += k.u64s();
-    std::vector<std::byte> buf(bset_blocks(u64s, block_bytes) * block_bytes);
-    std::span<std::byte> b(buf);
-    store_le<uint64_t>(b, 8, set_magic ^ BSET_MAGIC);
-    store_le<uint64_t>(b, 16, seq);
-    store_le<uint32_t>(b, 24, version);
-    store_le<uint32_t>(b, 28, static_cast<uint32_t>(u64s));
-    size_t off = BSET_HEADER;
-    std::array<uint64_t, 2 + MAX_PTRS> w{};
-    for (const Bkey& k : keys) {
-        encode_bkey(k, w);
-        for (size_t i = 0; i < k.u64s(); ++i, off += 8)
-            store_le<uint64_t>(b, off, w[i]);
-    }
-    store_le<uint64_t>(b, 0, bset_csum(b.first(BSET_HEADER + 8 * u64s), version, node_ptr0));
-    return buf;
+    BsetWriter w(block_bytes, u64s);
+    for (const Bkey& k : keys)
+        w.add(k);
+    return std::move(w).finish(set_magic, seq, version, node_ptr0);
 }
 
 std::vector<std::byte> encode_btree_node(std::span<const std::vector<Bkey>> bsets, uint64_t seq,

@@ -33,6 +33,24 @@ uint64_t bset_csum(std::span<const std::byte> bytes, uint32_t version, uint64_t 
 std::vector<std::byte> encode_bset(std::span<const Bkey> keys, uint64_t set_magic, uint64_t seq,
                                    uint32_t version, uint64_t node_ptr0, size_t block_bytes);
 
+// encode_bset for keys that are not in one array (a leaf's unwritten set, a node's keys):
+// add() them in order straight into the bset's buffer, then finish() it, so a node write
+// builds no copy of its keys.
+class BsetWriter {
+  public:
+    // `u64s_hint`: the keys' total size if known, so the buffer is allocated once.
+    explicit BsetWriter(size_t block_bytes, size_t u64s_hint = 0);
+    void add(const Bkey& k);
+    size_t u64s() const { return (buf_.size() - BSET_HEADER) / 8; }
+    // The bset as encode_bset lays it out.
+    std::vector<std::byte> finish(uint64_t set_magic, uint64_t seq, uint32_t version,
+                                  uint64_t node_ptr0) &&;
+
+  private:
+    size_t block_bytes_;
+    std::vector<std::byte> buf_;
+};
+
 struct BtreeNode {
     uint64_t seq = 0;
     size_t written_blocks = 0;

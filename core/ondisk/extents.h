@@ -1,14 +1,23 @@
 #pragma once
 // A set of non-overlapping extents with bcache's overwrite rule: inserting an extent cuts
 // every older extent it overlaps (bch_cut_front moves the pointers forward with the start,
-// bch_cut_back shortens). Used for the read-time merge of a leaf's bsets and for journal
-// replay on top of the btree, which both let the newer key win.
+// bch_cut_back shortens). Used for the read-time merge of a leaf's bsets, for journal
+// replay on top of the btree, which both let the newer key win, and for the engine's
+// unwritten bset of each on-disk leaf.
+//
+// Layout. The engine inserts one key per cache miss into a leaf's set, which holds a few
+// thousand keys on a trace replay, and inspect puts a whole device's keys in one set, so
+// the entries are kept in SortedChunks (an insert is a search and a short move, without an
+// allocation). An entry is 32 bytes: a key with at most one pointer and no unusual
+// high-word bits, which is every key the engine writes and nearly every key on disk, is
+// stored whole in it; any other key keeps its Bkey in a side table the entry refers to.
 
-#include <map>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
 #include "core/ondisk/bkey.h"
+#include "core/ondisk/sorted_chunks.h"
 
 namespace bucketscope::ondisk {
 
@@ -18,31 +27,49 @@ class ExtentSet {
     void insert(const Bkey& k);
     // Keys in (inode, offset) order.
     std::vector<Bkey> keys() const;
-    size_t size() const { return map_.size(); }
-    bool empty() const { return map_.empty(); }
+    // f(const Bkey&) for every key in (inode, offset) order, without a copy of the set.
+    template <typename F> void for_each(F&& f) const;
+    size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
     // Packed size of all keys (2 + KEY_PTRS u64s each), what a bset of them takes.
     size_t u64s() const { return u64s_; }
-    void clear() {
-        map_.clear();
-        slots_.clear();
-        free_.clear();
-        u64s_ = 0;
-    }
+    // Empties the set, keeping its memory for the next keys.
+    void clear();
 
   private:
-    // The map holds positions only; the keys (a Bkey is ~230 bytes) live in slots_, so
-    // the map a lookup walks stays small enough for the cache (a leaf's unwritten set on a
-    // replay holds hundreds of keys, each insert descends it).
+    enum : uint8_t { kHasPtr = 1, kDirty = 2, kBit63 = 4, kSide = 8 };
     struct Entry {
-        uint32_t slot;
-        uint32_t size;
+        uint64_t inode = 0;
+        uint64_t offset = 0; // end
+        uint32_t size = 0;
+        uint16_t dev = 0;    // the pointer's, when stored whole
+        uint8_t gen = 0;
+        uint8_t flags = 0;
+        uint64_t ptr = 0;    // the pointer's offset, or the side table slot (kSide)
+
+        uint64_t start() const { return offset - size; }
     };
-    using Map = std::map<std::pair<uint64_t, uint64_t>, Entry>; // (inode, end) -> key
-    void add(const Bkey& k, Map::const_iterator hint);
-    Map map_;
-    std::vector<Bkey> slots_;
-    std::vector<uint32_t> free_;
+    struct EntryPos {
+        Pos128 operator()(const Entry& e) const { return pos128(e.inode, e.offset); }
+    };
+    using Entries = SortedChunks<Entry, EntryPos>;
+
+    Entry make_entry(const Bkey& k);
+    Bkey to_bkey(const Entry& e) const;
+    size_t entry_u64s(const Entry& e) const;
+    void cut_front(Entry& e, uint64_t new_start);
+    void insert_at(Entries::Cursor& at, const Entry& e);
+    void erase_at(Entries::Cursor& at);
+
+    Entries entries_;
+    std::vector<Bkey> side_; // keys an Entry cannot hold
+    std::vector<uint32_t> side_free_;
     size_t u64s_ = 0;
 };
+
+template <typename F> void ExtentSet::for_each(F&& f) const {
+    for (const Entry& e : entries_)
+        f(to_bkey(e));
+}
 
 } // namespace bucketscope::ondisk

@@ -232,5 +232,68 @@ TEST_F(ExtentIndexTest, ReinsertedRangesMatchASectorModel) {
     EXPECT_EQ(sectors, model.size());
 }
 
+TEST_F(ExtentIndexTest, DropBadExtentsDropsWhatTheExtentPredicatesCallBad) {
+    // Live keys stay; a stale gen, a pointer past its bucket's end, one outside the cache's
+    // buckets and one naming no cache of a set go, as extent_invalid || extent_bad (GC's
+    // rewrite predicate) says of their unpacked Extents.
+    std::vector<Extent> keys;
+    keys.push_back(extent(1, 0, 8, 10));
+    keys.push_back(extent(1, 8, 8, 11));
+    bch_inc_gen(c, bucket(11)); // stale
+    keys.push_back(extent(1, 16, 8, 12, kBucketSize - 4)); // runs past the end of bucket 12
+    keys.push_back(extent(1, 24, 8, 13));
+    keys.back().ptrs[0].offset = kBuckets * kBucketSize; // past the last bucket
+    keys.push_back(extent(1, 32, 8, 14));
+    keys.back().ptrs[0].dev = MAX_CACHES_PER_SET + 1; // past PTR_DEV's caches
+    keys.push_back(extent(1, 40, 8, 15, kBucketSize - 8)); // ends exactly at the bucket's end
+    for (const Extent& e : keys)
+        idx.insert(e);
+    size_t bad = 0;
+    for (const Extent& e : keys) {
+        const bool want = extent_invalid(c, e) || extent_bad(c, e);
+        EXPECT_EQ(leaf_key_bad(c, LeafKey::pack(e)), want) << "extent ending at " << e.offset;
+        bad += want;
+    }
+    EXPECT_EQ(bad, 4u);
+    EXPECT_EQ(idx.drop_bad_extents(c, idx.leaf_for(KeyPos{1, 1})), bad);
+    const auto left = idx.lookup(1, 0, 48);
+    ASSERT_EQ(left.size(), 2u);
+    EXPECT_EQ(left[0].offset, 8u);
+    EXPECT_EQ(left[1].offset, 48u);
+    EXPECT_TRUE(idx.validate().empty());
+}
+
+TEST_F(ExtentIndexTest, AMissInsertTakesItsPlaceFromTheLookupOnlyWhileItIsCurrent) {
+    for (uint64_t i = 0; i < 40; ++i)
+        idx.insert(extent(1, i * 20, 10, 10 + i));
+    // The lookup of the hole [100, 110) between two keys; the insert there uses its place.
+    ExtentIndex::LeafHint hint;
+    size_t seen = 0;
+    idx.visit(1, 100, 10, [&](const LeafKey&) { return ++seen, true; }, &hint);
+    EXPECT_EQ(seen, 1u); // [100, 110) is a key: overwritten in place below
+    EXPECT_EQ(idx.insert(extent(1, 100, 10, 60), nullptr, &hint), 10u);
+    idx.visit(1, 110, 10, [&](const LeafKey&) { return true; }, &hint);
+    EXPECT_EQ(idx.insert(extent(1, 110, 10, 61), nullptr, &hint), 0u);
+    // A hint the index moved on from is not used: a key before its place was erased, so
+    // the place it names is one key too far.
+    idx.visit(1, 130, 10, [&](const LeafKey&) { return true; }, &hint);
+    idx.erase(1, 20, 10);
+    EXPECT_EQ(idx.insert(extent(1, 130, 10, 63), nullptr, &hint), 0u);
+    // Nor one searched for another start.
+    idx.visit(1, 152, 8, [&](const LeafKey&) { return true; }, &hint);
+    EXPECT_EQ(idx.insert(extent(1, 150, 10, 64), nullptr, &hint), 0u);
+    EXPECT_TRUE(idx.validate().empty());
+    const auto all = idx.lookup(1, 100, 60);
+    std::vector<uint64_t> ends;
+    for (const Extent& e : all)
+        ends.push_back(e.offset);
+    EXPECT_EQ(ends, (std::vector<uint64_t>{110, 120, 130, 140, 150, 160}));
+    ASSERT_EQ(all.size(), 6u);
+    EXPECT_EQ(all[0].ptrs[0].offset, ptr(60).offset);
+    EXPECT_EQ(all[1].ptrs[0].offset, ptr(61).offset);
+    EXPECT_EQ(all[3].ptrs[0].offset, ptr(63).offset);
+    EXPECT_EQ(all[5].ptrs[0].offset, ptr(64).offset);
+}
+
 } // namespace
 } // namespace bucketscope::testing

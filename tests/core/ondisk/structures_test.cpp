@@ -126,6 +126,83 @@ TEST(Extents, RandomInsertsMatchASectorModel) {
     EXPECT_EQ(s.u64s(), u64s);
 }
 
+TEST(Extents, EveryKindOfKeyIsCutLikeTheModelAcrossManyChunks) {
+    // Enough keys for many chunks and their splits, and erases that empty some; besides
+    // plain one-pointer keys, pointerless ones, keys with two pointers, keys with odd
+    // high-word bits and check-key pointer words, which the set keeps in its side table
+    // and must cut (both pointers move) and copy (a key split in two) just the same.
+    struct Sector {
+        uint8_t nptrs;
+        uint64_t p0, p1; // device sector of this sector under each pointer
+        bool dirty, bit63;
+        uint64_t high;
+        bool operator==(const Sector&) const = default;
+    };
+    ExtentSet s;
+    std::mt19937_64 rng(29);
+    for (int round = 0; round < 2; ++round) {
+        std::map<std::pair<uint64_t, uint64_t>, Sector> model;
+        // Round 0 inserts in random order; round 1, after clear(), mostly in key order.
+        for (int step = 0; step < 20000; ++step) {
+            const uint64_t inode = rng() % 2;
+            const uint64_t start =
+                round == 0 ? rng() % 20000 : uint64_t(step) + rng() % 8 - rng() % 40;
+            const uint32_t len = 1 + static_cast<uint32_t>(rng() % (step % 8 ? 6 : 300));
+            Bkey k = ext(inode, start + len, len, 1000000 + rng() % 1000000, uint8_t(rng()));
+            k.dirty = rng() % 2;
+            switch (rng() % 8) {
+            case 0: k.nptrs = 0; k.ptrs[0] = {}; break; // an erase
+            case 1: k.nptrs = 2; k.ptrs[1] = {1, 3000000 + rng() % 1000000, 5}; break;
+            case 2: k.high_other |= 1ull << 40; break;
+            case 3: k.ptrs[0].bit63 = true; break;
+            default: break;
+            }
+            s.insert(k);
+            for (uint64_t x = start; x < start + len; ++x) {
+                const uint64_t d = x - start;
+                if (!k.nptrs)
+                    model.erase({inode, x});
+                else
+                    model[{inode, x}] = {k.nptrs, k.ptrs[0].offset + d,
+                                         k.nptrs > 1 ? k.ptrs[1].offset + d : 0, k.dirty,
+                                         k.ptrs[0].bit63, k.high_other};
+            }
+        }
+        size_t u64s = 0, pointed = 0;
+        std::pair<uint64_t, uint64_t> prev{0, 0};
+        const auto keys = s.keys();
+        EXPECT_EQ(keys.size(), s.size());
+        for (const Bkey& k : keys) {
+            EXPECT_LE(prev, std::make_pair(k.inode, k.start()));
+            prev = {k.inode, k.offset};
+            u64s += k.u64s();
+            for (uint64_t x = k.start(); x < k.offset; ++x) {
+                const uint64_t d = x - k.start();
+                if (!k.nptrs) {
+                    ASSERT_EQ(model.count({k.inode, x}), 0u);
+                    continue;
+                }
+                ++pointed;
+                const Sector want{k.nptrs, k.ptrs[0].offset + d, k.nptrs > 1 ? k.ptrs[1].offset + d : 0,
+                                  k.dirty, k.ptrs[0].bit63, k.high_other};
+                ASSERT_EQ(model.at({k.inode, x}), want) << "inode " << k.inode << " sector " << x;
+            }
+        }
+        EXPECT_EQ(pointed, model.size());
+        EXPECT_EQ(s.u64s(), u64s);
+        size_t visited = 0;
+        s.for_each([&](const Bkey& k) {
+            EXPECT_EQ(k.offset, keys[visited].offset);
+            ++visited;
+        });
+        EXPECT_EQ(visited, keys.size());
+        s.clear();
+        EXPECT_TRUE(s.empty());
+        EXPECT_EQ(s.u64s(), 0u);
+        EXPECT_TRUE(s.keys().empty());
+    }
+}
+
 TEST(UuidBucket, RoundTripBothFormats) {
     UuidEntry e;
     e.uuid = *uuid_from_string("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");

@@ -1,0 +1,255 @@
+#pragma once
+// A sequence kept in key order ((inode, offset), as bkey_cmp orders keys) that takes
+// inserts and erases anywhere for the price of a search and a short move: the elements
+// live in chunks of at most Chunk, and the position of every chunk's last element is kept
+// in a summary array. A search is a binary search over the summary, then one inside a
+// chunk; an insert moves at most one chunk's tail and splits a full chunk in two; a chunk
+// that empties is dropped. A plain sorted array would move half of itself per insert: the
+// index's leaves hold up to 4,096 keys and a leaf's unwritten set thousands, and a trace
+// replay inserts one key into each per cache miss, at a random place.
+//
+// Used for the extent index's leaves (LeafKey) and for ExtentSet's entries. Places in the
+// sequence are Cursors (chunk, entry); an insert or erase keeps the cursor it is given
+// valid and moves no other. Elements may be changed through at() but must keep their
+// position.
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <utility>
+#include <vector>
+
+namespace bucketscope::ondisk {
+
+__extension__ using Pos128 = unsigned __int128;
+
+// (inode, offset) as one number, so comparing positions is a compare and a borrow.
+inline Pos128 pos128(uint64_t inode, uint64_t offset) { return (Pos128(inode) << 64) | offset; }
+
+// The first of the n elements of `a` for which `before` is false (`before` must be true
+// for a prefix of them), without a branch per probe: the probes of a search at a random
+// key go either way at random and would mispredict half the time. Both places the next
+// probe can be are prefetched, since without a branch there is no speculation to start it.
+template <typename T, typename Before> size_t partition_point(const T* a, size_t n, Before before) {
+    if (!n)
+        return 0;
+    const T* base = a;
+    while (n > 1) {
+        const size_t half = n / 2;
+        __builtin_prefetch(base + half / 2);
+        __builtin_prefetch(base + half + half / 2);
+        // An index step by a mask rather than a conditional, which the compiler may turn
+        // back into a branch.
+        base += half & (size_t{0} - static_cast<size_t>(before(base[half])));
+        n -= half;
+    }
+    return static_cast<size_t>(base - a) + (before(*base) ? 1 : 0);
+}
+
+// PosOf()(const T&) gives an element's Pos128; no two elements share one.
+template <typename T, typename PosOf, size_t Chunk = 64> class SortedChunks {
+    static_assert(Chunk >= 4 && Chunk % 2 == 0);
+    using Chunks = std::vector<std::vector<T>>;
+
+  public:
+    // Entry i of chunk c; chunk == chunk count is the end.
+    struct Cursor {
+        size_t c = 0;
+        size_t i = 0;
+    };
+
+    class const_iterator {
+      public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const T*;
+        using reference = const T&;
+
+        const_iterator() = default;
+        const T& operator*() const { return *p_; }
+        const T* operator->() const { return p_; }
+        const_iterator& operator++() {
+            if (++p_ == end_) {
+                ++c_;
+                load(0);
+            }
+            return *this;
+        }
+        const_iterator operator++(int) {
+            const_iterator t = *this;
+            ++*this;
+            return t;
+        }
+        bool operator==(const const_iterator& o) const { return p_ == o.p_; }
+
+      private:
+        friend class SortedChunks;
+        const_iterator(typename Chunks::const_iterator c, typename Chunks::const_iterator last,
+                       size_t i)
+            : c_(c), last_(last) {
+            load(i);
+        }
+        void load(size_t i) {
+            if (c_ == last_) {
+                p_ = end_ = nullptr;
+            } else {
+                p_ = c_->data() + i;
+                end_ = c_->data() + c_->size();
+            }
+        }
+        typename Chunks::const_iterator c_, last_;
+        const T* p_ = nullptr;
+        const T* end_ = nullptr;
+    };
+
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const_iterator begin() const { return {chunks_.begin(), chunks_.end(), 0}; }
+    const_iterator end() const { return {chunks_.end(), chunks_.end(), 0}; }
+    const_iterator iter(const Cursor& at) const {
+        return {chunks_.begin() + static_cast<std::ptrdiff_t>(at.c), chunks_.end(), at.i};
+    }
+    const T& back() const { return chunks_.back().back(); }
+    // The chunks in order, for loops over every element that want plain arrays.
+    const Chunks& chunks() const { return chunks_; }
+
+    // The first element at or past `p`, or past it.
+    Cursor lower_bound(Pos128 p) const {
+        return search([&](Pos128 q) { return q < p; });
+    }
+    Cursor upper_bound(Pos128 p) const {
+        return search([&](Pos128 q) { return q <= p; });
+    }
+    bool at_end(const Cursor& at) const { return at.c == chunks_.size(); }
+    // Moves `at` to the next element.
+    void advance(Cursor& at) const {
+        if (++at.i == chunks_[at.c].size())
+            at = {at.c + 1, 0};
+    }
+    const T& at(const Cursor& at) const { return chunks_[at.c][at.i]; }
+    T& at(const Cursor& at) { return chunks_[at.c][at.i]; }
+
+    // Puts `e` before the element at `at` (which must be where e sorts); `at` then still
+    // names that element.
+    void insert(Cursor& at, const T& e) {
+        ++size_;
+        const Pos128 pos = PosOf()(e);
+        // Before the first element of a chunk, or at the end: onto the end of the chunk
+        // before, if it has room, so elements arriving in order fill their chunks.
+        if (at.i == 0 && at.c > 0 && chunks_[at.c - 1].size() < Chunk) {
+            chunks_[at.c - 1].push_back(e);
+            last_[at.c - 1] = pos;
+            return;
+        }
+        if (at_end(at)) {
+            chunks_.push_back(new_chunk());
+            chunks_.back().push_back(e);
+            last_.push_back(pos);
+            at = {chunks_.size(), 0};
+            return;
+        }
+        if (chunks_[at.c].size() == Chunk) {
+            // Split the full chunk in halves; `at` moves with its element.
+            auto upper = new_chunk();
+            auto& lower = chunks_[at.c];
+            upper.assign(lower.begin() + Chunk / 2, lower.end());
+            lower.resize(Chunk / 2);
+            const Pos128 lower_last = PosOf()(lower.back());
+            chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(at.c) + 1, std::move(upper));
+            last_.insert(last_.begin() + static_cast<std::ptrdiff_t>(at.c), lower_last);
+            if (at.i >= Chunk / 2) {
+                at = {at.c + 1, at.i - Chunk / 2};
+                if (at.i == 0) {
+                    // The first element of the upper half: e ends the lower one.
+                    chunks_[at.c - 1].push_back(e);
+                    last_[at.c - 1] = pos;
+                    return;
+                }
+            }
+        }
+        auto& chunk = chunks_[at.c];
+        chunk.insert(chunk.begin() + static_cast<std::ptrdiff_t>(at.i), e);
+        ++at.i;
+    }
+
+    // Takes the element at `at` out; `at` then names the element that followed it.
+    void erase(Cursor& at) {
+        auto& chunk = chunks_[at.c];
+        --size_;
+        chunk.erase(chunk.begin() + static_cast<std::ptrdiff_t>(at.i));
+        if (chunk.empty()) {
+            drop_chunk(at.c);
+            at.i = 0;
+        } else if (at.i == chunk.size()) {
+            last_[at.c] = PosOf()(chunk.back());
+            at = {at.c + 1, 0};
+        }
+    }
+
+    // Appends `e`, which sorts after every element.
+    void push_back(const T& e) {
+        Cursor at{chunks_.size(), 0};
+        insert(at, e);
+    }
+
+    // Removes the elements for which pred(e) is true; returns how many.
+    template <typename Pred> size_t erase_if(Pred pred) {
+        size_t n = 0;
+        for (size_t c = 0; c < chunks_.size();) {
+            n += std::erase_if(chunks_[c], pred);
+            if (chunks_[c].empty()) {
+                drop_chunk(c);
+                continue;
+            }
+            last_[c] = PosOf()(chunks_[c].back());
+            ++c;
+        }
+        size_ -= n;
+        return n;
+    }
+
+    // Empties the sequence, keeping its chunks' memory for the next elements.
+    void clear() {
+        for (auto& chunk : chunks_) {
+            chunk.clear();
+            spare_.push_back(std::move(chunk));
+        }
+        chunks_.clear();
+        last_.clear();
+        size_ = 0;
+    }
+
+  private:
+    template <typename Before> Cursor search(Before before) const {
+        const size_t c = partition_point(last_.data(), last_.size(), before);
+        if (c == chunks_.size())
+            return {c, 0};
+        const auto& chunk = chunks_[c];
+        return {c, partition_point(chunk.data(), chunk.size(),
+                                   [&](const T& e) { return before(PosOf()(e)); })};
+    }
+    std::vector<T> new_chunk() {
+        std::vector<T> chunk;
+        if (!spare_.empty()) {
+            chunk = std::move(spare_.back());
+            spare_.pop_back();
+        } else {
+            chunk.reserve(Chunk);
+        }
+        return chunk;
+    }
+    void drop_chunk(size_t c) {
+        spare_.push_back(std::move(chunks_[c]));
+        spare_.back().clear();
+        chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(c));
+        last_.erase(last_.begin() + static_cast<std::ptrdiff_t>(c));
+    }
+
+    Chunks chunks_;             // in order, none empty
+    std::vector<Pos128> last_;  // each chunk's last position
+    Chunks spare_;              // emptied chunks, capacity kept
+    size_t size_ = 0;
+};
+
+} // namespace bucketscope::ondisk

@@ -1,0 +1,142 @@
+// SortedChunks against a std::set: inserts at cursors found by search, erases, erase_if,
+// appends and clear, with chunks of four so nearly every operation splits or drops one.
+#include "core/ondisk/sorted_chunks.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+#include <vector>
+
+namespace bucketscope::ondisk {
+namespace {
+
+struct Item {
+    uint64_t inode = 0;
+    uint64_t offset = 0;
+    uint64_t tag = 0;
+};
+struct ItemPos {
+    Pos128 operator()(const Item& e) const { return pos128(e.inode, e.offset); }
+};
+using Seq = SortedChunks<Item, ItemPos, 4>;
+using Model = std::set<std::pair<uint64_t, uint64_t>>;
+
+void expect_same(const Seq& s, const Model& m) {
+    ASSERT_EQ(s.size(), m.size());
+    auto it = m.begin();
+    size_t n = 0;
+    for (const Item& e : s) {
+        ASSERT_NE(it, m.end());
+        EXPECT_EQ(std::make_pair(e.inode, e.offset), *it);
+        EXPECT_EQ(e.tag, e.offset * 7 + e.inode);
+        ++it;
+        ++n;
+    }
+    EXPECT_EQ(n, m.size());
+    size_t in_chunks = 0;
+    for (const auto& chunk : s.chunks()) {
+        EXPECT_FALSE(chunk.empty());
+        EXPECT_LE(chunk.size(), 4u);
+        in_chunks += chunk.size();
+    }
+    EXPECT_EQ(in_chunks, m.size());
+}
+
+Item item(uint64_t inode, uint64_t offset) { return {inode, offset, offset * 7 + inode}; }
+
+TEST(SortedChunks, SearchesInsertsAndErasesMatchASet) {
+    Seq s;
+    Model m;
+    std::mt19937_64 rng(5);
+    for (int step = 0; step < 4000; ++step) {
+        const uint64_t inode = rng() % 3, offset = rng() % 300;
+        const auto key = std::make_pair(inode, offset);
+        auto at = s.lower_bound(pos128(inode, offset));
+        // lower_bound and upper_bound name the element the set's would.
+        const auto want = m.lower_bound(key);
+        if (want == m.end()) {
+            EXPECT_TRUE(s.at_end(at));
+        } else {
+            ASSERT_FALSE(s.at_end(at));
+            EXPECT_EQ(std::make_pair(s.at(at).inode, s.at(at).offset), *want);
+        }
+        const auto up = s.upper_bound(pos128(inode, offset));
+        const auto want_up = m.upper_bound(key);
+        EXPECT_EQ(s.at_end(up), want_up == m.end());
+        if (!s.at_end(up) && want_up != m.end()) {
+            EXPECT_EQ(std::make_pair(s.at(up).inode, s.at(up).offset), *want_up);
+        }
+        if (m.count(key)) {
+            s.erase(at);
+            m.erase(key);
+            // The cursor now names the element after the erased one.
+            const auto next = m.upper_bound(key);
+            EXPECT_EQ(s.at_end(at), next == m.end());
+            if (!s.at_end(at) && next != m.end()) {
+                EXPECT_EQ(std::make_pair(s.at(at).inode, s.at(at).offset), *next);
+            }
+        } else {
+            const bool end = s.at_end(at);
+            const Item before = end ? Item{} : s.at(at);
+            s.insert(at, item(inode, offset));
+            m.insert(key);
+            // The cursor still names the element it named.
+            ASSERT_EQ(s.at_end(at), end);
+            if (!end) {
+                EXPECT_EQ(s.at(at).offset, before.offset);
+            }
+        }
+        if (step % 500 == 0)
+            expect_same(s, m);
+    }
+    expect_same(s, m);
+    // Walking from a cursor with iter() and advance() sees the rest in order.
+    auto at = s.lower_bound(pos128(1, 150));
+    auto want = m.lower_bound({1, 150});
+    for (auto it = s.iter(at); it != s.end(); ++it, ++want, s.advance(at)) {
+        ASSERT_NE(want, m.end());
+        EXPECT_EQ(std::make_pair(it->inode, it->offset), *want);
+        EXPECT_EQ(s.at(at).offset, it->offset);
+    }
+    EXPECT_EQ(want, m.end());
+    EXPECT_TRUE(s.at_end(at));
+
+    EXPECT_EQ(s.erase_if([](const Item& e) { return e.offset % 3 == 0; }),
+              std::erase_if(m, [](const auto& k) { return k.second % 3 == 0; }));
+    expect_same(s, m);
+    EXPECT_EQ(s.back().offset, m.rbegin()->second);
+    EXPECT_EQ(s.erase_if([](const Item&) { return true; }), m.size());
+    m.clear();
+    expect_same(s, m);
+}
+
+TEST(SortedChunks, AppendsFillChunksAndClearKeepsWorking) {
+    Seq s;
+    Model m;
+    for (uint64_t i = 1; i <= 41; ++i) {
+        s.push_back(item(0, i * 2));
+        m.insert({0, i * 2});
+    }
+    expect_same(s, m);
+    // In-order appends leave every chunk but the last full.
+    EXPECT_EQ(s.chunks().size(), 11u);
+    // Then one before each: the chunks split.
+    for (uint64_t i = 1; i <= 41; ++i) {
+        auto at = s.lower_bound(pos128(0, i * 2 - 1));
+        s.insert(at, item(0, i * 2 - 1));
+        m.insert({0, i * 2 - 1});
+    }
+    expect_same(s, m);
+    s.clear();
+    m.clear();
+    expect_same(s, m);
+    EXPECT_TRUE(s.empty());
+    EXPECT_TRUE(s.at_end(s.lower_bound(0)));
+    s.push_back(item(2, 9));
+    m.insert({2, 9});
+    expect_same(s, m);
+}
+
+} // namespace
+} // namespace bucketscope::ondisk
