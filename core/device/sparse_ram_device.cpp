@@ -12,7 +12,8 @@ namespace bucketscope {
 
 SparseRamDevice::SparseRamDevice(uint64_t size_bytes)
     : size_(size_bytes),
-      chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)) {}
+      chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)),
+      held_(chunks_.size()) {}
 
 std::string SparseRamDevice::name() const {
     return "ram:" + std::to_string(size_);
@@ -36,19 +37,20 @@ std::byte* SparseRamDevice::page(uint64_t index, bool create, bool whole) {
             if (!whole)
                 std::memset(p.get(), 0, kPage);
         }
-        chunk->held = uint16_t(chunk->held | (1u << i));
+        uint16_t& held = held_[index / kPagesPerChunk];
+        held = uint16_t(held | (1u << i));
         ++pages_;
     }
     return p.get();
 }
 
-void SparseRamDevice::drop(Chunk& chunk, unsigned i) {
-    auto& p = chunk.pages[i];
+void SparseRamDevice::drop(uint64_t chunk, unsigned i) {
+    auto& p = chunks_[chunk]->pages[i];
     if (pool_.size() < kPoolPages)
         pool_.push_back(std::move(p));
     else
         p.reset();
-    chunk.held = uint16_t(chunk.held & ~(1u << i));
+    held_[chunk] = uint16_t(held_[chunk] & ~(1u << i));
     --pages_;
 }
 
@@ -90,18 +92,19 @@ void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
     while (at < end) {
         const uint64_t base = at - at % kChunkBytes;
         const uint64_t stop = std::min(end, base + kChunkBytes);
-        if (Chunk* chunk = chunks_[base / kChunkBytes].get(); chunk && chunk->held) {
+        const uint64_t chunk = base / kChunkBytes;
+        if (held_[chunk]) {
             const unsigned first = unsigned((at - base) / kPage);
             const unsigned last = unsigned((stop - 1 - base) / kPage);
             const unsigned covered = ((2u << last) - 1) & ~((1u << first) - 1);
-            for (unsigned held = chunk->held & covered; held; held &= held - 1) {
+            for (unsigned held = held_[chunk] & covered; held; held &= held - 1) {
                 const unsigned i = unsigned(std::countr_zero(held));
                 const uint64_t page_at = base + i * kPage;
                 const uint64_t lo = std::max(at, page_at), hi = std::min(stop, page_at + kPage);
                 if (hi - lo == kPage)
-                    drop(*chunk, i);
+                    drop(chunk, i);
                 else
-                    std::memset(chunk->pages[i].get() + (lo - page_at), 0, hi - lo);
+                    std::memset(chunks_[chunk]->pages[i].get() + (lo - page_at), 0, hi - lo);
             }
         }
         at = stop;

@@ -14,12 +14,12 @@
 // instead of going back to the allocator, which would hand out fresh, faulting memory.
 // A mutex makes the device safe from the threaded engine's tasks (uncontended otherwise).
 
+#include "core/device/device.h"
+
 #include <array>
 #include <memory>
 #include <mutex>
 #include <vector>
-
-#include "core/device/device.h"
 
 namespace bucketscope {
 
@@ -52,14 +52,12 @@ class SparseRamDevice final : public Device {
     using Page = std::unique_ptr<std::byte[]>;
     struct Chunk {
         std::array<Page, kPagesPerChunk> pages;
-        // Bit i: pages[i] is held. Ranges visit only the pages they cover that are held.
-        uint16_t held = 0;
     };
     static_assert(kPagesPerChunk <= 16);
     // The page at `index`; with `create`, one if there is none: zeroed, or with `whole`
     // (the caller overwrites all of it) as it comes from the pool.
     std::byte* page(uint64_t index, bool create, bool whole = false);
-    void drop(Chunk& chunk, unsigned i);
+    void drop(uint64_t chunk, unsigned i);
     void store(uint64_t offset, std::span<const std::byte> data);
     // Drops whole pages of [at, end) and zeroes the partial ones it holds.
     void zero_range(uint64_t at, uint64_t end);
@@ -67,6 +65,9 @@ class SparseRamDevice final : public Device {
     uint64_t size_;
     mutable std::mutex lock_;
     std::vector<std::unique_ptr<Chunk>> chunks_;
+    // Per chunk, bit i: its page i is held. Apart from the chunks so that a range (a
+    // bucket's is 8 chunks) checks one cache line, not one scattered chunk per 64 KiB.
+    std::vector<uint16_t> held_;
     std::vector<Page> pool_;
     uint64_t pages_ = 0;
     uint64_t writes_ = 0;
