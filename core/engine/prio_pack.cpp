@@ -1,6 +1,6 @@
 // Packing prio set entries; see prio_pack.h for what and why.
 //
-// The vector path takes four buckets at a time. Loaded 12 bytes apart, each bucket sits in
+// The vector path works on groups of four buckets. Loaded 12 bytes apart, each bucket sits in
 // the low 12 bytes of its own register as three little-endian dwords {pin, prio | gen << 16
 // | last_gc << 24, gc_mark | prio_stamp << 16}; a 4x4 dword transpose gathers the pins, the
 // prio words and the stamp words of the four into one register each. Then, per dword lane:
@@ -13,10 +13,10 @@
 // store writes 4 bytes past the group's entries, which the next group (or the scalar tail)
 // overwrites; the loop stops two buckets early so that this never reaches past the last
 // entry and the load of the fourth bucket never past the last bucket. The AVX2 loop runs
-// the same steps on two groups at once, one per 128-bit lane, and the SSE4.1 one takes
-// what is left of whole groups: about 0.3 and 0.6 ns per bucket, against 1.2 for the
-// scalar loop (its branches on pin and prio), so the bucket array goes at close to the
-// speed it can be read from L2.
+// these steps on two groups at once, one per 128-bit lane: about 0.3 ns per bucket against
+// 1.2 for the scalar loop (its branches on pin and prio), so the bucket array goes at
+// close to the speed it can be read from L2. The scalar loop does the last few buckets,
+// and everything on a CPU without AVX2.
 
 #include "core/engine/prio_pack.h"
 
@@ -65,49 +65,12 @@ static_assert(sizeof(Bucket) == 12 && offsetof(Bucket, pin) == 0 && offsetof(Buc
               "the vector path reads Bucket as three dwords");
 
 PrioPackPath prio_pack_best() {
-    static const PrioPackPath best = __builtin_cpu_supports("avx2")     ? PrioPackPath::Avx2
-                                     : __builtin_cpu_supports("sse4.1") ? PrioPackPath::Sse41
-                                                                        : PrioPackPath::Scalar;
+    static const PrioPackPath best =
+        __builtin_cpu_supports("avx2") ? PrioPackPath::Avx2 : PrioPackPath::Scalar;
     return best;
 }
 
 namespace {
-
-// Packs the first groups of four of buckets[0..n) and returns how many buckets that was.
-__attribute__((target("sse4.1"))) size_t pack_sse41(const Bucket* buckets, size_t n, bool clock_on,
-                                                    uint64_t passes, std::byte* out,
-                                                    uint8_t* gens) {
-    const auto* in = reinterpret_cast<const std::byte*>(buckets);
-    const __m128i zero = _mm_setzero_si128();
-    const __m128i lo16 = _mm_set1_epi32(0xffff);
-    const __m128i pv = _mm_set1_epi32(static_cast<int>(passes & 0xffff));
-    const __m128i on = clock_on ? _mm_set1_epi32(-1) : zero;
-    const __m128i shuf = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 2, 6, 10, 14);
-    auto load = [](const std::byte* p) {
-        return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    };
-    size_t j = 0;
-    for (; j + 6 <= n; j += 4) {
-        const std::byte* q = in + 12 * j;
-        const __m128i r0 = load(q), r1 = load(q + 12), r2 = load(q + 24), r3 = load(q + 36);
-        const __m128i t0 = _mm_unpacklo_epi32(r0, r1); // pin0 pin1 word0 word1
-        const __m128i t1 = _mm_unpacklo_epi32(r2, r3); // pin2 pin3 word2 word3
-        const __m128i t2 = _mm_unpackhi_epi32(r0, r1); // stamp0 stamp1 - -
-        const __m128i t3 = _mm_unpackhi_epi32(r2, r3); // stamp2 stamp3 - -
-        const __m128i pin = _mm_unpacklo_epi64(t0, t1);
-        const __m128i word = _mm_unpackhi_epi64(t0, t1);
-        const __m128i stamp = _mm_srli_epi32(_mm_unpacklo_epi64(t2, t3), 16);
-        const __m128i elapsed = _mm_and_si128(_mm_sub_epi32(pv, stamp), lo16);
-        const __m128i btree = _mm_cmpeq_epi32(_mm_and_si128(word, lo16), lo16);
-        const __m128i aged = _mm_andnot_si128(btree, _mm_and_si128(_mm_cmpeq_epi32(pin, zero), on));
-        const __m128i v =
-            _mm_shuffle_epi8(_mm_subs_epu16(word, _mm_and_si128(elapsed, aged)), shuf);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * j), v);
-        const int g = _mm_extract_epi32(v, 3);
-        std::memcpy(gens + j, &g, 4);
-    }
-    return j;
-}
 
 // The bucket at p in the low lane, the one four buckets on in the high lane.
 __attribute__((target("avx2"))) inline __m256i load_two(const std::byte* p) {
@@ -115,9 +78,10 @@ __attribute__((target("avx2"))) inline __m256i load_two(const std::byte* p) {
                                reinterpret_cast<const __m128i*>(p));
 }
 
-// The same as pack_sse41 for eight buckets at once: the 128-bit lanes hold buckets j..j+3
-// and j+4..j+7 and do what pack_sse41 does; the high lane's entries are stored after the
-// low lane's, over the 4 bytes the low lane's store wrote past its entries.
+// Packs the first groups of eight of buckets[0..n) and returns how many buckets that was.
+// The 128-bit lanes hold buckets j..j+3 and j+4..j+7, each a group of four as the file
+// comment describes; the high lane's entries are stored after the low lane's, over the 4
+// bytes the low lane's store wrote past its entries.
 __attribute__((target("avx2"))) size_t pack_avx2(const Bucket* buckets, size_t n, bool clock_on,
                                                  uint64_t passes, std::byte* out, uint8_t* gens) {
     const auto* in = reinterpret_cast<const std::byte*>(buckets);
@@ -169,10 +133,8 @@ void pack_prio_entries_with(PrioPackPath path, const Bucket* buckets, size_t n, 
                             uint64_t passes, std::byte* out, uint8_t* gens) {
     size_t done = 0;
 #if defined(__x86_64__)
-    if (path >= PrioPackPath::Avx2)
+    if (path == PrioPackPath::Avx2)
         done = pack_avx2(buckets, n, clock_on, passes, out, gens);
-    if (path >= PrioPackPath::Sse41)
-        done += pack_sse41(buckets + done, n - done, clock_on, passes, out + 3 * done, gens + done);
 #else
     (void)path;
 #endif
