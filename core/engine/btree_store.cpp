@@ -316,6 +316,13 @@ void BtreeStore::cancel_optional_replacements() {
     }
 }
 
+size_t BtreeStore::drop_bad_keys_of_rewrites() {
+    for (uint32_t id = 0; id < nodes_.size(); ++id)
+        if (nodes_[id].gc_rewrite && idx_.replace_requested(id))
+            rt_.metrics.btree_keys_dropped += idx_.drop_bad_extents(rt_.c, id);
+    return idx_.nodes_needed();
+}
+
 std::vector<Ptr> BtreeStore::take_reserved(size_t n) {
     const size_t k = std::min(n, reserved_.size());
     std::vector<Ptr> out(reserved_.end() - static_cast<std::ptrdiff_t>(k), reserved_.end());
@@ -329,9 +336,6 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
     op_created_.clear();
     op_retired_.clear();
     CacheSet& c = rt_.c;
-    for (uint32_t id = 0; id < nodes_.size(); ++id)
-        if (nodes_[id].gc_rewrite && idx_.replace_requested(id))
-            rt_.metrics.btree_keys_dropped += idx_.drop_bad_extents(c, id);
     [[maybe_unused]] const size_t used = idx_.split(c, nodes);
     assert(used == nodes.size());
     ++rt_.metrics.btree_replacements;

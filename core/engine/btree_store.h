@@ -136,9 +136,13 @@ class BtreeStore final : public IndexObserver {
     // rewrites asked for it). cancel_optional_replacements() gives GC's up.
     size_t plan_replacement(bool* optional);
     void cancel_optional_replacements();
-    // Runs the split with `nodes` (plan_replacement() of them, allocation pins dropped)
-    // and returns its writes: every new node's image, level by level with flushes between,
-    // then one bset per parent that gained keys.
+    // With the buckets in hand, GC's rewrites leave their bad keys behind (as
+    // btree_gc_rewrite_node's sort does). Returns how many buckets the split needs now: a
+    // rewritten leaf that was also over capacity may need fewer pieces than planned.
+    size_t drop_bad_keys_of_rewrites();
+    // Runs the split with `nodes` (drop_bad_keys_of_rewrites() of them, allocation pins
+    // dropped) and returns its writes: every new node's image, level by level with flushes
+    // between, then one bset per parent that gained keys.
     std::vector<NodeIo> replace(std::span<const Ptr> nodes);
     // The writes are done: free the retired buckets, or, with a new root, ask the journal
     // for the entry that records it and free them once that is durable.

@@ -1,6 +1,8 @@
 // The btree writer's state machine; see btree_writer.h.
 #include "core/engine/btree_writer.h"
 
+#include <cassert>
+
 namespace bucketscope {
 
 BtreeWriter::BtreeWriter(BtreeStore& store) : Task("bcache_btree_io"), store_(store) {}
@@ -45,9 +47,13 @@ StepResult BtreeWriter::alloc(Runtime& rt) {
         waiting_ = false;
         rt.metrics.alloc_wait_ns += rt.now() - wait_start_ns_;
     }
+    // Buckets the smaller split does not take stay reserved, pins held, for the next one.
+    const size_t used = store_.drop_bad_keys_of_rewrites();
+    assert(used && used <= need);
+    store_.add_reserved(std::span<const Ptr>(nodes).subspan(used));
     // bch_btree_node_alloc drops the allocation pin at once; METADATA keeps them safe.
-    bkey_put(c, nodes.data(), static_cast<unsigned>(need));
-    ios_ = store_.replace(nodes);
+    bkey_put(c, nodes.data(), static_cast<unsigned>(used));
+    ios_ = store_.replace(std::span<const Ptr>(nodes).first(used));
     next_ = 0;
     replacing_ = true;
     state_ = State::Io;
