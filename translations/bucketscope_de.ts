@@ -1836,6 +1836,149 @@ Optionen: %3</translation>
     </message>
 </context>
 <context>
+    <name>bucketscope::TraceForm</name>
+    <message>
+        <source>queued</source>
+        <translation>eingereiht</translation>
+    </message>
+    <message>
+        <source>get request</source>
+        <translation>Request geholt</translation>
+    </message>
+    <message>
+        <source>inserted</source>
+        <translation>eingefügt</translation>
+    </message>
+    <message>
+        <source>issued</source>
+        <translation>ausgegeben</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Skip malformed records (count them)</source>
+        <translation>Fehlerhafte Datensätze überspringen (und zählen)</translation>
+    </message>
+    <message>
+        <source>The csv file starts with a header line</source>
+        <translation>Die csv-Datei beginnt mit einer Kopfzeile</translation>
+    </message>
+    <message>
+        <source>Object ids are numbers</source>
+        <translation>Objekt-IDs sind Zahlen</translation>
+    </message>
+    <message>
+        <source>trace file (plain or .zst)</source>
+        <translation>Trace-Datei (unkomprimiert oder .zst)</translation>
+    </message>
+    <message>
+        <source>blkparse text, fio iolog v2/v3, MSR Cambridge CSV, libCacheSim csv or oracleGeneral (--format)</source>
+        <translation>blkparse-Text, fio-iolog v2/v3, MSR-Cambridge-CSV, libCacheSim-csv oder oracleGeneral (--format)</translation>
+    </message>
+    <message>
+        <source>whole trace</source>
+        <translation>ganzer Trace</translation>
+    </message>
+    <message>
+        <source>one per process</source>
+        <translation>einer pro Prozess</translation>
+    </message>
+    <message>
+        <source>Fold the trace&apos;s process ids onto this many write points (--write-points)</source>
+        <translation>Die Prozess-IDs des Traces auf so viele Write Points abbilden (--write-points)</translation>
+    </message>
+    <message>
+        <source>csv: the 1-based columns of time, object id, object size and operation (0: none), as the CLI&apos;s --csv-time-col, --csv-id-col, --csv-size-col and --csv-op-col</source>
+        <translation>csv: die Spalten (ab 1 gezählt) für Zeit, Objekt-ID, Objektgröße und Operation (0: keine), wie --csv-time-col, --csv-id-col, --csv-size-col und --csv-op-col der CLI</translation>
+    </message>
+    <message>
+        <source>Off: the first line is a record (--csv-no-header)</source>
+        <translation>Aus: Die erste Zeile ist ein Datensatz (--csv-no-header)</translation>
+    </message>
+    <message>
+        <source>csv: the field delimiter, one character or tab or space (--csv-delimiter)</source>
+        <translation>csv: das Feldtrennzeichen, ein Zeichen oder tab oder space (--csv-delimiter)</translation>
+    </message>
+    <message>
+        <source>Off: ids are names, each hashed to an object (--csv-string-ids)</source>
+        <translation>Aus: IDs sind Namen, jeder per Hash einem Objekt zugeordnet (--csv-string-ids)</translation>
+    </message>
+    <message>
+        <source>csv: the unit of the time column (--csv-time-unit)</source>
+        <translation>csv: die Einheit der Zeitspalte (--csv-time-unit)</translation>
+    </message>
+    <message>
+        <source>Size of objects whose records carry none, such as 512K or 4M (--object-size)</source>
+        <translation>Größe von Objekten, deren Datensätze keine angeben, etwa 512K oder 4M (--object-size)</translation>
+    </message>
+    <message>
+        <source>blkparse: which action&apos;s lines are requests (--blkparse-action)</source>
+        <translation>blkparse: die Zeilen welcher Aktion Anfragen sind (--blkparse-action)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Write points</source>
+        <translation>Write Points</translation>
+    </message>
+    <message>
+        <source>blkparse action</source>
+        <translation>blkparse-Aktion</translation>
+    </message>
+    <message>
+        <source>Object size</source>
+        <translation>Objektgröße</translation>
+    </message>
+    <message>
+        <source>CSV columns</source>
+        <translation>CSV-Spalten</translation>
+    </message>
+    <message>
+        <source>CSV delimiter</source>
+        <translation>CSV-Trennzeichen</translation>
+    </message>
+    <message>
+        <source>CSV time unit</source>
+        <translation>CSV-Zeiteinheit</translation>
+    </message>
+    <message>
+        <source>Open trace</source>
+        <translation>Trace öffnen</translation>
+    </message>
+    <message>
+        <source>Traces (*);;zstd (*.zst)</source>
+        <translation>Traces (*);;zstd (*.zst)</translation>
+    </message>
+    <message>
+        <source>Object size: expected a size such as 512K or 4M, found &quot;%1&quot;</source>
+        <translation>Objektgröße: eine Größe wie 512K oder 4M erwartet, gefunden „%1“</translation>
+    </message>
+    <message>
+        <source>CSV columns: expected four numbers such as 1,2,3,0, found &quot;%1&quot;</source>
+        <translation>CSV-Spalten: vier Zahlen wie 1,2,3,0 erwartet, gefunden „%1“</translation>
+    </message>
+    <message>
+        <source>CSV delimiter: expected one character, tab or space, found &quot;%1&quot;</source>
+        <translation>CSV-Trennzeichen: ein Zeichen, tab oder space erwartet, gefunden „%1“</translation>
+    </message>
+</context>
+<context>
     <name>bucketscope::WorkloadPanel</name>
     <message>
         <source>Apply (restarts the engine)</source>
@@ -1983,51 +2126,51 @@ Optionen: %3</translation>
     </message>
     <message>
         <source>Skip malformed records (count them)</source>
-        <translation>Fehlerhafte Datensätze überspringen (und zählen)</translation>
+        <translation type="vanished">Fehlerhafte Datensätze überspringen (und zählen)</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation>Durchsuchen…</translation>
+        <translation type="vanished">Durchsuchen…</translation>
     </message>
     <message>
         <source>trace file (plain or .zst)</source>
-        <translation>Trace-Datei (unkomprimiert oder .zst)</translation>
+        <translation type="vanished">Trace-Datei (unkomprimiert oder .zst)</translation>
     </message>
     <message>
         <source>blkparse text, fio iolog v2/v3, MSR Cambridge CSV, libCacheSim csv or oracleGeneral</source>
-        <translation>blkparse-Text, fio-iolog v2/v3, MSR-Cambridge-CSV, libCacheSim-csv oder oracleGeneral</translation>
+        <translation type="vanished">blkparse-Text, fio-iolog v2/v3, MSR-Cambridge-CSV, libCacheSim-csv oder oracleGeneral</translation>
     </message>
     <message>
         <source>whole trace</source>
-        <translation>ganzer Trace</translation>
+        <translation type="vanished">ganzer Trace</translation>
     </message>
     <message>
         <source>one per process</source>
-        <translation>einer pro Prozess</translation>
+        <translation type="vanished">einer pro Prozess</translation>
     </message>
     <message>
         <source>Fold the trace&apos;s process ids onto this many write points</source>
-        <translation>Die Prozess-IDs des Traces auf so viele Write Points abbilden</translation>
+        <translation type="vanished">Die Prozess-IDs des Traces auf so viele Write Points abbilden</translation>
     </message>
     <message>
         <source>File</source>
-        <translation>Datei</translation>
+        <translation type="vanished">Datei</translation>
     </message>
     <message>
         <source>Format</source>
-        <translation>Format</translation>
+        <translation type="vanished">Format</translation>
     </message>
     <message>
         <source>Write points</source>
-        <translation>Write Points</translation>
+        <translation type="vanished">Write Points</translation>
     </message>
     <message>
         <source>Open trace</source>
-        <translation>Trace öffnen</translation>
+        <translation type="vanished">Trace öffnen</translation>
     </message>
     <message>
         <source>Traces (*);;zstd (*.zst)</source>
-        <translation>Traces (*);;zstd (*.zst)</translation>
+        <translation type="vanished">Traces (*);;zstd (*.zst)</translation>
     </message>
     <message>
         <source>Spec %1: %2</source>
@@ -2067,19 +2210,19 @@ Optionen: %3</translation>
     </message>
     <message>
         <source>The csv file starts with a header line</source>
-        <translation>Die csv-Datei beginnt mit einer Kopfzeile</translation>
+        <translation type="vanished">Die csv-Datei beginnt mit einer Kopfzeile</translation>
     </message>
     <message>
         <source>csv: the 1-based columns of time, object id, object size and operation (0: none), as the CLI&apos;s --csv-time-col, --csv-id-col, --csv-size-col and --csv-op-col</source>
-        <translation>csv: die Spalten (ab 1 gezählt) für Zeit, Objekt-ID, Objektgröße und Operation (0: keine), wie --csv-time-col, --csv-id-col, --csv-size-col und --csv-op-col der CLI</translation>
+        <translation type="vanished">csv: die Spalten (ab 1 gezählt) für Zeit, Objekt-ID, Objektgröße und Operation (0: keine), wie --csv-time-col, --csv-id-col, --csv-size-col und --csv-op-col der CLI</translation>
     </message>
     <message>
         <source>CSV columns</source>
-        <translation>CSV-Spalten</translation>
+        <translation type="vanished">CSV-Spalten</translation>
     </message>
     <message>
         <source>CSV columns: expected four numbers such as 1,2,3,0, found &quot;%1&quot;</source>
-        <translation>CSV-Spalten: vier Zahlen wie 1,2,3,0 erwartet, gefunden „%1“</translation>
+        <translation type="vanished">CSV-Spalten: vier Zahlen wie 1,2,3,0 erwartet, gefunden „%1“</translation>
     </message>
 </context>
 <context>

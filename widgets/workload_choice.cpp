@@ -4,6 +4,7 @@
 
 #include "core/store/engine_recorder.h"
 #include "core/workload/request_source.h"
+#include "core/workload/trace_options.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,8 +25,7 @@ nlohmann::ordered_json workload_object(const WorkloadChoice& c) {
     case WorkloadChoice::Trace:
         return {{"source", "trace"},
                 {"path", c.trace_path},
-                {"format", workload::to_string(c.trace.format)},
-                {"skip_bad", c.trace.skip_bad},
+                {"trace_options", workload::trace_options_json(c.trace)},
                 {"limit", c.limit},
                 {"write_points", c.write_points},
                 {"cache_mode", to_string(c.cache_mode)}};

@@ -35,7 +35,6 @@ constexpr Kind kKinds[] = {{"zipf", "alpha=0.9"},
                            {"seq", ""},
                            {"hotcold", "hot=10,hotfrac=90"},
                            {"scan", "alpha=0.9,every=10000,scanlen=64M"}};
-constexpr const char* kFormats[] = {"blkparse", "fio", "msr", "csv", "oracle"};
 constexpr CacheMode kCacheModes[] = {CacheMode::Writethrough, CacheMode::Writeback,
                                      CacheMode::Writearound, CacheMode::None};
 
@@ -59,7 +58,8 @@ WorkloadPanel::WorkloadPanel(QWidget* parent)
     source_->addItem(tr("Trace file…"), int(TraceFile));
     source_->addItem(tr("Generator spec (zipf, hotcold, scan…)"), int(GeneratorSpec));
     pages_->addWidget(buildBuiltinPage());
-    pages_->addWidget(buildTracePage());
+    trace_form_ = new TraceForm(kMaxRequests, kMaxProcesses, this);
+    pages_->addWidget(trace_form_);
     pages_->addWidget(buildGeneratorPage());
 
     for (CacheMode m : kCacheModes)
@@ -186,58 +186,6 @@ QWidget* WorkloadPanel::buildGeneratorPage() {
     return page;
 }
 
-QWidget* WorkloadPanel::buildTracePage() {
-    auto* page = new QWidget(this);
-    trace_ = new QLineEdit(page);
-    format_ = new QComboBox(page);
-    skip_bad_ = new QCheckBox(tr("Skip malformed records (count them)"), page);
-    trace_limit_ = new QSpinBox(page);
-    write_points_ = new QSpinBox(page);
-    csv_columns_ = new QLineEdit(QStringLiteral("1,2,3,0"), page);
-    csv_header_ = new QCheckBox(tr("The csv file starts with a header line"), page);
-    csv_header_->setChecked(true);
-    csv_columns_->setToolTip(tr("csv: the 1-based columns of time, object id, object size and "
-                                "operation (0: none), as the CLI's --csv-time-col, --csv-id-col, "
-                                "--csv-size-col and --csv-op-col"));
-    auto* browse = new QPushButton(tr("Browse…"), page);
-    trace_->setPlaceholderText(tr("trace file (plain or .zst)"));
-    for (const char* f : kFormats)
-        format_->addItem(QString::fromLatin1(f));
-    format_->setToolTip(tr("blkparse text, fio iolog v2/v3, MSR Cambridge CSV, libCacheSim csv "
-                           "or oracleGeneral"));
-    trace_limit_->setRange(0, kMaxRequests);
-    trace_limit_->setSpecialValueText(tr("whole trace"));
-    trace_limit_->setSingleStep(10000);
-    write_points_->setRange(0, int(kMaxProcesses));
-    write_points_->setSpecialValueText(tr("one per process"));
-    write_points_->setToolTip(tr("Fold the trace's process ids onto this many write points"));
-    auto* row = new QHBoxLayout;
-    row->addWidget(trace_, 1);
-    row->addWidget(browse);
-    auto* form = page_form(page);
-    form->addRow(tr("File"), row);
-    form->addRow(tr("Format"), format_);
-    form->addRow(QString(), skip_bad_);
-    form->addRow(tr("Requests"), trace_limit_);
-    form->addRow(tr("Write points"), write_points_);
-    form->addRow(tr("CSV columns"), csv_columns_);
-    form->addRow(QString(), csv_header_);
-    auto csv_only = [this] {
-        const bool csv = format_->currentText() == QLatin1String("csv");
-        csv_columns_->setEnabled(csv);
-        csv_header_->setEnabled(csv);
-    };
-    connect(format_, &QComboBox::currentIndexChanged, this, csv_only);
-    csv_only();
-    connect(browse, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open trace"), QString(),
-                                                          tr("Traces (*);;zstd (*.zst)"));
-        if (!path.isEmpty())
-            trace_->setText(path);
-    });
-    return page;
-}
-
 void WorkloadPanel::onSourceChanged() {
     const int s = source_->currentData().toInt();
     pages_->setCurrentIndex(s);
@@ -271,20 +219,8 @@ void WorkloadPanel::showChoice(const WorkloadChoice& c) {
     source_->setCurrentIndex(source_->findData(source));
     if (c.kind != WorkloadChoice::BuiltIn)
         cache_mode_->setCurrentIndex(cache_mode_->findData(int(c.cache_mode)));
-    if (c.kind == WorkloadChoice::Trace) {
-        trace_->setText(QString::fromStdString(c.trace_path));
-        format_->setCurrentText(QString::fromLatin1(workload::to_string(c.trace.format)));
-        skip_bad_->setChecked(c.trace.skip_bad);
-        trace_limit_->setValue(int(std::min<uint64_t>(c.limit, kMaxRequests)));
-        write_points_->setValue(int(c.write_points));
-        const auto& csv = c.trace.csv;
-        csv_columns_->setText(QStringLiteral("%1,%2,%3,%4")
-                                  .arg(csv.time)
-                                  .arg(csv.obj_id)
-                                  .arg(csv.obj_size)
-                                  .arg(csv.op));
-        csv_header_->setChecked(csv.has_header);
-    }
+    if (c.kind == WorkloadChoice::Trace)
+        trace_form_->show(c);
     if (c.kind != WorkloadChoice::Generator)
         return;
     const QString spec = QString::fromStdString(c.spec);
@@ -345,37 +281,14 @@ WorkloadChoice WorkloadPanel::choice() const {
         break;
     case TraceFile:
         c.kind = WorkloadChoice::Trace;
-        c.trace_path = trace_->text().trimmed().toStdString();
-        workload::parse_trace_format(format_->currentText().toStdString(), c.trace.format);
-        c.trace.skip_bad = skip_bad_->isChecked();
-        c.limit = uint64_t(trace_limit_->value());
-        c.write_points = unsigned(write_points_->value());
-        csvColumns(c.trace.csv);
-        c.trace.csv.has_header = csv_header_->isChecked();
+        // A field that does not parse keeps its default here; Apply says which it is.
+        trace_form_->read(c, nullptr);
         break;
     default:
         c.kind = WorkloadChoice::BuiltIn;
         break;
     }
     return c;
-}
-
-bool WorkloadPanel::csvColumns(workload::CsvColumns& out) const {
-    const QStringList cols = csv_columns_->text().split(QLatin1Char(','));
-    if (cols.size() != 4)
-        return false;
-    unsigned v[4];
-    for (int i = 0; i < 4; ++i) {
-        bool ok = false;
-        v[i] = cols[i].trimmed().toUInt(&ok);
-        if (!ok)
-            return false;
-    }
-    out.time = v[0];
-    out.obj_id = v[1];
-    out.obj_size = v[2];
-    out.op = v[3];
-    return true;
 }
 
 void WorkloadPanel::showStatus(const QString& text, bool error) {
@@ -410,11 +323,9 @@ void WorkloadPanel::loadTrace(const WorkloadChoice& c) {
         showStatus(tr("Choose a trace file first."), true);
         return;
     }
-    workload::CsvColumns unused;
-    if (c.trace.format == workload::TraceFormat::Csv && !csvColumns(unused)) {
-        showStatus(tr("CSV columns: expected four numbers such as 1,2,3,0, found \"%1\"")
-                       .arg(csv_columns_->text()),
-                   true);
+    WorkloadChoice checked = c;
+    if (QString why; !trace_form_->read(checked, &why)) {
+        showStatus(why, true);
         return;
     }
     if (job_)

@@ -5,7 +5,8 @@
 //   * a generator spec (core/workload/generator.h): kind and its parameters, span, read
 //     share, request sizes, processes, how many requests; the spec string is shown as the
 //     CLI's --workload takes it;
-//   * a trace file in one of the formats replay reads (blkparse, fio, msr, csv, oracle).
+//   * a trace file in one of the formats replay reads (blkparse, fio, msr, csv, oracle),
+//     with its reader's options (widgets/trace_form.h).
 // Generator and trace feed the request path, whose cache mode is chosen here too.
 //
 // Applying restarts the engine (the demo engine on the same geometry, policy and seed, or
@@ -16,6 +17,7 @@
 
 #include "widgets/engine_frame.h"
 #include "widgets/long_job.h"
+#include "widgets/trace_form.h"
 #include "widgets/workload_choice.h"
 
 #include <QPointer>
@@ -67,11 +69,12 @@ class WorkloadPanel : public QWidget {
     QLineEdit* sizeEdit() const { return size_; }
     QSpinBox* genProcessesBox() const { return gen_processes_; }
     QSpinBox* requestsBox() const { return requests_; }
-    QLineEdit* traceEdit() const { return trace_; }
-    QComboBox* formatBox() const { return format_; }
-    QCheckBox* skipBadBox() const { return skip_bad_; }
-    QSpinBox* writePointsBox() const { return write_points_; }
-    QLineEdit* csvColumnsEdit() const { return csv_columns_; }
+    TraceForm* traceForm() const { return trace_form_; }
+    QLineEdit* traceEdit() const { return trace_form_->fileEdit(); }
+    QComboBox* formatBox() const { return trace_form_->formatBox(); }
+    QCheckBox* skipBadBox() const { return trace_form_->skipBadBox(); }
+    QSpinBox* writePointsBox() const { return trace_form_->writePointsBox(); }
+    QLineEdit* csvColumnsEdit() const { return trace_form_->csvColumnsEdit(); }
     QComboBox* cacheModeBox() const { return cache_mode_; }
     QSpinBox* rateBox() const { return rate_; }
     QPushButton* applyButton() const { return apply_; }
@@ -87,14 +90,11 @@ class WorkloadPanel : public QWidget {
   private:
     QWidget* buildBuiltinPage();
     QWidget* buildGeneratorPage();
-    QWidget* buildTracePage();
     void onSourceChanged();
     void onKindChanged();
     void apply();
     void loadTrace(const WorkloadChoice& c);
     void showStatus(const QString& text, bool error);
-    // The csv reader's columns from the field; false if it does not hold four numbers.
-    bool csvColumns(workload::CsvColumns& out) const;
 
     WorkloadParams base_;
     QComboBox* source_;
@@ -112,13 +112,7 @@ class WorkloadPanel : public QWidget {
     QSpinBox* gen_processes_;
     QSpinBox* requests_;
     QLabel* spec_label_;
-    QLineEdit* trace_;
-    QComboBox* format_;
-    QCheckBox* skip_bad_;
-    QSpinBox* trace_limit_;
-    QSpinBox* write_points_;
-    QLineEdit* csv_columns_;
-    QCheckBox* csv_header_;
+    TraceForm* trace_form_;
     QComboBox* cache_mode_;
     QSpinBox* rate_;
     QLabel* note_;

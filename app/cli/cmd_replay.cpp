@@ -5,26 +5,28 @@
 // amplification and bucket utilisation over the run.
 //
 // TARGET is ram:SIZE, formatted on the fly as make-bcache -C would (--bucket-size,
-// --block-size, --policy), or an image file or device opened as `run` opens it. Everything printed on stdout comes from the engine's virtual
-// clock and seeded scheduler, so the same arguments print the same bytes; wall-clock
-// speed goes to stderr only. The progress bar is drawn on stderr when stdout is a terminal.
-// The run is recorded as a session (app/cli/session_recording.h) unless --no-record.
+// --block-size, --policy), or an image file or device opened as `run` opens it. Everything printed
+// on stdout comes from the engine's virtual clock and seeded scheduler, so the same arguments print
+// the same bytes; wall-clock speed goes to stderr only. The progress bar is drawn on stderr when
+// stdout is a terminal. The run is recorded as a session (app/cli/session_recording.h) unless
+// --no-record.
+#include "app/cli/commands.h"
+#include "app/cli/metrics_report.h"
+#include "app/cli/ram_target_options.h"
+#include "app/cli/session_recording.h"
+#include "core/device/size_parse.h"
+#include "core/engine/engine_target.h"
+#include "core/workload/generator.h"
+#include "core/workload/ram_target.h"
+#include "core/workload/replay.h"
+#include "core/workload/trace_options.h"
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
-
-#include "app/cli/commands.h"
-#include "app/cli/metrics_report.h"
-#include "app/cli/ram_target_options.h"
-#include "app/cli/session_recording.h"
-#include "core/engine/engine_target.h"
-#include "core/device/size_parse.h"
-#include "core/workload/generator.h"
-#include "core/workload/ram_target.h"
-#include "core/workload/replay.h"
 
 namespace bucketscope::cli {
 
@@ -41,6 +43,7 @@ struct ReplayArgs {
     unsigned csv_time = 1, csv_id = 2, csv_size = 3, csv_op = 0;
     std::string csv_delimiter = ",";
     bool csv_no_header = false;
+    bool csv_string_ids = false;
     std::string csv_time_unit = "s";
     std::string object_size = "512K";
     std::string blkparse_action = "Q";
@@ -65,23 +68,27 @@ struct ReplayArgs {
     RecordOptions record;
 };
 
+workload::TraceOptions trace_options(const ReplayArgs& a);
+
 std::string options_json(const ReplayArgs& a) {
-    const nlohmann::json j = {{"trace", a.trace},
-                              {"format", a.format},
-                              {"workload", a.workload},
-                              {"limit", a.limit},
-                              {"bucket_size", a.ram.bucket_size},
-                              {"block_size", a.ram.block_size},
-                              {"policy", a.policy},
-                              {"discard", a.ram.discard},
-                              {"profile", a.profile},
-                              {"seed", a.seed},
-                              {"cache_mode", a.cache_mode},
-                              {"sequential_cutoff", a.sequential_cutoff},
-                              {"writeback_percent", a.writeback_percent},
-                              {"queue_depth", a.queue_depth},
-                              {"write_points", a.write_points},
-                              {"snapshot_interval", a.record.snapshot_interval_s}};
+    nlohmann::ordered_json j = {{"trace", a.trace},
+                                {"format", a.format},
+                                {"workload", a.workload},
+                                {"limit", a.limit},
+                                {"bucket_size", a.ram.bucket_size},
+                                {"block_size", a.ram.block_size},
+                                {"policy", a.policy},
+                                {"discard", a.ram.discard},
+                                {"profile", a.profile},
+                                {"seed", a.seed},
+                                {"cache_mode", a.cache_mode},
+                                {"sequential_cutoff", a.sequential_cutoff},
+                                {"writeback_percent", a.writeback_percent},
+                                {"queue_depth", a.queue_depth},
+                                {"write_points", a.write_points},
+                                {"snapshot_interval", a.record.snapshot_interval_s}};
+    if (!a.trace.empty())
+        j["trace_options"] = workload::trace_options_json(trace_options(a));
     return j.dump();
 }
 
@@ -111,20 +118,10 @@ workload::TraceOptions trace_options(const ReplayArgs& a) {
     o.csv.obj_size = a.csv_size;
     o.csv.op = a.csv_op;
     o.csv.has_header = !a.csv_no_header;
-    if (a.csv_delimiter == "\\t" || a.csv_delimiter == "tab")
-        o.csv.delimiter = '\t';
-    else if (a.csv_delimiter.size() == 1)
-        o.csv.delimiter = a.csv_delimiter[0];
-    else
-        fail("--csv-delimiter: expected one character (or 'tab')");
-    const std::pair<const char*, double> units[] = {{"s", 1e9}, {"ms", 1e6}, {"us", 1e3}, {"ns", 1}};
-    bool unit_ok = false;
-    for (auto [name, ns] : units)
-        if (a.csv_time_unit == name) {
-            o.csv.time_unit_ns = ns;
-            unit_ok = true;
-        }
-    if (!unit_ok)
+    o.csv.obj_id_is_num = !a.csv_string_ids;
+    if (!workload::parse_csv_delimiter(a.csv_delimiter, o.csv.delimiter))
+        fail("--csv-delimiter: '" + a.csv_delimiter + "' is not one character (or 'tab', 'space')");
+    if (!workload::parse_time_unit(a.csv_time_unit, o.csv.time_unit_ns))
         fail("--csv-time-unit: '" + a.csv_time_unit + "' is not one of s, ms, us, ns");
     return o;
 }
@@ -167,8 +164,8 @@ class ProgressBar {
         const int fill = p < 0 ? 0 : int(std::min(1.0, p) * width);
         std::string bar(size_t(fill), '#');
         bar.resize(width, '.');
-        std::fprintf(stderr, "\r[%s] %5.1f%%  %llu requests  %.2f M req/s  hit %.4f ",
-                     bar.c_str(), p < 0 ? 0.0 : p * 100, static_cast<unsigned long long>(m.requests),
+        std::fprintf(stderr, "\r[%s] %5.1f%%  %llu requests  %.2f M req/s  hit %.4f ", bar.c_str(),
+                     p < 0 ? 0.0 : p * 100, static_cast<unsigned long long>(m.requests),
                      secs > 0 ? double(m.requests) / secs / 1e6 : 0.0, m.hit_ratio());
         drawn_ = true;
     }
@@ -310,10 +307,11 @@ void run_replay(const ReplayArgs& a) {
     const double secs = bar.seconds();
     if (::isatty(STDERR_FILENO) && secs > 0)
         std::fprintf(stderr, "replay: %llu requests in %.2f s (%.2f M req/s)\n",
-                     static_cast<unsigned long long>(source->taken()), secs, double(source->taken()) / secs / 1e6);
+                     static_cast<unsigned long long>(source->taken()), secs,
+                     double(source->taken()) / secs / 1e6);
     if (source->bad_records())
-        std::cerr << "replay: skipped " << source->bad_records() << " malformed records; first: "
-                  << source->first_bad() << "\n";
+        std::cerr << "replay: skipped " << source->bad_records()
+                  << " malformed records; first: " << source->first_bad() << "\n";
     if (!source->error().empty())
         fail(source->error(), 3);
     if (!io_error.empty())
@@ -350,9 +348,12 @@ void register_replay(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--csv-op-col", a->csv_op, "csv: operation column (0 = all reads)")
         ->capture_default_str();
-    cmd->add_option("--csv-delimiter", a->csv_delimiter, "csv: field delimiter ('tab' for tabs)")
+    cmd->add_option("--csv-delimiter", a->csv_delimiter,
+                    "csv: field delimiter, one character or 'tab', 'space'")
         ->capture_default_str();
     cmd->add_flag("--csv-no-header", a->csv_no_header, "csv: the first line is a record");
+    cmd->add_flag("--csv-string-ids", a->csv_string_ids,
+                  "csv: object ids are names, not numbers (each name hashed to an object)");
     cmd->add_option("--csv-time-unit", a->csv_time_unit, "csv: time unit s, ms, us or ns")
         ->capture_default_str();
     cmd->add_option("--object-size", a->object_size,
@@ -370,8 +371,7 @@ void register_replay(CLI::App& app) {
     cmd->add_option("--profile", a->profile, "Kernel profile: v6.2 or v4.6")->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the scheduler (and of --workload)")
         ->capture_default_str();
-    cmd->add_option("--cache-mode", a->cache_mode,
-                    "writethrough, writeback, writearound or none")
+    cmd->add_option("--cache-mode", a->cache_mode, "writethrough, writeback, writearound or none")
         ->capture_default_str();
     cmd->add_option("--sequential-cutoff", a->sequential_cutoff,
                     "Bypass sequential streams this long (0 = never)")
@@ -386,7 +386,8 @@ void register_replay(CLI::App& app) {
         ->capture_default_str();
     cmd->add_flag("--sync-writes", a->sync_writes, "Treat writes as REQ_SYNC");
     cmd->add_flag("--data", a->data,
-                  "ram: targets: write the data itself (holds the whole cache in memory); always on for an image or device");
+                  "ram: targets: write the data itself (holds the whole cache in memory); always "
+                  "on for an image or device");
     cmd->add_flag("--check", a->check, "Run the invariant checker (slow)");
     cmd->add_flag("--json", a->json, "Print the summary as JSON");
     cmd->add_flag("--no-progress", a->no_progress, "No progress bar");

@@ -1,18 +1,17 @@
 // `bucketscope-cli replay`: same arguments, same bytes; the summary has every figure the
 // issue asks for; bad input fails with a message naming file, line or option.
 // replay_reference_test.cpp compares hit ratios with libCacheSim's.
-#include <gtest/gtest.h>
+#include "tests/core/device/run_command.h"
+#include "tests/core/device/temp_dir.h"
+#include "tests/core/workload/replay_cli_util.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
-
-#include "tests/core/device/run_command.h"
-#include "tests/core/device/temp_dir.h"
-#include "tests/core/workload/replay_cli_util.h"
 
 namespace bucketscope::test {
 namespace {
@@ -28,19 +27,23 @@ TEST(ReplayCli, SameArgumentsSameBytesForTracesAndWorkloads) {
         std::ofstream f(trace);
         for (int i = 0; i < 3000; ++i)
             f << 128166372003061629ll + i * 1000 << ",hm," << (i % 2) << ","
-              << (i % 3 ? "Read" : "Write") << "," << (uint64_t(i * 7919) % 4096) * 4096 << ",4096,1\n";
+              << (i % 3 ? "Read" : "Write") << "," << (uint64_t(i * 7919) % 4096) * 4096
+              << ",4096,1\n";
     }
     for (const std::string& args : std::vector<std::string>{
              "ram:96M " + trace + " --format msr --policy lru --cache-mode writeback -b 64K",
-             "ram:96M --workload zipf:alpha=0.9,span=256M,read=70,size=4K-64K,processes=3,requests=20000 "
-          "--policy fifo --json -b 64K --queue-depth 4"}) {
+             "ram:96M --workload "
+             "zipf:alpha=0.9,span=256M,read=70,size=4K-64K,processes=3,requests=20000 "
+             "--policy fifo --json -b 64K --queue-depth 4"}) {
         const CommandResult a = replay(args);
         const CommandResult b = replay(args);
         ASSERT_EQ(a.status, 0) << args << "\n" << a.output;
         EXPECT_EQ(a.output, b.output) << args;
     }
-    const CommandResult s1 = replay("ram:96M -b 64K --workload uniform:span=1G,read=50,requests=5000 --seed 1");
-    const CommandResult s2 = replay("ram:96M -b 64K --workload uniform:span=1G,read=50,requests=5000 --seed 2");
+    const CommandResult s1 =
+        replay("ram:96M -b 64K --workload uniform:span=1G,read=50,requests=5000 --seed 1");
+    const CommandResult s2 =
+        replay("ram:96M -b 64K --workload uniform:span=1G,read=50,requests=5000 --seed 2");
     ASSERT_EQ(s1.status, 0) << s1.output;
     EXPECT_NE(s1.output, s2.output);
 }
@@ -50,11 +53,11 @@ TEST(ReplayCli, TheSummaryHasEveryFigure) {
                                    "--workload hotcold:span=512M,read=60,size=4K-128K,processes=2,"
                                    "requests=20000");
     ASSERT_EQ(r.status, 0) << r.output;
-    for (const char* key :
-         {"\"hit_ratio\"", "\"byte_hit_ratio\"", "\"allocations\"", "\"btree\"", "\"prio\"",
-          "\"none\"", "\"invalidations\"", "\"alloc_waits\"", "\"alloc_wait_ns\"", "\"gc_runs\"",
-          "\"gc_ns\"", "\"prio_writes\"", "\"discards\"", "\"writeback_keys_done\"",
-          "\"write_amplification\"", "\"utilisation\"", "\"dirty\"", "\"clean\"", "\"in_use_percent\""})
+    for (const char* key : {"\"hit_ratio\"", "\"byte_hit_ratio\"", "\"allocations\"", "\"btree\"",
+                            "\"prio\"", "\"none\"", "\"invalidations\"", "\"alloc_waits\"",
+                            "\"alloc_wait_ns\"", "\"gc_runs\"", "\"gc_ns\"", "\"prio_writes\"",
+                            "\"discards\"", "\"writeback_keys_done\"", "\"write_amplification\"",
+                            "\"utilisation\"", "\"dirty\"", "\"clean\"", "\"in_use_percent\""})
         EXPECT_NE(r.output.find(key), std::string::npos) << key << " in\n" << r.output;
 }
 
@@ -91,6 +94,43 @@ TEST(ReplayCli, BadInputIsNamed) {
         r = replay(c.args);
         EXPECT_NE(r.status, 0) << c.args;
         EXPECT_NE(r.output.find(c.says), std::string::npos) << c.args << "\n" << r.output;
+    }
+}
+
+// libCacheSim csv written the other way round: ';' between fields, no header, times in ms
+// and objects named rather than numbered. Named objects are hashed to their own offsets,
+// so five passes over ten of them hit exactly as often as over ten numbered ones.
+TEST(ReplayCli, CsvReaderOptionsFromTheCommandLine) {
+    TempDir dir;
+    const std::string named = dir.file("named.csv"), numbered = dir.file("numbered.csv");
+    {
+        std::ofstream a(named), b(numbered);
+        for (int i = 0; i < 50; ++i) {
+            a << i * 5 << ";obj-" << i % 10 << ";65536\n";
+            b << i * 5 << ";" << i % 10 << ";65536\n";
+        }
+    }
+    const std::string opts = " --format csv --csv-delimiter ';' --csv-no-header --csv-time-unit ms";
+    const CommandResult by_name = replay("ram:96M -b 64K " + named + opts + " --csv-string-ids");
+    const CommandResult by_number = replay("ram:96M -b 64K " + numbered + opts);
+    ASSERT_EQ(by_name.status, 0) << by_name.output;
+    ASSERT_EQ(by_number.status, 0) << by_number.output;
+    EXPECT_EQ(value_of(by_name.output, "summary.requests"), "50");
+    EXPECT_GT(std::stoul(value_of(by_name.output, "summary.cache_hits")), 20u) << by_name.output;
+    EXPECT_EQ(value_of(by_name.output, "summary.cache_hits"),
+              value_of(by_number.output, "summary.cache_hits"));
+
+    // Names without --csv-string-ids are a malformed first record; bad option values are
+    // named before the trace is opened.
+    CommandResult r = replay("ram:96M -b 64K " + named + opts);
+    EXPECT_EQ(r.status, 3) << r.output;
+    EXPECT_NE(r.output.find(named + ":1: object id (column 2)"), std::string::npos) << r.output;
+    for (const auto& [bad, says] : {std::pair{" --csv-delimiter ab", "--csv-delimiter: 'ab'"},
+                                    std::pair{" --csv-time-unit h", "--csv-time-unit: 'h'"},
+                                    std::pair{" --object-size lots", "--object-size"}}) {
+        r = replay("ram:96M -b 64K " + numbered + " --format csv" + bad);
+        EXPECT_EQ(r.status, 2) << bad << "\n" << r.output;
+        EXPECT_NE(r.output.find(says), std::string::npos) << bad << "\n" << r.output;
     }
 }
 
