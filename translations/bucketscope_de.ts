@@ -842,6 +842,10 @@
         <source>Reading the trace (%1 %)</source>
         <translation>Trace wird gelesen (%1 %)</translation>
     </message>
+    <message>
+        <source>Replaying the journal (%1 keys)</source>
+        <translation>Journal wird wiedergegeben (%1 Schlüssel)</translation>
+    </message>
 </context>
 <context>
     <name>bucketscope::MainWindow</name>

@@ -1,4 +1,6 @@
-// Engine::open cannot be interrupted, so the cancel is looked at on either side of it.
+// Engine::open reports its reads (journal, prio sets, btree) and the journal replay through
+// the job's Progress and stops for a cancel while it only reads; a cancel that comes later is
+// looked at once it returns, and the engine is closed cleanly.
 #include "widgets/engine_run.h"
 
 namespace bucketscope {
@@ -24,7 +26,7 @@ EngineRunPtr open_device_run(const std::string& path, bool force, const EngineOp
     // On a real device a hit reads the cache, as the kernel's does.
     EngineOptions device_opts = opts;
     device_opts.read_hits = true;
-    run->engine = Engine::open(run->target->device(), device_opts, {}, &why);
+    run->engine = Engine::open(run->target->device(), device_opts, {}, &why, &progress);
     if (!run->engine)
         return nullptr;
     if (!run->engine->last_error().empty()) {

@@ -120,6 +120,8 @@ QString progress_stage_text(const QString& stage, qint64 done, qint64 total) {
         return LongJob::tr("Reading the prio sets (%1)").arg(of);
     if (stage == QLatin1String("btree"))
         return LongJob::tr("Walking the btree (%1 nodes)").arg(of);
+    if (stage == QLatin1String("journal replay"))
+        return LongJob::tr("Replaying the journal (%1 keys)").arg(of);
     if (stage == QLatin1String("extents"))
         return LongJob::tr("Marking the buckets of %1 extents").arg(total);
     if (stage == QLatin1String("probe"))

@@ -31,6 +31,7 @@
 
 #include "core/alloc/cache.h"
 #include "core/device/device.h"
+#include "core/device/progress.h"
 #include "core/engine/events.h"
 #include "core/engine/metrics.h"
 #include "core/engine/request_options.h"
@@ -179,9 +180,13 @@ class Engine {
     // rest (profile, seed, workload, costs, mode); opts.geometry and opts.ncaches are
     // ignored. One device per set (nr_in_set 1). nullptr with `why` naming the device and
     // what is wrong on failure; nothing is written before the superblock has been read and
-    // found good.
+    // found good. `progress` hears "journal", "prio sets" and "btree" as inspect reports
+    // them, then "journal replay" (keys replayed of all); a cancel during the reads, which
+    // write nothing, makes open fail with kCancelledMessage; one asked for later takes
+    // effect once the engine is open (the caller closes it).
     static std::unique_ptr<Engine> open(Device& device, const EngineOptions& opts,
-                                        const DeviceSettings& settings, std::string* why);
+                                        const DeviceSettings& settings, std::string* why,
+                                        Progress* progress = nullptr);
     ~Engine(); // stops the threaded engine if it runs
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;

@@ -34,6 +34,8 @@ namespace bucketscope {
 
 namespace {
 
+constexpr uint64_t kReplayReportEvery = 256; // journal keys between progress reports
+
 inspect::Profile inspect_profile(KernelProfile p) {
     return p == KernelProfile::V4_6 ? inspect::Profile::v4_6 : inspect::Profile::v6_2;
 }
@@ -64,15 +66,21 @@ Status write_superblock(Device& dev, const ondisk::CacheSuperblock& sb) {
 
 // Step 2, with the fall-back for a torn newest chain.
 bool read_prio_chain(Engine::Impl& e, const inspect::JournalScan& scan,
-                     inspect::BucketTable& table, inspect::PrioChain& chain, std::string* why) {
+                     inspect::BucketTable& table, inspect::PrioChain& chain, Progress* progress,
+                     std::string* why) {
     const ondisk::CacheSuperblock& sb = *e.sb;
     Device& dev = *e.devices[0];
     const inspect::Profile prof = inspect_profile(e.opts.profile);
     const uint64_t first = scan.newest().jset.prio_bucket[sb.nr_this_dev];
-    auto r = inspect::read_prios(dev, sb, first, prof, table.buckets());
+    auto r = inspect::read_prios(dev, sb, first, prof, table.buckets(), progress);
     if (r) {
         chain = r.value();
         return true;
+    }
+    if (progress && progress->cancelled()) {
+        if (why)
+            *why = kCancelledMessage;
+        return false;
     }
     for (auto it = scan.history.rbegin(); it != scan.history.rend(); ++it) {
         const uint64_t older = it->prio_bucket[sb.nr_this_dev];
@@ -98,10 +106,11 @@ bool read_prio_chain(Engine::Impl& e, const inspect::JournalScan& scan,
 
 // Steps 3: the btree, as the walk reads it, into the index and the btree store.
 bool load_btree(Engine::Impl& e, const inspect::JournalEntry& newest, inspect::BucketTable& table,
-                std::string* why) {
+                Progress* progress, std::string* why) {
     std::vector<inspect::BtreeNodeInfo> infos;
     inspect::BtreeWalkOptions walk;
     walk.tolerate_torn_tail = true;
+    walk.progress = progress;
     walk.visit = [&](const inspect::BtreeNodeInfo& n) { infos.push_back(n); };
     ondisk::ExtentSet leaves;
     auto r = inspect::check_btree(*e.devices[0], *e.sb, table, newest.jset.btree_root,
@@ -179,7 +188,7 @@ bool replay_key(Engine::Impl& e, const Extent& k, uint64_t seq, std::string* why
 
 } // namespace
 
-bool load_cache_set(Engine::Impl& e, std::string* why) {
+bool load_cache_set(Engine::Impl& e, Progress* progress, std::string* why) {
     CacheSet& c = e.c;
     Cache& ca = *c.caches.front();
     Runtime& rt = *e.rt;
@@ -195,7 +204,7 @@ bool load_cache_set(Engine::Impl& e, std::string* why) {
     rt.roots.journal_buckets = {std::vector<uint64_t>(sb.d.begin(), sb.d.begin() + sb.keys)};
 
     // 1.
-    auto scan = inspect::read_journal(dev, sb);
+    auto scan = inspect::read_journal(dev, sb, progress);
     if (!scan)
         return fail(scan.error().to_string());
     const inspect::JournalEntry& newest = scan.value().newest();
@@ -204,7 +213,7 @@ bool load_cache_set(Engine::Impl& e, std::string* why) {
     inspect::BucketTable table(sb, inspect_profile(e.opts.profile));
     inspect::PrioChain chain;
     std::string err;
-    if (!read_prio_chain(e, scan.value(), table, chain, &err))
+    if (!read_prio_chain(e, scan.value(), table, chain, progress, &err))
         return fail(err);
     if (chain.buckets.size() != ca.prio_buckets.size())
         return fail("the prio chain has " + std::to_string(chain.buckets.size()) +
@@ -218,7 +227,7 @@ bool load_cache_set(Engine::Impl& e, std::string* why) {
     rt.uuid_bucket = to_ptr(uk.ptrs[0]);
     rt.has_uuid_bucket = true;
     rt.roots.uuid_ptrs = {rt.uuid_bucket};
-    if (!load_btree(e, newest, table, &err))
+    if (!load_btree(e, newest, table, progress, &err))
         return fail(err);
     for (uint64_t b = 0; b < ca.geo.nbuckets; ++b) {
         Bucket& g = ca.buckets[b];
@@ -248,10 +257,17 @@ bool load_cache_set(Engine::Impl& e, std::string* why) {
     e.journal->resume(newest.jset.seq, newest.jset.last_seq, scan.value().newest_bucket,
                       scan.value().newest_end_blocks, scan.value().bucket_max_seq);
 
-    // 5.
+    // 5. From here on the engine writes: a cancel asked for now is left to the caller, who
+    // closes the engine cleanly once it is open (a half-done replay would be redone by the
+    // next open anyway, but then nothing would have been gained by stopping).
     e.add_kernel_tasks();
+    uint64_t to_replay = 0, replayed = 0;
+    for (const inspect::JournalEntry& j : scan.value().replay)
+        to_replay += j.jset.keys.size();
     for (const inspect::JournalEntry& j : scan.value().replay)
         for (const ondisk::Bkey& k : j.jset.keys) {
+            if (replayed++ % kReplayReportEvery == 0)
+                report_progress(progress, "journal replay", replayed - 1, to_replay);
             Extent x;
             if (k.nptrs == 0) {
                 if (!k.size || k.size > k.offset)
@@ -282,7 +298,8 @@ bool load_cache_set(Engine::Impl& e, std::string* why) {
 }
 
 std::unique_ptr<Engine> Engine::open(Device& device, const EngineOptions& base,
-                                     const DeviceSettings& settings, std::string* why) {
+                                     const DeviceSettings& settings, std::string* why,
+                                     Progress* progress) {
     auto fail = [&](const std::string& msg) -> std::unique_ptr<Engine> {
         if (why)
             *why = msg;
@@ -326,8 +343,9 @@ std::unique_ptr<Engine> Engine::open(Device& device, const EngineOptions& base,
             if (!register_new_cache_set(*e, &err))
                 return fail(device.name() + ": " + err);
             e->add_kernel_tasks();
-        } else if (!load_cache_set(*e, &err)) {
-            return fail(err);
+        } else if (!load_cache_set(*e, progress, &err)) {
+            // Only the reads before anything is written stop for a cancel.
+            return fail(progress && progress->cancelled() ? kCancelledMessage : err);
         }
 
         // bcache_write_super.

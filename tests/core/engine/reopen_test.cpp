@@ -4,6 +4,7 @@
 #include "tests/core/engine/engine_fixture.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/device/fault_injecting_device.h"
 #include "core/device/image_file_device.h"
@@ -141,6 +142,47 @@ TEST(Reopen, AfterACrashEveryDurableKeyIsBackAndOnlyUnwrittenGensDiffer) {
             const uint64_t b = std::get<0>(where) / 16;
             EXPECT_NE(mem_gens[b], disk_gens[b]) << "bucket " << b;
         }
+}
+
+// Registration reads the journal, the prio sets and the btree before it writes anything:
+// a cancel during any of those reads leaves the device byte for byte as it was. Then it
+// replays the journal, reported key by key of all.
+TEST(Reopen, OpenReportsItsStagesAndACancelWhileReadingWritesNothing) {
+    auto dev = formatted_ram(1088, 8 << 10, 4096);
+    {
+        auto e = open_engine(*dev, run_options(4));
+        ASSERT_TRUE(e);
+        ASSERT_EQ(e->step(30000), 30000u);
+        ASSERT_TRUE(e->sync()); // journalled, not all in btree nodes: replay has work
+    }
+    const std::vector<std::byte> image = read_bytes(*dev, 0, dev->size_bytes());
+    for (const std::string at : {"journal", "prio sets", "btree"}) {
+        Progress cancel([&](std::string_view stage, uint64_t, uint64_t) { return stage != at; });
+        std::string why;
+        EXPECT_FALSE(Engine::open(*dev, run_options(5), {}, &why, &cancel)) << at;
+        EXPECT_EQ(why, kCancelledMessage) << at;
+        EXPECT_TRUE(read_bytes(*dev, 0, dev->size_bytes()) == image) << "a cancel at " << at;
+    }
+
+    std::map<std::string, uint64_t> reports;
+    uint64_t replay_done = 0, replay_total = 0;
+    Progress watch([&](std::string_view stage, uint64_t done, uint64_t total) {
+        ++reports[std::string(stage)];
+        if (stage == "journal replay") {
+            EXPECT_GE(done, replay_done) << "replay progress never goes back";
+            EXPECT_LT(done, total);
+            replay_done = done;
+            replay_total = total;
+        }
+        return true;
+    });
+    std::string why;
+    auto e = Engine::open(*dev, run_options(5), {}, &why, &watch);
+    ASSERT_TRUE(e) << why;
+    for (const char* stage : {"journal", "prio sets", "btree", "journal replay"})
+        EXPECT_GT(reports[stage], 0u) << stage;
+    EXPECT_GT(replay_total, 0u);
+    EXPECT_FALSE(watch.cancelled());
 }
 
 TEST(Reopen, ACopyOfAKernelFixtureOpensRunsAndReopens) {
