@@ -183,7 +183,11 @@ Status SparseRamDevice::write_zero_tail(uint64_t offset, std::span<const std::by
     if (!in_range(offset, data.size(), size_))
         return check_range(name(), "write", offset, data.size(), size_);
     std::lock_guard lk(lock_);
-    const size_t head = std::min(zeros_from, data.size());
+    // The head runs to the end of its last page (the caller's zeros fill it), so that page
+    // is copied whole instead of zeroed and then partly overwritten.
+    const uint64_t head_end =
+        (offset + std::min(zeros_from, data.size()) + kPage - 1) / kPage * kPage;
+    const size_t head = static_cast<size_t>(std::min<uint64_t>(head_end - offset, data.size()));
     store(offset, data.first(head));
     zero_range(offset + head, offset + data.size());
     ++writes_;
