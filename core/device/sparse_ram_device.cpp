@@ -43,7 +43,8 @@ void copy_page(std::byte* dst, const std::byte* src) {
 SparseRamDevice::SparseRamDevice(uint64_t size_bytes)
     : size_(size_bytes),
       chunks_((size_bytes + kPage * kPagesPerChunk - 1) / (kPage * kPagesPerChunk)),
-      held_(chunks_.size()), any_held_((chunks_.size() + 63) / 64) {}
+      held_(chunks_.size()),
+      any_held_(std::make_unique<std::atomic<uint64_t>[]>((chunks_.size() + 63) / 64)) {}
 
 std::string SparseRamDevice::name() const {
     return "ram:" + std::to_string(size_);
@@ -73,7 +74,7 @@ std::byte* SparseRamDevice::page_for_write(uint64_t index, size_t keep, size_t n
             std::memset(p.get() + keep + n, 0, kPage - keep - n);
         }
         if (!held_[c])
-            any_held_[c / 64] |= 1ull << (c % 64);
+            any_held_[c / 64].fetch_or(1ull << (c % 64), std::memory_order_relaxed);
         held_[c] = uint16_t(held_[c] | (1u << i));
         ++pages_;
     }
@@ -88,7 +89,7 @@ void SparseRamDevice::drop(uint64_t chunk, unsigned i) {
         p.reset();
     held_[chunk] = uint16_t(held_[chunk] & ~(1u << i));
     if (!held_[chunk])
-        any_held_[chunk / 64] &= ~(1ull << (chunk % 64));
+        any_held_[chunk / 64].fetch_and(~(1ull << (chunk % 64)), std::memory_order_relaxed);
     --pages_;
 }
 
@@ -130,22 +131,27 @@ void SparseRamDevice::store(uint64_t offset, std::span<const std::byte> data) {
 #endif
 }
 
-void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
+bool SparseRamDevice::any_held(uint64_t at, uint64_t end) const {
     constexpr uint64_t kChunkBytes = kPage * kPagesPerChunk;
     if (at >= end)
-        return;
+        return false;
     const uint64_t first_chunk = at / kChunkBytes, last_chunk = (end - 1) / kChunkBytes;
-    // Nothing held anywhere in the range: the common case, a data bucket forgotten.
-    bool any = false;
-    for (uint64_t w = first_chunk / 64; w <= last_chunk / 64 && !any; ++w) {
-        uint64_t bits = any_held_[w];
+    for (uint64_t w = first_chunk / 64; w <= last_chunk / 64; ++w) {
+        uint64_t bits = any_held_[w].load(std::memory_order_relaxed);
         if (w == first_chunk / 64)
             bits &= ~0ull << (first_chunk % 64);
         if (w == last_chunk / 64)
             bits &= ~0ull >> (63 - last_chunk % 64);
-        any = bits != 0;
+        if (bits)
+            return true;
     }
-    if (!any)
+    return false;
+}
+
+void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
+    constexpr uint64_t kChunkBytes = kPage * kPagesPerChunk;
+    // Nothing held anywhere in the range: the common case, a data bucket forgotten.
+    if (!any_held(at, end))
         return;
     while (at < end) {
         const uint64_t base = at - at % kChunkBytes;
@@ -207,6 +213,8 @@ void SparseRamDevice::forget(uint64_t offset, uint64_t length) {
     if (offset >= size_)
         return;
     const uint64_t end = std::min(size_, offset + std::min(length, size_));
+    if (!any_held(offset, end))
+        return;
     std::lock_guard lk(lock_);
     zero_range(offset, end);
 }

@@ -17,6 +17,7 @@
 #include "core/device/device.h"
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -72,8 +73,12 @@ class SparseRamDevice final : public Device {
     std::vector<uint16_t> held_;
     // Bit c: chunk c holds a page (held_[c] != 0). Most forgotten ranges are data buckets
     // that never held metadata; this says so from 1 bit per 64 KiB (a few KiB per GiB, which
-    // stays in cache) instead of a cache miss in held_.
-    std::vector<uint64_t> any_held_;
+    // stays in cache) instead of a cache miss in held_, and without taking the lock: changed
+    // only under it, read by forget() before it (a range seen empty is one forgotten just
+    // before a racing write, which is as good an order as any).
+    std::unique_ptr<std::atomic<uint64_t>[]> any_held_;
+    // Whether any chunk of [at, end) holds a page.
+    bool any_held(uint64_t at, uint64_t end) const;
     std::vector<Page> pool_;
     uint64_t pages_ = 0;
     uint64_t writes_ = 0;
