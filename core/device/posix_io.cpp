@@ -39,7 +39,7 @@ Status io_error(const std::string& device, const char* op, uint64_t offset, uint
 
 Status check_range(const std::string& device, const char* op, uint64_t offset, uint64_t length,
                    uint64_t size) {
-    if (offset > size || length > size - offset)
+    if (!in_range(offset, length, size))
         return Status::error(device + ": " + op + " of " + std::to_string(length) +
                              " bytes at offset " + std::to_string(offset) +
                              " runs past the end of the device (" + std::to_string(size) +

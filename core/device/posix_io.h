@@ -42,6 +42,11 @@ std::string errno_text(int err);
 Status io_error(const std::string& device, const char* op, uint64_t offset, uint64_t length,
                 int err);
 
+// Whether [offset, offset + length) lies inside a device of `size` bytes.
+inline bool in_range(uint64_t offset, uint64_t length, uint64_t size) {
+    return offset <= size && length <= size - offset;
+}
+
 // Refuses a range that does not lie inside a device of `size` bytes, naming the offset.
 Status check_range(const std::string& device, const char* op, uint64_t offset, uint64_t length,
                    uint64_t size);

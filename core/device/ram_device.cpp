@@ -14,23 +14,23 @@ std::string RamDevice::name() const {
 }
 
 Status RamDevice::read(uint64_t offset, std::span<std::byte> out) {
-    if (auto s = check_range(name(), "read", offset, out.size(), bytes_.size()); !s)
-        return s;
+    if (!in_range(offset, out.size(), bytes_.size()))
+        return check_range(name(), "read", offset, out.size(), bytes_.size());
     std::memcpy(out.data(), bytes_.data() + offset, out.size());
     return Status::ok();
 }
 
 Status RamDevice::write(uint64_t offset, std::span<const std::byte> data) {
-    if (auto s = check_range(name(), "write", offset, data.size(), bytes_.size()); !s)
-        return s;
+    if (!in_range(offset, data.size(), bytes_.size()))
+        return check_range(name(), "write", offset, data.size(), bytes_.size());
     std::memcpy(bytes_.data() + offset, data.data(), data.size());
     ++writes_;
     return Status::ok();
 }
 
 Status RamDevice::discard(uint64_t offset, uint64_t length) {
-    if (auto s = check_range(name(), "discard", offset, length, bytes_.size()); !s)
-        return s;
+    if (!in_range(offset, length, bytes_.size()))
+        return check_range(name(), "discard", offset, length, bytes_.size());
     std::fill_n(bytes_.begin() + static_cast<ptrdiff_t>(offset), length, std::byte{0});
     ++discards_;
     return Status::ok();

@@ -17,6 +17,7 @@
 #include "core/device/device.h"
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -54,9 +55,11 @@ class SparseRamDevice final : public Device {
         std::array<Page, kPagesPerChunk> pages;
     };
     static_assert(kPagesPerChunk <= 16);
-    // The page at `index`; with `create`, one if there is none: zeroed, or with `whole`
-    // (the caller overwrites all of it) as it comes from the pool.
-    std::byte* page(uint64_t index, bool create, bool whole = false);
+    // The page at `index`, nullptr if there is none.
+    std::byte* held_page(uint64_t index) const;
+    // The page at `index`, made if there is none: zeros except [keep, keep + n), which the
+    // caller is about to overwrite (a pooled page is not zeroed there first).
+    std::byte* page_for_write(uint64_t index, size_t keep, size_t n);
     void drop(uint64_t chunk, unsigned i);
     void store(uint64_t offset, std::span<const std::byte> data);
     // Drops whole pages of [at, end) and zeroes the partial ones it holds.
@@ -68,6 +71,14 @@ class SparseRamDevice final : public Device {
     // Per chunk, bit i: its page i is held. Apart from the chunks so that a range (a
     // bucket's is 8 chunks) checks one cache line, not one scattered chunk per 64 KiB.
     std::vector<uint16_t> held_;
+    // Bit c: chunk c holds a page (held_[c] != 0). Most forgotten ranges are data buckets
+    // that never held metadata; this says so from 1 bit per 64 KiB (a few KiB per GiB, which
+    // stays in cache) instead of a cache miss in held_, and without taking the lock: changed
+    // only under it, read by forget() before it (a range seen empty is one forgotten just
+    // before a racing write, which is as good an order as any).
+    std::unique_ptr<std::atomic<uint64_t>[]> any_held_;
+    // Whether any chunk of [at, end) holds a page.
+    bool any_held(uint64_t at, uint64_t end) const;
     std::vector<Page> pool_;
     uint64_t pages_ = 0;
     uint64_t writes_ = 0;

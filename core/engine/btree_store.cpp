@@ -103,6 +103,12 @@ void BtreeStore::on_leaf_key(uint32_t leaf, const Extent& piece) {
     take_min(d.pin, insert_seq_);
     if (!d.on_disk)
         return; // its image, built from memory, will hold the key
+    if (piece.nptrs == 1) {
+        const Ptr& p = piece.ptrs[0];
+        d.pending.insert_ptr(piece.inode, piece.offset, piece.size, piece.dirty,
+                             ondisk::BkeyPtr{p.dev, p.offset, p.gen});
+        return;
+    }
     if (piece.nptrs) {
         d.pending.insert(to_bkey(piece));
         return;
@@ -133,8 +139,9 @@ size_t BtreeStore::buckets_to_fund(const Extent& k) {
             return;
         // The key itself, and one older unwritten key it may split in two. Every key let
         // into an appendable leaf passed this check, so its unwritten set fits the log.
+        // d.written + bset_blocks(u64s) <= node_blocks_, without the division.
         const size_t u64s = d.pending.u64s() + 2 * 3;
-        if (d.written + ondisk::bset_blocks(u64s, block_bytes_) <= node_blocks_)
+        if (ondisk::BSET_HEADER + 8 * u64s <= (node_blocks_ - d.written) * block_bytes_)
             return;
         d.log_full = true;
         idx_.request_replace(leaf, 1);
@@ -240,7 +247,7 @@ std::vector<NodeIo> BtreeStore::take_appends() {
         if (!flush_all_ && !urgent && !big)
             continue;
         ondisk::BsetWriter keys(block_bytes_, d.pending.u64s());
-        d.pending.for_each([&](const ondisk::Bkey& k) { keys.add(k); });
+        d.pending.for_each_packed([&](const uint64_t* w, size_t n) { keys.add_packed(w, n); });
         out.push_back(bset_write(id, std::move(keys), false));
         d.inflight_pin = d.pin;
         d.pin = 0;
@@ -467,9 +474,14 @@ ondisk::BsetWriter BtreeStore::node_image(uint32_t id) const {
     const IndexNode& n = idx_.node(id);
     // One pointer per key, leaf or interior: 3 u64s each.
     ondisk::BsetWriter keys(block_bytes_, 3 * n.nkeys());
+    uint64_t w[3];
     if (n.level == 0) {
-        for (const LeafKey& k : n.extents)
-            keys.add(to_bkey(k.unpack()));
+        for (const LeafKey& k : n.extents) {
+            const Ptr p = k.ptr();
+            ondisk::encode_ptr_key(k.inode(), k.offset, k.size, k.dirty(), p.dev, p.offset, p.gen,
+                                   w);
+            keys.add_packed(w, 3);
+        }
     } else {
         for (uint32_t ch : n.children)
             keys.add(node_key(ch));

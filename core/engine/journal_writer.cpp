@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "core/engine/btree_store.h"
-#include "core/ondisk/jset.h"
 
 namespace bucketscope {
 
@@ -56,12 +55,21 @@ void JournalWriter::resume(uint64_t seq, uint64_t last_seq, unsigned cur_idx,
 }
 
 bool JournalWriter::room_for(const ondisk::Bkey& k) const {
-    return !failed_ && open_u64s_ + k.u64s() <= max_entry_u64s_;
+    return !failed_ && open_.u64s() + k.u64s() <= max_entry_u64s_;
 }
 
 uint64_t JournalWriter::add_key(const ondisk::Bkey& k) {
-    open_keys_.push_back(k);
-    open_u64s_ += k.u64s();
+    open_.add(k);
+    return next_seq_;
+}
+
+uint64_t JournalWriter::add_key(const Extent& e) {
+    if (e.nptrs != 1)
+        return add_key(to_bkey(e));
+    uint64_t w[3];
+    ondisk::encode_ptr_key(e.inode, e.offset, e.size, e.dirty, e.ptrs[0].dev, e.ptrs[0].offset,
+                           e.ptrs[0].gen, w);
+    open_.add_packed(w, 3);
     return next_seq_;
 }
 
@@ -78,7 +86,6 @@ bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* 
     ondisk::Jset j;
     j.seq = next_seq_;
     j.last_seq = std::min(last_seq, j.seq);
-    j.keys = open_keys_;
     if (rt_.has_uuid_bucket) {
         const Cache& ca = *rt_.c.caches.front();
         j.uuid_bucket = to_bkey(0, ca.geo.bucket_size, ca.geo.bucket_size, rt_.uuid_bucket);
@@ -99,8 +106,7 @@ bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* 
 
     const Cache& first = *rt_.c.caches.front();
     const uint64_t block_bytes = uint64_t(first.geo.block_size) << 9;
-    std::vector<std::byte> buf = ondisk::encode_jset(j, rt_.set_magic, block_bytes);
-    const uint64_t need = buf.size() / block_bytes;
+    const uint64_t need = (ondisk::JSET_HEADER + 8 * open_.u64s() + block_bytes - 1) / block_bytes;
 
     // One decision for every cache: their journals are laid out and filled alike.
     DevState& d0 = dev_.front();
@@ -133,10 +139,11 @@ bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* 
         return false;
     }
 
-    out = PreparedJset{};
     out.seq = j.seq;
     out.last_seq = j.last_seq;
-    out.buf = std::move(buf);
+    out.buf = open_.finish(j, rt_.set_magic, block_bytes, std::move(out.buf));
+    out.offset_bytes.clear();
+    out.bucket.clear();
     for (size_t i = 0; i < rt_.c.caches.size(); ++i) {
         Cache& ca = *rt_.c.caches[i];
         DevState& d = dev_[i];
@@ -153,8 +160,6 @@ bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* 
         out.bucket.push_back(bucket);
         ca.meta_sectors_written += need * ca.geo.block_size;
     }
-    open_keys_.clear();
-    open_u64s_ = 0;
     meta_requested_ = false;
     in_flight_ = true;
     ++next_seq_;

@@ -33,7 +33,9 @@
 #include <vector>
 
 #include "core/engine/runtime.h"
+#include "core/index/extent.h"
 #include "core/ondisk/bkey.h"
+#include "core/ondisk/jset.h"
 
 namespace bucketscope {
 
@@ -64,6 +66,11 @@ class JournalWriter {
     bool room_for(const ondisk::Bkey& k) const;
     // Adds `k` (room_for(k) must hold); returns the seq of the entry it will be in.
     uint64_t add_key(const ondisk::Bkey& k);
+    // The same for the key an extent is journalled as (to_bkey(e)), packed without it.
+    bool room_for(const Extent& e) const {
+        return !failed_ && open_.u64s() + e.u64s() <= max_entry_u64s_;
+    }
+    uint64_t add_key(const Extent& e);
     // bch_journal_meta: the open entry is to be written even without keys. Returns its seq.
     uint64_t request_meta();
     // The seq the open entry will have.
@@ -75,11 +82,12 @@ class JournalWriter {
 
     // --- the journal task ---------------------------------------------------------------
     bool wants_write() const {
-        return !failed_ && !in_flight_ && (meta_requested_ || !open_keys_.empty());
+        return !failed_ && !in_flight_ && (meta_requested_ || !open_.empty());
     }
     // Builds the open entry with the set's metadata locations and `last_seq`, places it
-    // in every cache's journal and opens the next one. False when no journal bucket is
-    // free: `*pinned_upto` is the seq last_seq must pass first.
+    // in every cache's journal and opens the next one (with out's old buffer, done with,
+    // for its keys). False when no journal bucket is free: `*pinned_upto` is the seq
+    // last_seq must pass first.
     bool begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* pinned_upto);
     // The entry is on every device and flushed: durable.
     void written(const PreparedJset& j);
@@ -107,8 +115,7 @@ class JournalWriter {
     bool in_flight_ = false;
     bool meta_requested_ = false;
     bool failed_ = false;
-    std::vector<ondisk::Bkey> open_keys_;
-    size_t open_u64s_ = 0;
+    ondisk::JsetWriter open_; // the open entry's keys, packed as they come
     size_t max_entry_u64s_ = 0;
     uint64_t reserve_blocks_ = 0;
     std::vector<DevState> dev_;

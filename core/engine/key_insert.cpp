@@ -41,14 +41,13 @@ std::optional<StepResult> insert_key(Runtime& rt, const Extent& k, uint64_t writ
                                      bool acknowledge, const ExtentIndex::LeafHint* hint) {
     if (rt.io_disabled() || rt.journal->failed())
         return StepResult::done();
-    const ondisk::Bkey key = to_bkey(k);
-    if (!rt.journal->room_for(key)) {
+    if (!rt.journal->room_for(k)) {
         rt.wake(kJournalWork);
         return StepResult::block(WaitOn::Journal, kJournalWait);
     }
     if (auto r = reserve_btree(rt, k))
         return r;
-    *journal_seq = rt.journal->add_key(key);
+    *journal_seq = rt.journal->add_key(k);
     rt.btree->set_insert_seq(*journal_seq);
     rt.index->insert(k, dirty_removed, hint);
     rt.btree->set_insert_seq(0);
@@ -62,8 +61,7 @@ std::optional<StepResult> replace_key(Runtime& rt, const Extent& old, const Exte
     *replaced = false;
     if (rt.io_disabled() || rt.journal->failed())
         return StepResult::done();
-    const ondisk::Bkey key = to_bkey(neu);
-    if (!rt.journal->room_for(key)) {
+    if (!rt.journal->room_for(neu)) {
         rt.wake(kJournalWork);
         return StepResult::block(WaitOn::Journal, kJournalWait);
     }
@@ -74,7 +72,7 @@ std::optional<StepResult> replace_key(Runtime& rt, const Extent& old, const Exte
     *replaced = rt.index->replace(old, neu);
     rt.btree->set_insert_seq(0);
     if (*replaced)
-        *journal_seq = rt.journal->add_key(key);
+        *journal_seq = rt.journal->add_key(neu);
     return std::nullopt;
 }
 

@@ -10,17 +10,11 @@
 namespace bucketscope::ondisk {
 namespace {
 
-constexpr uint64_t kKnownHighBits = (7ull << 60) | (1ull << 36) | (0xffffull << 20) | MAX_KEY_INODE;
-
 constexpr uint64_t field(uint64_t word, unsigned shift, unsigned bits) {
     return (word >> shift) & ((1ull << bits) - 1);
 }
 
 } // namespace
-
-uint64_t make_ptr(uint8_t gen, uint64_t offset, uint16_t dev) {
-    return (static_cast<uint64_t>(dev & 0xfff) << 51) | ((offset & ((1ull << 43) - 1)) << 8) | gen;
-}
 
 BkeyPtr decode_ptr(uint64_t word) {
     BkeyPtr p;
@@ -34,9 +28,7 @@ BkeyPtr decode_ptr(uint64_t word) {
 size_t bkey_u64s(uint64_t high_word) { return 2 + field(high_word, 60, 3); }
 
 uint64_t bkey_high(const Bkey& k) {
-    return (k.high_other & ~kKnownHighBits) | (static_cast<uint64_t>(k.nptrs & 7) << 60) |
-           (static_cast<uint64_t>(k.dirty) << 36) | (static_cast<uint64_t>(k.size & 0xffff) << 20) |
-           (k.inode & MAX_KEY_INODE);
+    return (k.high_other & ~kKnownHighBits) | key_high_fields(k.inode, k.size, k.dirty, k.nptrs);
 }
 
 void encode_bkey(const Bkey& k, std::span<uint64_t> out) {

@@ -40,7 +40,26 @@ struct Bkey {
     size_t u64s() const { return 2 + nptrs; }
 };
 
-uint64_t make_ptr(uint8_t gen, uint64_t offset, uint16_t dev);
+// The pointer word {DEV:12@51, OFFSET:43@8, GEN:8@0}.
+constexpr uint64_t make_ptr(uint8_t gen, uint64_t offset, uint16_t dev) {
+    return (static_cast<uint64_t>(dev & 0xfff) << 51) | ((offset & ((1ull << 43) - 1)) << 8) | gen;
+}
+// The high-word bits of the fields Bkey has members for; every other bit is high_other's.
+inline constexpr uint64_t kKnownHighBits =
+    (7ull << 60) | (1ull << 36) | (0xffffull << 20) | MAX_KEY_INODE;
+// Those fields in their high-word positions.
+constexpr uint64_t key_high_fields(uint64_t inode, uint32_t size, bool dirty, unsigned nptrs) {
+    return (static_cast<uint64_t>(nptrs & 7) << 60) | (static_cast<uint64_t>(dirty) << 36) |
+           (static_cast<uint64_t>(size & 0xffff) << 20) | (inode & MAX_KEY_INODE);
+}
+// encode_bkey of a key with one pointer and nothing else set (KEY()'s bit 63 only), which
+// is every key a cache miss inserts, without building the Bkey: 3 words.
+inline void encode_ptr_key(uint64_t inode, uint64_t offset, uint32_t size, bool dirty,
+                           uint16_t dev, uint64_t ptr_offset, uint8_t gen, uint64_t* out) {
+    out[0] = (1ull << 63) | key_high_fields(inode, size, dirty, 1);
+    out[1] = offset;
+    out[2] = make_ptr(gen, ptr_offset, dev);
+}
 BkeyPtr decode_ptr(uint64_t word);
 // Appends 2 + nptrs u64s.
 void encode_bkey(const Bkey& k, std::span<uint64_t> out);

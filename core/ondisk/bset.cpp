@@ -24,23 +24,23 @@ uint64_t bset_csum(std::span<const std::byte> bytes, uint32_t version, uint64_t 
     return ~crc64_be(node_ptr0, covered);
 }
 
-BsetWriter::BsetWriter(size_t block_bytes, size_t u64s_hint) : block_bytes_(block_bytes) {
-    buf_.reserve(bset_blocks(u64s_hint, block_bytes) * block_bytes);
-    buf_.resize(BSET_HEADER);
+BsetWriter::BsetWriter(size_t block_bytes, size_t u64s_hint)
+    : block_bytes_(block_bytes), buf_(bset_blocks(u64s_hint, block_bytes) * block_bytes) {}
+
+void BsetWriter::grow(size_t bytes) {
+    buf_.resize(std::max(2 * buf_.size(), used_ + bytes));
 }
 
 void BsetWriter::add(const Bkey& k) {
     std::array<uint64_t, 2 + MAX_PTRS> w{};
     encode_bkey(k, w);
-    size_t off = buf_.size();
-    buf_.resize(off + 8 * k.u64s());
-    for (size_t i = 0; i < k.u64s(); ++i, off += 8)
-        store_le<uint64_t>(buf_, off, w[i]);
+    add_packed(w.data(), k.u64s());
 }
 
 std::vector<std::byte> BsetWriter::finish(uint64_t set_magic, uint64_t seq, uint32_t version,
                                           uint64_t node_ptr0) && {
     const size_t u64s = this->u64s();
+    // Past used_ the buffer is zeros, so cutting or growing it leaves the padding zero.
     buf_.resize(bset_blocks(u64s, block_bytes_) * block_bytes_);
     std::span<std::byte> b(buf_);
     store_le<uint64_t>(b, 8, set_magic ^ BSET_MAGIC);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/ondisk/bkey.h"
+#include "core/ondisk/le.h"
 #include "core/ondisk/result.h"
 
 namespace bucketscope::ondisk {
@@ -35,20 +36,33 @@ std::vector<std::byte> encode_bset(std::span<const Bkey> keys, uint64_t set_magi
 
 // encode_bset for keys that are not in one array (a leaf's unwritten set, a node's keys):
 // add() them in order straight into the bset's buffer, then finish() it, so a node write
-// builds no copy of its keys.
+// builds no copy of its keys. The buffer is zeroed once when made (the block padding is
+// zeros) and each key's words are stored into it as they come.
 class BsetWriter {
   public:
     // `u64s_hint`: the keys' total size if known, so the buffer is allocated once.
     explicit BsetWriter(size_t block_bytes, size_t u64s_hint = 0);
     void add(const Bkey& k);
-    size_t u64s() const { return (buf_.size() - BSET_HEADER) / 8; }
+    // A key as encode_bkey packs it (`n` = 2 + its pointers).
+    void add_packed(const uint64_t* words, size_t n) {
+        if (used_ + 8 * n > buf_.size())
+            grow(8 * n);
+        std::byte* p = buf_.data() + used_;
+        for (size_t i = 0; i < n; ++i)
+            store_le64(p + 8 * i, words[i]);
+        used_ += 8 * n;
+    }
+    size_t u64s() const { return (used_ - BSET_HEADER) / 8; }
     // The bset as encode_bset lays it out.
     std::vector<std::byte> finish(uint64_t set_magic, uint64_t seq, uint32_t version,
                                   uint64_t node_ptr0) &&;
 
   private:
+    void grow(size_t bytes);
+
     size_t block_bytes_;
-    std::vector<std::byte> buf_;
+    size_t used_ = BSET_HEADER;
+    std::vector<std::byte> buf_; // zeros from used_ on
 };
 
 struct BtreeNode {

@@ -10,12 +10,14 @@ namespace bucketscope::ondisk::detail {
 bool clmul_available();
 // Whether it also has VPCLMULQDQ and AVX2, for two blocks per instruction (checked once).
 bool wide_clmul_available();
+// Whether it also has AVX-512 (F, BW) for four blocks per instruction (checked once).
+bool clmul512_available();
 // Runs crc64_be's raw register over the first whole 64-byte blocks of p[0..n) (n >= 64)
 // and says in *used how many bytes that was; the caller does the rest with the table.
-// `wide`: use the 256-bit registers where there are (tests turn it off to check the
-// 128-bit loop alone).
+// `width`: the widest registers to use where the CPU has them, 128, 256 or 512 bits (tests
+// pick each to check every loop this CPU can run).
 uint64_t crc64_be_clmul(uint64_t crc, const std::byte* p, size_t n, size_t* used,
-                        bool wide = true);
+                        unsigned width = 512);
 // a * b mod P with two carry-less multiplications and a Barrett reduction (requires
 // clmul_available()).
 uint64_t mulmod_clmul(uint64_t a, uint64_t b);

@@ -85,20 +85,19 @@ void ExtentSet::erase_at(Entries::Cursor& at) {
     entries_.erase(at);
 }
 
-void ExtentSet::insert(const Bkey& k) {
-    if (k.size == 0 || k.size > k.offset)
-        return;
-    const uint64_t start = k.start();
+// Cuts every extent overlapping [start, end) of `inode`, then puts make()'s entry there.
+template <typename MakeEntry>
+void ExtentSet::insert_range(uint64_t inode, uint64_t start, uint64_t end, MakeEntry&& make) {
     // The first extent ending after our start.
-    Entries::Cursor at = entries_.upper_bound(pos128(k.inode, start));
+    Entries::Cursor at = entries_.upper_bound(pos128(inode, start));
     // Every extent cut is taken out; a front piece kept goes back at once, k and a back
     // piece after the last extent cut.
     bool has_back = false;
     Entry back;
-    while (!entries_.at_end(at) && entries_.at(at).inode == k.inode &&
-           entries_.at(at).start() < k.offset) {
+    while (!entries_.at_end(at) && entries_.at(at).inode == inode &&
+           entries_.at(at).start() < end) {
         Entry old = entries_.at(at);
-        const bool front = old.start() < start, tail = old.offset > k.offset;
+        const bool front = old.start() < start, tail = old.offset > end;
         if (front && tail && (old.flags & kSide)) {
             // Both pieces keep pointers of their own.
             back = old;
@@ -115,14 +114,38 @@ void ExtentSet::insert(const Bkey& k) {
             side_free_.push_back(static_cast<uint32_t>(old.ptr));
         }
         if (tail) {
-            cut_front(back, k.offset);
+            cut_front(back, end);
             has_back = true;
             break;
         }
     }
-    insert_at(at, make_entry(k));
+    insert_at(at, make());
     if (has_back)
         insert_at(at, back);
+}
+
+void ExtentSet::insert(const Bkey& k) {
+    if (k.size == 0 || k.size > k.offset)
+        return;
+    insert_range(k.inode, k.start(), k.offset, [&] { return make_entry(k); });
+}
+
+void ExtentSet::insert_ptr(uint64_t inode, uint64_t offset, uint32_t size, bool dirty,
+                           const BkeyPtr& ptr) {
+    if (size == 0 || size > offset)
+        return;
+    // make_entry of the Bkey these fields make: it always fits an entry.
+    insert_range(inode, offset - size, offset, [&] {
+        Entry e;
+        e.inode = inode;
+        e.offset = offset;
+        e.size = size;
+        e.flags = static_cast<uint8_t>(kHasPtr | (dirty ? kDirty : 0) | (ptr.bit63 ? kBit63 : 0));
+        e.dev = ptr.dev;
+        e.gen = ptr.gen;
+        e.ptr = ptr.offset;
+        return e;
+    });
 }
 
 std::vector<Bkey> ExtentSet::keys() const {

@@ -12,6 +12,7 @@
 // high-word bits, which is every key the engine writes and nearly every key on disk, is
 // stored whole in it; any other key keeps its Bkey in a side table the entry refers to.
 
+#include <array>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -25,10 +26,17 @@ class ExtentSet {
   public:
     // Zero-size keys and keys whose size exceeds their offset cover nothing and are dropped.
     void insert(const Bkey& k);
+    // insert() of the key with one pointer and nothing else set that these fields make
+    // (a cache miss's), without building its Bkey.
+    void insert_ptr(uint64_t inode, uint64_t offset, uint32_t size, bool dirty,
+                    const BkeyPtr& ptr);
     // Keys in (inode, offset) order.
     std::vector<Bkey> keys() const;
     // f(const Bkey&) for every key in (inode, offset) order, without a copy of the set.
     template <typename F> void for_each(F&& f) const;
+    // f(const uint64_t* words, size_t n) for every key in (inode, offset) order, packed as
+    // encode_bkey packs it: what a bset of the set holds, without a Bkey per key.
+    template <typename F> void for_each_packed(F&& f) const;
     size_t size() const { return entries_.size(); }
     bool empty() const { return entries_.empty(); }
     // Packed size of all keys (2 + KEY_PTRS u64s each), what a bset of them takes.
@@ -55,6 +63,8 @@ class ExtentSet {
     using Entries = SortedChunks<Entry, EntryPos>;
 
     Entry make_entry(const Bkey& k);
+    template <typename MakeEntry>
+    void insert_range(uint64_t inode, uint64_t start, uint64_t end, MakeEntry&& make);
     Bkey to_bkey(const Entry& e) const;
     size_t entry_u64s(const Entry& e) const;
     void cut_front(Entry& e, uint64_t new_start);
@@ -70,6 +80,23 @@ class ExtentSet {
 template <typename F> void ExtentSet::for_each(F&& f) const {
     for (const Entry& e : entries_)
         f(to_bkey(e));
+}
+
+template <typename F> void ExtentSet::for_each_packed(F&& f) const {
+    std::array<uint64_t, 2 + MAX_PTRS> w{};
+    for (const Entry& e : entries_) {
+        if (e.flags & kSide) {
+            const Bkey k = to_bkey(e);
+            encode_bkey(k, w);
+            f(static_cast<const uint64_t*>(w.data()), k.u64s());
+            continue;
+        }
+        const unsigned nptrs = e.flags & kHasPtr ? 1 : 0;
+        w[0] = (1ull << 63) | key_high_fields(e.inode, e.size, (e.flags & kDirty) != 0, nptrs);
+        w[1] = e.offset;
+        w[2] = make_ptr(e.gen, e.ptr, e.dev) | (e.flags & kBit63 ? 1ull << 63 : 0);
+        f(static_cast<const uint64_t*>(w.data()), size_t{2} + nptrs);
+    }
 }
 
 } // namespace bucketscope::ondisk

@@ -6,6 +6,8 @@
 
 #include "core/ondisk/jset.h"
 
+#include <algorithm>
+
 #include "core/ondisk/crc64.h"
 #include "core/ondisk/le.h"
 
@@ -48,28 +50,56 @@ Result<Bkey> padded_key(std::span<const std::byte> buf, size_t off, uint64_t dev
 
 size_t Jset::bytes() const { return JSET_HEADER + 8 * keys_u64s(keys); }
 
-std::vector<std::byte> encode_jset(const Jset& j, uint64_t set_magic, size_t block_bytes) {
-    const size_t bytes = j.bytes();
+void JsetWriter::reset(std::vector<std::byte> buf) {
+    buf_ = std::move(buf);
+    buf_.clear();
+    buf_.resize(JSET_HEADER);
+    used_ = JSET_HEADER;
+}
+
+void JsetWriter::add_packed(const uint64_t* words, size_t n) {
+    if (used_ + 8 * n > buf_.size())
+        buf_.resize(std::max(2 * buf_.size(), used_ + 8 * n));
+    std::byte* p = buf_.data() + used_;
+    for (size_t i = 0; i < n; ++i)
+        store_le64(p + 8 * i, words[i]);
+    used_ += 8 * n;
+}
+
+void JsetWriter::add(const Bkey& k) {
+    std::array<uint64_t, 2 + MAX_PTRS> w{};
+    encode_bkey(k, w);
+    add_packed(w.data(), k.u64s());
+}
+
+std::vector<std::byte> JsetWriter::finish(const Jset& j, uint64_t set_magic, size_t block_bytes,
+                                          std::vector<std::byte> spare) {
+    const size_t bytes = used_;
     const size_t blocks = (bytes + block_bytes - 1) / block_bytes;
-    std::vector<std::byte> buf(blocks * block_bytes);
-    std::span<std::byte> b(buf);
+    // Past used_ the buffer is zeros, so cutting or growing it leaves the padding zero.
+    buf_.resize(blocks * block_bytes);
+    std::span<std::byte> b(buf_);
     store_le<uint64_t>(b, 8, set_magic ^ JSET_MAGIC);
     store_le<uint64_t>(b, 16, j.seq);
     store_le<uint32_t>(b, 24, j.version);
-    store_le<uint32_t>(b, 28, static_cast<uint32_t>(keys_u64s(j.keys)));
+    store_le<uint32_t>(b, 28, static_cast<uint32_t>(u64s()));
     store_le<uint64_t>(b, 32, j.last_seq);
     put_key(b, kUuidBucketOff, j.uuid_bucket);
     put_key(b, kBtreeRootOff, j.btree_root);
     store_le<uint16_t>(b, kBtreeLevelOff, j.btree_level);
     for (size_t i = 0; i < j.prio_bucket.size(); ++i)
         store_le<uint64_t>(b, kPrioBucketOff + 8 * i, j.prio_bucket[i]);
-    size_t off = JSET_HEADER;
-    for (const Bkey& k : j.keys) {
-        put_key(b, off, k);
-        off += 8 * k.u64s();
-    }
     store_le<uint64_t>(b, 0, bch_crc64(b.subspan(8, bytes - 8)));
-    return buf;
+    std::vector<std::byte> out = std::move(buf_);
+    reset(std::move(spare));
+    return out;
+}
+
+std::vector<std::byte> encode_jset(const Jset& j, uint64_t set_magic, size_t block_bytes) {
+    JsetWriter w;
+    for (const Bkey& k : j.keys)
+        w.add(k);
+    return w.finish(j, set_magic, block_bytes);
 }
 
 Result<Jset> decode_jset(std::span<const std::byte> buf, uint64_t set_magic,

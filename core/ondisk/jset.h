@@ -33,6 +33,31 @@ struct Jset {
 
 // Encodes into a zeroed buffer of jset.bytes() rounded up to `block_bytes`, csum included.
 std::vector<std::byte> encode_jset(const Jset& j, uint64_t set_magic, size_t block_bytes);
+
+// encode_jset built up as the keys come: the journal packs each key into the open entry's
+// buffer when it is journalled, and only the header is written when the entry is, so an
+// entry's keys are neither kept unpacked nor copied.
+class JsetWriter {
+  public:
+    JsetWriter() { reset(); }
+    void add(const Bkey& k);
+    // A key as encode_bkey packs it (`n` = 2 + its pointers).
+    void add_packed(const uint64_t* words, size_t n);
+    // Key words so far.
+    size_t u64s() const { return (used_ - JSET_HEADER) / 8; }
+    bool empty() const { return used_ == JSET_HEADER; }
+    // encode_jset of `header` (its `keys` ignored) holding the keys added. The writer is
+    // empty afterwards; `spare` (a buffer done with, such as the last entry's) becomes the
+    // next entry's, so the journal does not allocate one per entry.
+    std::vector<std::byte> finish(const Jset& header, uint64_t set_magic, size_t block_bytes,
+                                  std::vector<std::byte> spare = {});
+
+  private:
+    void reset(std::vector<std::byte> buf = {});
+
+    size_t used_ = JSET_HEADER;
+    std::vector<std::byte> buf_; // zeros from used_ on, and in the header until finish()
+};
 Result<Jset> decode_jset(std::span<const std::byte> buf, uint64_t set_magic,
                          uint64_t device_offset);
 

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace bucketscope::ondisk {
 namespace {
 
@@ -61,6 +63,29 @@ TEST(Jset, LayoutAndRoundTrip) {
     EXPECT_TRUE(d.keys[0].dirty);
     EXPECT_EQ(d.keys[0].ptrs[0].gen, 3);
     EXPECT_EQ(encode_jset(d, kSetMagic, 512), buf);
+}
+
+TEST(Jset, TheWriterReusingOldBuffersWritesWhatEncodeJsetWrites) {
+    // The journal's open entry: keys packed as they come, the header at finish(), and the
+    // last entry's buffer (full of other bytes) reused for the next one.
+    JsetWriter w;
+    std::vector<std::byte> spare(8192, std::byte{0xa5});
+    for (size_t nkeys : {0u, 2u, 100u, 3u}) {
+        Jset j = sample();
+        j.seq += nkeys;
+        j.keys.resize(nkeys, j.keys[0]);
+        for (size_t i = 0; i < nkeys; ++i)
+            j.keys[i].offset = 64 + 8 * i;
+        for (const Bkey& k : j.keys)
+            w.add(k);
+        EXPECT_EQ(w.u64s(), (j.bytes() - JSET_HEADER) / 8);
+        EXPECT_EQ(w.empty(), nkeys == 0);
+        auto buf = w.finish(j, kSetMagic, 512, std::move(spare));
+        EXPECT_TRUE(w.empty());
+        EXPECT_EQ(buf, encode_jset(j, kSetMagic, 512)) << nkeys << " keys";
+        spare = std::move(buf);
+        std::fill(spare.begin(), spare.end(), std::byte{0x5a});
+    }
 }
 
 TEST(Jset, BytesPastTheEntryAreNotCovered) {

@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <random>
 
@@ -269,6 +270,53 @@ TEST(KernelFixtures, MetadataReEncodesToTheKernelsBytes) {
                                    node_bytes.begin() + static_cast<std::ptrdiff_t>(off)));
             off += b.size();
         }
+    }
+}
+
+TEST(Extents, PointerInsertsAndPackedKeysMatchTheBkeyPath) {
+    // insert_ptr must build the entry insert() builds for a plain one-pointer key, and
+    // for_each_packed must give encode_bkey's words, for keys of every kind; BsetWriter's
+    // add_packed, with or without the size known in advance, then encode_bset's bytes.
+    ExtentSet s, t;
+    std::mt19937_64 rng(31);
+    for (int step = 0; step < 5000; ++step) {
+        const uint64_t start = rng() % 5000;
+        const uint32_t len = 1 + static_cast<uint32_t>(rng() % (step % 8 ? 6 : 200));
+        Bkey k = ext(rng() % 2, start + len, len, 1000000 + rng() % 1000000, uint8_t(rng()));
+        k.ptrs[0].dev = static_cast<uint16_t>(rng() % 4);
+        k.dirty = rng() % 2;
+        switch (rng() % 6) {
+        case 0: k.nptrs = 0; k.ptrs[0] = {}; break;
+        case 1: k.nptrs = 2; k.ptrs[1] = {1, 3000000 + rng() % 1000000, 5}; break;
+        case 2: k.high_other |= 1ull << 40; break;
+        case 3: k.ptrs[0].bit63 = true; break;
+        default: break;
+        }
+        s.insert(k);
+        if (k.nptrs == 1 && k.high_other == Bkey{}.high_other)
+            t.insert_ptr(k.inode, k.offset, k.size, k.dirty, k.ptrs[0]);
+        else
+            t.insert(k);
+    }
+    const auto keys = s.keys();
+    std::vector<uint64_t> want, packed, other;
+    for (const Bkey& k : keys) {
+        std::array<uint64_t, 2 + MAX_PTRS> w{};
+        encode_bkey(k, w);
+        want.insert(want.end(), w.begin(), w.begin() + static_cast<std::ptrdiff_t>(k.u64s()));
+    }
+    s.for_each_packed([&](const uint64_t* w, size_t n) { packed.insert(packed.end(), w, w + n); });
+    t.for_each_packed([&](const uint64_t* w, size_t n) { other.insert(other.end(), w, w + n); });
+    EXPECT_EQ(packed, want);
+    EXPECT_EQ(other, want);
+    EXPECT_EQ(t.u64s(), s.u64s());
+    const uint64_t ptr0 = make_ptr(2, 4096, 0);
+    const auto bytes = encode_bset(keys, kSetMagic, 5, 1, ptr0, 4096);
+    for (size_t hint : {size_t{0}, s.u64s()}) {
+        BsetWriter b(4096, hint);
+        s.for_each_packed([&](const uint64_t* w, size_t n) { b.add_packed(w, n); });
+        EXPECT_EQ(b.u64s(), s.u64s());
+        EXPECT_EQ(std::move(b).finish(kSetMagic, 5, 1, ptr0), bytes) << "hint " << hint;
     }
 }
 
