@@ -82,7 +82,10 @@ inline void build_top(const Pos128* a, size_t n, size_t from, std::vector<Pos128
 template <typename Before>
 size_t partition_point_topped(const Pos128* a, size_t n, const std::vector<Pos128>& top,
                               Before before) {
-    const size_t g = partition_point(top.data(), top.size(), before);
+    // A short top (a leaf's has up to ~16 entries) is counted through, its few lines read
+    // at once; a long one is halved.
+    const size_t g = top.size() <= 32 ? count_before(top.data(), top.size(), before)
+                                      : partition_point(top.data(), top.size(), before);
     if (g == top.size())
         return n;
     const size_t lo = g * kTopGroup;
