@@ -206,6 +206,7 @@ void ExtentIndex::build_directory() const {
             stack.pop_back();
         }
     }
+    ondisk::build_top(dir_max_.data(), dir_max_.size(), 0, dir_top_);
     dir_valid_ = true;
 }
 

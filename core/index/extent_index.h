@@ -317,9 +317,11 @@ class ExtentIndex {
     // leaf_for's directory: every leaf's key and id in key order, so a lookup is one binary
     // search over contiguous keys rather than a descent whose every probe reads another
     // node (a cache miss each on a large index; the request path looks up leaves several
-    // times per miss). Rebuilt on the first lookup after the tree's shape changed: every
+    // times per miss). The search reads a top level of every eighth key first, then eight
+    // keys, as a leaf's chunk summary does. Rebuilt on the first lookup after the tree's shape changed: every
     // node created or freed, a split's relinking, a load.
     mutable std::vector<ondisk::Pos128> dir_max_;
+    mutable std::vector<ondisk::Pos128> dir_top_; // ondisk::build_top over dir_max_
     mutable std::vector<uint32_t> dir_leaf_;
     mutable bool dir_valid_ = false;
 };
@@ -331,8 +333,8 @@ inline uint32_t ExtentIndex::leaf_for(KeyPos p) const {
     // The leaves partition the key space in key order and the last one's key is MAX_KEY,
     // so the first leaf whose key is at or past p is the one the descent reaches.
     const ondisk::Pos128 q = pos128(p);
-    const size_t at = ondisk::partition_point(dir_max_.data(), dir_max_.size(),
-                                              [&](ondisk::Pos128 m) { return m < q; });
+    const size_t at = ondisk::partition_point_topped(dir_max_.data(), dir_max_.size(), dir_top_,
+                                                     [&](ondisk::Pos128 m) { return m < q; });
     assert(at < dir_max_.size());
     const uint32_t id = dir_leaf_[at];
     assert(id == descend(p));

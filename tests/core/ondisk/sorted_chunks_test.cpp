@@ -1,5 +1,7 @@
 // SortedChunks against a std::set: inserts at cursors found by search, erases, erase_if,
-// appends and clear, with chunks of four so nearly every operation splits or drops one.
+// appends and clear, with chunks of four so nearly every operation splits or drops one;
+// and with the index's chunks of 64 (groups of 8 under one fence each), that the fences
+// and the summary's top keep agreeing with the elements.
 #include "core/ondisk/sorted_chunks.h"
 
 #include <gtest/gtest.h>
@@ -41,6 +43,7 @@ void expect_same(const Seq& s, const Model& m) {
         in_chunks += chunk.size();
     }
     EXPECT_EQ(in_chunks, m.size());
+    EXPECT_TRUE(s.fences_agree());
 }
 
 Item item(uint64_t inode, uint64_t offset) { return {inode, offset, offset * 7 + inode}; }
@@ -136,6 +139,68 @@ TEST(SortedChunks, AppendsFillChunksAndClearKeepsWorking) {
     s.push_back(item(2, 9));
     m.insert({2, 9});
     expect_same(s, m);
+}
+
+TEST(SortedChunks, FencesAgreeWithTheKeysOfChunksOf64) {
+    using Big = SortedChunks<Item, ItemPos>;
+    Big s;
+    Model m;
+    std::mt19937_64 rng(11);
+    auto check_search = [&](uint64_t inode, uint64_t offset) {
+        const auto lo = s.lower_bound(pos128(inode, offset));
+        const auto want = m.lower_bound({inode, offset});
+        ASSERT_EQ(s.at_end(lo), want == m.end());
+        if (want != m.end()) {
+            EXPECT_EQ(std::make_pair(s.at(lo).inode, s.at(lo).offset), *want);
+        }
+        const auto up = s.upper_bound(pos128(inode, offset));
+        const auto want_up = m.upper_bound({inode, offset});
+        ASSERT_EQ(s.at_end(up), want_up == m.end());
+        if (want_up != m.end()) {
+            EXPECT_EQ(std::make_pair(s.at(up).inode, s.at(up).offset), *want_up);
+        }
+    };
+    // Grow to thousands (many chunks, a summary top of several groups), then churn with
+    // erases as likely as inserts, then shrink: every phase splits, fills and drops chunks.
+    for (int phase = 0; phase < 3; ++phase) {
+        const int erase_pct = phase == 0 ? 10 : phase == 1 ? 50 : 90;
+        for (int step = 0; step < 6000; ++step) {
+            const uint64_t inode = rng() % 2, offset = rng() % 5000;
+            auto at = s.lower_bound(pos128(inode, offset));
+            const bool erase = static_cast<int>(rng() % 100) < erase_pct;
+            if (erase && !s.at_end(at)) {
+                const Item& e = s.at(at);
+                m.erase({e.inode, e.offset});
+                s.erase(at);
+            } else if (!erase && !m.count({inode, offset})) {
+                s.insert(at, item(inode, offset));
+                m.insert({inode, offset});
+            }
+            if (step % 97 == 0) {
+                ASSERT_TRUE(s.fences_agree()) << "phase " << phase << " step " << step;
+                check_search(rng() % 2, rng() % 5001);
+            }
+        }
+        ASSERT_EQ(s.size(), m.size());
+        EXPECT_TRUE(s.fences_agree());
+        if (phase == 0) {
+            EXPECT_GT(s.chunks().size(), 64u);
+        }
+    }
+    // Every position around every element, and the ends.
+    for (const auto& [inode, offset] : m) {
+        check_search(inode, offset);
+        check_search(inode, offset + 1);
+        if (offset)
+            check_search(inode, offset - 1);
+    }
+    check_search(0, 0);
+    check_search(~0ull, ~0ull);
+    EXPECT_TRUE(s.at_end(s.upper_bound(~Pos128{0})));
+    s.erase_if([](const Item& e) { return e.offset % 2 == 0; });
+    std::erase_if(m, [](const auto& k) { return k.second % 2 == 0; });
+    EXPECT_EQ(s.size(), m.size());
+    EXPECT_TRUE(s.fences_agree());
 }
 
 } // namespace
