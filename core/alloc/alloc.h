@@ -56,9 +56,9 @@ bool rescale_pass(CacheSet& c, int32_t budget);
 } // namespace detail
 inline bool bch_rescale_priorities(CacheSet& c, int sectors) {
     // The kernel's atomic_t: 32-bit signed, wrapping.
-    const int32_t r = static_cast<int32_t>(static_cast<uint32_t>(
-        static_cast<uint64_t>(static_cast<int32_t>(c.rescale)) -
-        static_cast<uint64_t>(static_cast<int64_t>(sectors))));
+    const int32_t r = static_cast<int32_t>(
+        static_cast<uint32_t>(static_cast<uint64_t>(static_cast<int32_t>(c.rescale)) -
+                              static_cast<uint64_t>(static_cast<int64_t>(sectors))));
     c.rescale = r;
     if (r >= 0)
         return false;

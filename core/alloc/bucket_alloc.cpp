@@ -88,8 +88,7 @@ Cache* ptr_cache(CacheSet& c, const Ptr& p) {
 uint64_t ptr_bucket(const Cache& ca, const Ptr& p) {
     // Bucket sizes are powers of two (the kernel shifts by bucket_bits): no division then.
     const uint64_t size = ca.geo.bucket_size;
-    return size && (size & (size - 1)) == 0 ? p.offset >> std::countr_zero(size)
-                                            : p.offset / size;
+    return size && (size & (size - 1)) == 0 ? p.offset >> std::countr_zero(size) : p.offset / size;
 }
 
 void bkey_put(CacheSet& c, const Ptr* ptrs, unsigned n) {

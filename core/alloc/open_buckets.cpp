@@ -12,8 +12,8 @@
 //   4. otherwise the least recently used bucket of all.
 // If the chosen bucket is full, it takes over a freshly allocated bucket (RESERVE_MOVINGGC
 // for moving GC, RESERVE_NONE otherwise); the kernel's second pick after the allocation
-// would choose the same bucket, so it is not repeated. Write points keep concurrent streams apart so data that dies together sits
-// together and whole buckets become reclaimable at once.
+// would choose the same bucket, so it is not repeated. Write points keep concurrent streams apart
+// so data that dies together sits together and whole buckets become reclaimable at once.
 //
 // Pins: the open bucket holds the pin its allocation took. Each extent handed out takes
 // another, dropped with bkey_put() once the extent is in the index; the extent that

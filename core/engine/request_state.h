@@ -136,10 +136,10 @@ struct RequestPathState {
     void add_dirty(VolumeState& v, int64_t sectors);
 
     const RequestPathOptions& opts;
-    std::vector<VolumeState> volumes; // indexed by device number
-    std::vector<ProcessState> flat_processes;              // pids below kFlatPids
+    std::vector<VolumeState> volumes;                     // indexed by device number
+    std::vector<ProcessState> flat_processes;             // pids below kFlatPids
     std::unordered_map<uint32_t, ProcessState> processes; // the others
-    std::vector<MissRange> misses; // one per request task
+    std::vector<MissRange> misses;                        // one per request task
     uint64_t dirty_total = 0;
     uint64_t backing_volumes = 0; // cached (not flash-only) volumes seen
 

@@ -53,7 +53,7 @@ class LineSource {
     uint64_t total() const { return total_; }
 
   private:
-    bool fill(); // refills buf_ from the file (decompressing); false at the end
+    bool fill();           // refills buf_ from the file (decompressing); false at the end
     void refill(size_t n); // fills until n bytes are buffered or the file ends
 
     std::string path_;

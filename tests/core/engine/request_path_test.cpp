@@ -123,8 +123,8 @@ TEST(RequestPath, ACyclicScanLargerThanTheCacheNeverHitsUnderFifo) {
 TEST(RequestPath, SequentialStreamsBypassAtTheCutoffPerProcess) {
     // Two processes each read a sequential stream; their requests interleave. Small pids
     // and large ones (kept apart in a hash map rather than the flat table) alike.
-    for (const auto& [pid_a, pid_b] : {std::pair<uint32_t, uint32_t>{1, 2},
-                                       std::pair<uint32_t, uint32_t>{70000, 4000000000u}}) {
+    for (const auto& [pid_a, pid_b] :
+         {std::pair<uint32_t, uint32_t>{1, 2}, std::pair<uint32_t, uint32_t>{70000, 4000000000u}}) {
         SCOPED_TRACE(pid_a);
         std::vector<Request> reqs;
         for (uint64_t i = 0; i < 200; ++i) {
