@@ -49,8 +49,21 @@ inline uint8_t bch_inc_gen(CacheSet& c, Bucket& b) {
 }
 // Subtracts `sectors` from the rescale budget; on underflow refills it with
 // nbuckets * bucket_size / 1024 and decrements every unpinned non-btree non-zero prio.
-// Returns true if a rescale pass ran.
-bool bch_rescale_priorities(CacheSet& c, int sectors);
+// Returns true if a rescale pass ran. Every cached request calls it and nearly every call
+// only takes from the budget: that part is inline, the pass is not.
+namespace detail {
+bool rescale_pass(CacheSet& c, int32_t budget);
+} // namespace detail
+inline bool bch_rescale_priorities(CacheSet& c, int sectors) {
+    // The kernel's atomic_t: 32-bit signed, wrapping.
+    const int32_t r = static_cast<int32_t>(
+        static_cast<uint32_t>(static_cast<uint64_t>(static_cast<int32_t>(c.rescale)) -
+                              static_cast<uint64_t>(static_cast<int64_t>(sectors))));
+    c.rescale = r;
+    if (r >= 0)
+        return false;
+    return detail::rescale_pass(c, r);
+}
 
 // --- invalidation -------------------------------------------------------------------------
 bool bch_can_invalidate_bucket(const CacheSet& c, const Bucket& b);

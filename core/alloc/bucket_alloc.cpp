@@ -14,6 +14,7 @@
 // written to it. The mark write is a single store: mark, sector count and GC_MOVE together
 // are the whole gc_mark word.
 
+#include <bit>
 #include <cassert>
 
 #include "core/alloc/alloc.h"
@@ -85,7 +86,9 @@ Cache* ptr_cache(CacheSet& c, const Ptr& p) {
 }
 
 uint64_t ptr_bucket(const Cache& ca, const Ptr& p) {
-    return p.offset / ca.geo.bucket_size;
+    // Bucket sizes are powers of two (the kernel shifts by bucket_bits): no division then.
+    const uint64_t size = ca.geo.bucket_size;
+    return size && (size & (size - 1)) == 0 ? p.offset >> std::countr_zero(size) : p.offset / size;
 }
 
 void bkey_put(CacheSet& c, const Ptr* ptrs, unsigned n) {

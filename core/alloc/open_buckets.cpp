@@ -10,10 +10,10 @@
 //      continues in the same bucket;
 //   3. otherwise the least recently used bucket last written by the same write point;
 //   4. otherwise the least recently used bucket of all.
-// If the chosen bucket is full, it takes over a freshly allocated bucket; without one the
-// caller allocates (RESERVE_MOVINGGC for moving GC, RESERVE_NONE otherwise) and picks
-// again. Write points keep concurrent streams apart so data that dies together sits
-// together and whole buckets become reclaimable at once.
+// If the chosen bucket is full, it takes over a freshly allocated bucket (RESERVE_MOVINGGC
+// for moving GC, RESERVE_NONE otherwise); the kernel's second pick after the allocation
+// would choose the same bucket, so it is not repeated. Write points keep concurrent streams apart
+// so data that dies together sits together and whole buckets become reclaimable at once.
 //
 // Pins: the open bucket holds the pin its allocation took. Each extent handed out takes
 // another, dropped with bkey_put() once the extent is in the index; the extent that
@@ -31,17 +31,10 @@ namespace bucketscope {
 
 namespace {
 
-// A key being allocated: the pointers bch_bucket_alloc_set() returned, or none.
-struct AllocKey {
-    std::array<Ptr, MAX_CACHES_PER_SET> ptrs{};
-    unsigned nptrs = 0;
-};
-
-// Returns the index of the open bucket to write into, or -1 if the chosen one is full
-// and `alloc` holds nothing to refill it with.
-ptrdiff_t pick_data_bucket(CacheSet& c, const SectorRequest& req, AllocKey& alloc) {
+// Which open bucket a write goes to (its LRU position); it may be full.
+ptrdiff_t pick_data_bucket(const CacheSet& c, const SectorRequest& req) {
     const bool segregate_flash = c.profile == KernelProfile::V6_2;
-    auto& pool = c.open_buckets;
+    const auto& pool = c.open_buckets;
     ptrdiff_t chosen = -1;
     ptrdiff_t same_write_point = -1;
     if (pool.may_hold_key(req.inode, req.offset)) {
@@ -70,24 +63,23 @@ ptrdiff_t pick_data_bucket(CacheSet& c, const SectorRequest& req, AllocKey& allo
     }
     if (chosen < 0)
         chosen = same_write_point >= 0 ? same_write_point : 0;
+    return chosen;
+}
 
-    OpenBucket& ob = pool[static_cast<size_t>(chosen)];
-    if (ob.sectors_free == 0 && alloc.nptrs) {
-        // bkey_copy of the fresh key: inode 0, offset 0 and the new pointers.
-        ob.sectors_free = c.caches.front()->geo.bucket_size;
-        pool.set_key(ob, 0, 0);
-        ob.flash_only = false;
-        ob.nptrs = static_cast<uint8_t>(alloc.nptrs);
-        for (unsigned i = 0; i < alloc.nptrs; ++i) {
-            const Ptr& p = alloc.ptrs[i];
-            ob.ptr_dev[i] = p.dev;
-            ob.ptr_gen[i] = p.gen;
-            ob.ptr_offset[i] = p.offset;
-            ob.ptr_bucket[i] = ptr_bucket(*ptr_cache(c, p), p);
-        }
-        alloc.nptrs = 0;
+// The full open bucket takes over the freshly allocated key: bkey_copy of inode 0,
+// offset 0 and the new pointers.
+void refill(CacheSet& c, OpenBucket& ob, const Ptr* ptrs, unsigned nptrs) {
+    ob.sectors_free = c.caches.front()->geo.bucket_size;
+    c.open_buckets.set_key(ob, 0, 0);
+    ob.flash_only = false;
+    ob.nptrs = static_cast<uint8_t>(nptrs);
+    for (unsigned i = 0; i < nptrs; ++i) {
+        const Ptr& p = ptrs[i];
+        ob.ptr_dev[i] = p.dev;
+        ob.ptr_gen[i] = p.gen;
+        ob.ptr_offset[i] = p.offset;
+        ob.ptr_bucket[i] = ptr_bucket(*ptr_cache(c, p), p);
     }
-    return ob.sectors_free ? chosen : -1;
 }
 
 } // namespace
@@ -104,18 +96,18 @@ std::optional<SectorGrant> bch_alloc_sectors(CacheSet& c, const SectorRequest& r
     if (c.open_buckets.empty() || c.caches.empty())
         return std::nullopt;
 
-    AllocKey alloc;
-    ptrdiff_t picked;
-    while ((picked = pick_data_bucket(c, req, alloc)) < 0) {
+    // The kernel picks, finds the bucket full, allocates with the lock dropped and picks
+    // again. Nothing here changes the pool in between, so the second pick is the first:
+    // the chosen bucket takes the new key at once.
+    const ptrdiff_t picked = pick_data_bucket(c, req);
+    OpenBucket& full = c.open_buckets[static_cast<size_t>(picked)];
+    if (full.sectors_free == 0) {
         const Reserve reserve = req.write_prio ? RESERVE_MOVINGGC : RESERVE_NONE;
-        if (!bch_bucket_alloc_set(c, reserve, 1, alloc.ptrs.data(), obs))
+        Ptr ptr;
+        if (!bch_bucket_alloc_set(c, reserve, 1, &ptr, obs))
             return std::nullopt;
-        alloc.nptrs = 1;
+        refill(c, full, &ptr, 1);
     }
-    // Only reachable if the pool changed between the picks (the kernel's race window);
-    // kept so a bucket allocated but not used does not stay pinned.
-    if (alloc.nptrs)
-        bkey_put(c, alloc.ptrs.data(), alloc.nptrs);
 
     // list_move_tail: the picked bucket becomes the most recently used.
     auto& pool = c.open_buckets;

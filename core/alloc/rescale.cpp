@@ -47,14 +47,12 @@ uint16_t rescale_cache(Cache& ca, uint16_t min_prio) {
 
 } // namespace
 
-bool bch_rescale_priorities(CacheSet& c, int sectors) {
-    const auto wrap32 = [](uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); };
-    const int32_t r = wrap32(static_cast<uint64_t>(static_cast<int32_t>(c.rescale)) -
-                             static_cast<uint64_t>(static_cast<int64_t>(sectors)));
-    c.rescale = r;
-    if (r >= 0 || c.caches.empty())
-        return false;
+namespace detail {
 
+bool rescale_pass(CacheSet& c, int32_t r) {
+    if (c.caches.empty())
+        return false;
+    const auto wrap32 = [](uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); };
     const uint64_t next = c.nbuckets * c.caches.front()->geo.bucket_size / 1024;
     c.rescale = wrap32(static_cast<uint64_t>(static_cast<int64_t>(r)) + next);
 
@@ -70,5 +68,7 @@ bool bch_rescale_priorities(CacheSet& c, int sectors) {
     c.min_prio = min_prio;
     return true;
 }
+
+} // namespace detail
 
 } // namespace bucketscope

@@ -88,7 +88,7 @@ uint64_t RecentIo::account(uint64_t start_sector, uint64_t end_sector, uint64_t 
     return e.sequential;
 }
 
-VolumeState& RequestPathState::volume(uint32_t device) {
+VolumeState& RequestPathState::add_volume(uint32_t device) {
     if (device >= volumes.size())
         volumes.resize(size_t(device) + 1);
     VolumeState& v = volumes[device];
@@ -102,7 +102,14 @@ VolumeState& RequestPathState::volume(uint32_t device) {
     return v;
 }
 
-MissRange& RequestPathState::miss_slot(unsigned slot) {
+ProcessState& RequestPathState::far_process(uint32_t pid) {
+    if (pid >= kFlatPids)
+        return processes[pid];
+    flat_processes.resize(size_t(pid) + 1);
+    return flat_processes[pid];
+}
+
+MissRange& RequestPathState::add_miss_slot(unsigned slot) {
     if (slot >= misses.size())
         misses.resize(size_t(slot) + 1);
     return misses[slot];

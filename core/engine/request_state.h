@@ -104,12 +104,28 @@ struct MissRange {
 struct RequestPathState {
     explicit RequestPathState(const RequestPathOptions& o) : opts(o) {}
 
-    // The volume a request's device names (created on first use).
-    VolumeState& volume(uint32_t device);
-    ProcessState& process(uint32_t pid) { return processes[pid]; }
+    // The volume a request's device names (created on first use). Every request asks:
+    // the seen volume is found inline, the first use goes out of line.
+    VolumeState& volume(uint32_t device) {
+        if (device < volumes.size() && volumes[device].seen)
+            return volumes[device];
+        return add_volume(device);
+    }
+    // Pids below kFlatPids (trace readers' 0, the built-in workload's process numbers, most
+    // blkparse pids) index a vector; only larger ones go through the hash map.
+    ProcessState& process(uint32_t pid) {
+        if (pid < flat_processes.size())
+            return flat_processes[pid];
+        return far_process(pid);
+    }
+    static constexpr uint32_t kFlatPids = 1u << 16;
 
     // A pending cache-miss insert for request task `slot`.
-    MissRange& miss_slot(unsigned slot);
+    MissRange& miss_slot(unsigned slot) {
+        if (slot < misses.size())
+            return misses[slot];
+        return add_miss_slot(slot);
+    }
     // Something is about to change [start, end) of `inode`: cut every pending miss range
     // back to what lies before it.
     void index_write(uint64_t inode, uint64_t start, uint64_t end);
@@ -120,11 +136,17 @@ struct RequestPathState {
     void add_dirty(VolumeState& v, int64_t sectors);
 
     const RequestPathOptions& opts;
-    std::vector<VolumeState> volumes; // indexed by device number
-    std::unordered_map<uint32_t, ProcessState> processes;
-    std::vector<MissRange> misses; // one per request task
+    std::vector<VolumeState> volumes;                     // indexed by device number
+    std::vector<ProcessState> flat_processes;             // pids below kFlatPids
+    std::unordered_map<uint32_t, ProcessState> processes; // the others
+    std::vector<MissRange> misses;                        // one per request task
     uint64_t dirty_total = 0;
     uint64_t backing_volumes = 0; // cached (not flash-only) volumes seen
+
+  private:
+    VolumeState& add_volume(uint32_t device);
+    ProcessState& far_process(uint32_t pid);
+    MissRange& add_miss_slot(unsigned slot);
 };
 
 } // namespace bucketscope

@@ -153,20 +153,20 @@ void Runtime::on_alloc_fail(const Cache& ca, Reserve r) {
 void Runtime::on_wake_gc() { wake(kGcWait); }
 
 bool Runtime::rescale(int sectors) {
-    // Probing is O(nbuckets): only around the calls that will run a pass.
-    const bool probe = monitor && c.rescale - sectors < 0;
-    InvariantMonitor::RescaleProbe before;
-    if (probe) {
+    // Probing is O(nbuckets): only around the calls that will run a pass. Without a
+    // monitor (every replay) nothing is built per call.
+    if (!monitor || c.rescale - sectors >= 0) {
+        if (!bch_rescale_priorities(c, sectors))
+            return false;
+    } else {
         c.prio_clock.sync(c); // the probe compares every prio before and after the pass
-        before = monitor->before_rescale();
-    }
-    const bool ran = bch_rescale_priorities(c, sectors);
-    if (probe) {
+        const InvariantMonitor::RescaleProbe before = monitor->before_rescale();
+        const bool ran = bch_rescale_priorities(c, sectors);
         c.prio_clock.sync(c);
         monitor->after_rescale(before, ran);
+        if (!ran)
+            return false;
     }
-    if (!ran)
-        return false;
     ++metrics.rescales;
     emit(EventKind::Rescale, 0, 0, c.min_prio);
     return true;

@@ -4,7 +4,9 @@
 #include "core/alloc/random.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <stdexcept>
 
 namespace bucketscope {
 
@@ -16,22 +18,48 @@ Scheduler::~Scheduler() {
 }
 
 Task& Scheduler::add(std::unique_ptr<Task> t) {
+    if (slots_.size() >= kMaxTasks)
+        throw std::length_error("scheduler: more than 64 tasks");
     t->id = static_cast<uint8_t>(slots_.size());
-    if (t->is_workload())
-        ++workload_left_;
     Slot s;
+    s.workload = t->is_workload();
+    if (s.workload)
+        ++workload_left_;
     s.task = std::move(t);
     slots_.push_back(std::move(s));
+    const size_t i = slots_.size() - 1;
+    if (slots_[i].workload)
+        workload_mask_ |= 1ull << i;
+    set_wait(slots_[i], WaitOn::Runnable);
     return *slots_.back().task;
 }
 
+uint64_t Scheduler::runnable_mask(bool workload) const {
+    uint64_t m = ready_;
+    for (uint64_t w = blocked_; w; w &= w - 1) {
+        const Slot& s = slots_[size_t(std::countr_zero(w))];
+        if (rt_.queue_gen(s.queue) != s.gen)
+            m |= w & -w;
+    }
+    if (sleeping_) {
+        const uint64_t now = rt_.now();
+        for (uint64_t w = sleeping_; w; w &= w - 1)
+            if (now >= slots_[size_t(std::countr_zero(w))].wake_ns)
+                m |= w & -w;
+    }
+    return workload ? m : m & ~workload_mask_;
+}
+
+namespace {
+// Without -mpopcnt std::popcount is a library call; usually one task can run.
+size_t count_slots(uint64_t m) {
+    return (m & (m - 1)) == 0 ? size_t(m != 0) : size_t(std::popcount(m));
+}
+} // namespace
+
 bool Scheduler::step_one(bool workload) {
-    // Small and allocation-free: the set of tasks is a handful.
-    size_t candidates[64];
-    size_t n = 0;
-    for (size_t i = 0; i < slots_.size() && n < 64; ++i)
-        if (runnable(slots_[i]) && (workload || !slots_[i].task->is_workload()))
-            candidates[n++] = i;
+    uint64_t m = runnable_mask(workload);
+    size_t n = count_slots(m);
     if (n == 0) {
         // Only sleepers (or nothing) left: idle until the earliest wakes.
         uint64_t wake = UINT64_MAX;
@@ -41,20 +69,24 @@ bool Scheduler::step_one(bool workload) {
         if (wake == UINT64_MAX)
             return false;
         rt_.advance(wake - rt_.now());
-        for (size_t i = 0; i < slots_.size() && n < 64; ++i)
-            if (runnable(slots_[i]))
-                candidates[n++] = i;
+        m = runnable_mask(true);
+        n = count_slots(m);
     }
     // Usually one task can run: the draw is made all the same, without a division.
     const uint64_t draw = splitmix64_next(rng_);
-    const size_t pick = candidates[n == 1 ? 0 : draw % n];
+    const size_t k = n == 1 ? 0 : draw % n;
+    for (size_t j = 0; j < k; ++j)
+        m &= m - 1; // the k-th runnable slot in slot order
+    const size_t pick = size_t(std::countr_zero(m));
     Slot& s = slots_[pick];
     rt_.current_task = static_cast<uint8_t>(pick); // add() numbers tasks by slot
     const StepResult r = s.task->step(rt_);
     ++s.steps;
     ++rt_.metrics.steps;
     rt_.advance(rt_.opts.costs.step_ns + r.cost_ns);
-    apply_deterministic(s, r);
+    // Most steps yield from Runnable, which leaves the slot as it was.
+    if (r.kind != StepResult::Kind::Yield || s.wait != WaitOn::Runnable)
+        apply_deterministic(s, r);
     if (after_step)
         after_step();
     return true;
@@ -62,15 +94,15 @@ bool Scheduler::step_one(bool workload) {
 
 void Scheduler::park(Slot& s, const StepResult& r) {
     // The queue's generation now: a wake-up bumps it, which is how runnable() sees one.
-    s.wait = r.wait;
     s.queue = r.queue;
     s.gen = rt_.queue_gen(r.queue);
+    set_wait(s, r.wait);
 }
 
 void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
     switch (r.kind) {
     case StepResult::Kind::Yield:
-        s.wait = WaitOn::Runnable;
+        set_wait(s, WaitOn::Runnable);
         break;
     case StepResult::Kind::Block:
         park(s, r);
@@ -79,15 +111,15 @@ void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
         uint64_t cost = 0;
         s.task->io_status = rt_.perform_io(r.io, &cost);
         rt_.advance(cost);
-        s.wait = WaitOn::Runnable;
+        set_wait(s, WaitOn::Runnable);
         break;
     }
     case StepResult::Kind::Done:
         finished(s);
         break;
     case StepResult::Kind::Sleep:
-        s.wait = WaitOn::Sleep;
         s.wake_ns = r.wake_ns;
+        set_wait(s, WaitOn::Sleep);
         break;
     }
 }
@@ -132,7 +164,7 @@ void Scheduler::thread_main(size_t i) {
             after_step();
         switch (r.kind) {
         case StepResult::Kind::Yield:
-            s.wait = WaitOn::Runnable;
+            set_wait(s, WaitOn::Runnable);
             lk.unlock();
             std::this_thread::yield();
             lk.lock();
@@ -141,7 +173,7 @@ void Scheduler::thread_main(size_t i) {
             park(s, r);
             break;
         case StepResult::Kind::Io: {
-            s.wait = WaitOn::Io;
+            set_wait(s, WaitOn::Io);
             lk.unlock();
             uint64_t cost = 0;
             Status st;
@@ -151,7 +183,7 @@ void Scheduler::thread_main(size_t i) {
             }
             lk.lock();
             s.task->io_status = st;
-            s.wait = WaitOn::Runnable;
+            set_wait(s, WaitOn::Runnable);
             break;
         }
         case StepResult::Kind::Done:
@@ -159,8 +191,8 @@ void Scheduler::thread_main(size_t i) {
             control_cv_.notify_all();
             return;
         case StepResult::Kind::Sleep:
-            s.wait = WaitOn::Sleep;
             s.wake_ns = r.wake_ns;
+            set_wait(s, WaitOn::Sleep);
             break;
         }
     }
@@ -197,7 +229,7 @@ void Scheduler::stop() {
     // A task stopped in the middle of an I/O had it performed; it resumes from there.
     for (auto& s : slots_)
         if (s.wait == WaitOn::Io)
-            s.wait = WaitOn::Runnable;
+            set_wait(s, WaitOn::Runnable);
 }
 
 void Scheduler::wait_workload_done() {

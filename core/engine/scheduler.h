@@ -16,6 +16,13 @@
 // steps, stop() wakes every sleeper and joins.
 //
 // The after-step hook runs with bucket_lock held after every step in both modes.
+//
+// The deterministic pick keeps, beside each slot's wait state, bit masks of the slots that
+// can run, wait on a queue and sleep (updated wherever a slot's wait changes), so a step
+// tests only the waiting and sleeping slots and picks the draw's runnable slot by counting
+// bits, in slot order exactly as a walk over all slots would. Hence at most kMaxTasks
+// tasks (the engine's options allow 44: 8 allocators, 3 kernel threads, 32 request tasks,
+// writeback).
 
 #include <condition_variable>
 #include <functional>
@@ -33,6 +40,8 @@ class Scheduler {
     Scheduler(Runtime& rt, std::mutex& bucket_lock, uint64_t seed);
     ~Scheduler();
 
+    static constexpr size_t kMaxTasks = 64;
+    // Throws std::length_error beyond kMaxTasks.
     Task& add(std::unique_ptr<Task> t);
     std::function<void()> after_step; // bucket_lock held
 
@@ -56,12 +65,13 @@ class Scheduler {
   private:
     struct Slot {
         std::unique_ptr<Task> task;
-        WaitOn wait = WaitOn::Runnable;
+        WaitOn wait = WaitOn::Runnable; // changed only by set_wait()
         unsigned queue = 0;
         uint64_t gen = 0;
         uint64_t wake_ns = 0; // WaitOn::Sleep
         uint64_t steps = 0;
         bool done = false;
+        bool workload = false; // task->is_workload(), asked once
     };
     bool runnable(const Slot& s) const {
         if (s.done)
@@ -72,13 +82,31 @@ class Scheduler {
             return rt_.now() >= s.wake_ns;
         return rt_.queue_gen(s.queue) != s.gen;
     }
+    // Every change of a slot's wait goes here, so the masks follow.
+    void set_wait(Slot& s, WaitOn w) {
+        s.wait = w;
+        const uint64_t bit = 1ull << static_cast<size_t>(&s - slots_.data());
+        ready_ &= ~bit;
+        blocked_ &= ~bit;
+        sleeping_ &= ~bit;
+        if (s.done)
+            return;
+        if (w == WaitOn::Runnable || w == WaitOn::Io)
+            ready_ |= bit;
+        else if (w == WaitOn::Sleep)
+            sleeping_ |= bit;
+        else
+            blocked_ |= bit;
+    }
     // A task's step returned Done.
     void finished(Slot& s) {
-        s.wait = WaitOn::Done;
         s.done = true;
-        if (s.task->is_workload())
+        set_wait(s, WaitOn::Done);
+        if (s.workload)
             --workload_left_;
     }
+    // The runnable slots as a mask; without `workload` only the kernel's tasks.
+    uint64_t runnable_mask(bool workload) const;
     // Records what the step asked for; performs deterministic I/O at once.
     void apply_deterministic(Slot& s, const StepResult& r);
     // A blocked step: remember what the task waits on, in both modes.
@@ -90,6 +118,8 @@ class Scheduler {
     uint64_t rng_;
     std::vector<Slot> slots_;
     size_t workload_left_ = 0; // workload tasks not done: checked after every step
+    // Slots Runnable or in Io; waiting on a queue; sleeping; workload tasks.
+    uint64_t ready_ = 0, blocked_ = 0, sleeping_ = 0, workload_mask_ = 0;
 
     std::vector<std::thread> threads_;
     std::mutex io_lock_;

@@ -66,7 +66,7 @@ std::optional<StepResult> WorkloadTask::begin(Runtime& rt, const workload::Reque
     VolumeState& v = st.volume(r.device);
     flash_only_ = v.flash_only;
     const unsigned wp = rt.opts.requests.write_points;
-    write_point_ = wp ? r.process % wp : r.process;
+    write_point_ = wp && r.process >= wp ? r.process % wp : r.process;
     bypass_ = false;
     missed_ = false;
     had_miss_ = false;

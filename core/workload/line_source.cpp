@@ -105,9 +105,13 @@ bool LineSource::getline(std::string& line) {
     return true;
 }
 
-size_t LineSource::read(std::span<std::byte> out) {
-    while (buf_.size() - pos_ < out.size() && fill()) {
+void LineSource::refill(size_t n) {
+    while (buf_.size() - pos_ < n && fill()) {
     }
+}
+
+size_t LineSource::read(std::span<std::byte> out) {
+    refill(out.size());
     const size_t n = std::min(out.size(), buf_.size() - pos_);
     std::memcpy(out.data(), buf_.data() + pos_, n);
     pos_ += n;

@@ -4,6 +4,7 @@
 // are often shipped as .zst). Keeps the line number and the bytes consumed so readers can
 // report "file:line" errors and progress.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -33,6 +34,17 @@ class LineSource {
     static constexpr size_t kMaxLine = 1 << 20;
     // Exactly out.size() bytes; returns how many were read (less only at the end).
     size_t read(std::span<std::byte> out);
+    // The next `n` bytes where they lie in the buffer, valid until the next call; `got` says
+    // how many there are (less than n only at the end). Fixed-size records are decoded in
+    // place this way instead of being copied out one by one.
+    const std::byte* take(size_t n, size_t& got) {
+        if (buf_.size() - pos_ < n)
+            refill(n);
+        got = std::min(n, buf_.size() - pos_);
+        const auto* p = reinterpret_cast<const std::byte*>(buf_.data() + pos_);
+        pos_ += got;
+        return p;
+    }
 
     const std::string& path() const { return path_; }
     uint64_t line_number() const { return line_; }
@@ -41,7 +53,8 @@ class LineSource {
     uint64_t total() const { return total_; }
 
   private:
-    bool fill(); // refills buf_ from the file (decompressing); false at the end
+    bool fill();           // refills buf_ from the file (decompressing); false at the end
+    void refill(size_t n); // fills until n bytes are buffered or the file ends
 
     std::string path_;
     std::FILE* file_ = nullptr;

@@ -22,8 +22,8 @@ class OracleReader final : public TraceReader {
     OracleReader(const std::string& path, const TraceOptions& opts) : TraceReader(path, opts) {}
 
     bool next(Request& out) override {
-        std::byte rec[kRecord];
-        const size_t n = src_.read(rec);
+        size_t n = 0;
+        const std::byte* rec = src_.take(kRecord, n);
         if (n == 0)
             return false;
         if (n < kRecord) {
@@ -39,13 +39,14 @@ class OracleReader final : public TraceReader {
         uint64_t size = load_le<uint32_t>(rec + 12);
         if (size == 0)
             size = opts_.default_object_size;
-        out = {uint64_t(time) * 1'000'000'000ull, Op::Read, object_offset(id, size), size, 0, 0};
+        out = {uint64_t(time) * 1'000'000'000ull, Op::Read, placer_.offset(id, size), size, 0, 0};
         ++index_;
         return true;
     }
 
   private:
     uint64_t index_ = 0;
+    ObjectPlacer placer_;
 };
 
 } // namespace

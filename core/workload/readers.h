@@ -33,8 +33,24 @@ template <typename T> bool parse_num(std::string_view s, T& out) {
 // taken modulo what fits below 2^62 bytes (hashed 64-bit ids would overflow otherwise).
 inline uint64_t object_offset(uint64_t id, uint64_t size) {
     const uint64_t slots = (1ull << 62) / (size ? size : 1);
-    return (id % slots) * size;
+    return (id < slots ? id : id % slots) * size;
 }
+// The same for a reader that sees the same object size record after record: the slot
+// count is divided out once per size rather than per record.
+class ObjectPlacer {
+  public:
+    uint64_t offset(uint64_t id, uint64_t size) {
+        if (size != size_ || !slots_) {
+            size_ = size;
+            slots_ = (1ull << 62) / (size ? size : 1);
+        }
+        return (id < slots_ ? id : id % slots_) * size;
+    }
+
+  private:
+    uint64_t size_ = 0;
+    uint64_t slots_ = 0;
+};
 
 // "12.000345678" -> nanoseconds; false if not a non-negative decimal.
 bool parse_seconds(std::string_view s, double unit_ns, uint64_t& ns);

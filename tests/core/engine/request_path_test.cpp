@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <utility>
 
 #include "core/engine/engine.h"
 #include "core/workload/generator.h"
@@ -120,22 +121,27 @@ TEST(RequestPath, ACyclicScanLargerThanTheCacheNeverHitsUnderFifo) {
 }
 
 TEST(RequestPath, SequentialStreamsBypassAtTheCutoffPerProcess) {
-    // Two processes each read a sequential stream; their requests interleave.
-    std::vector<Request> reqs;
-    for (uint64_t i = 0; i < 200; ++i) {
-        reqs.push_back(req(Op::Read, i * 64 * 1024, 64 * 1024, 1));
-        reqs.push_back(req(Op::Read, (1ull << 30) + i * 64 * 1024, 64 * 1024, 2));
+    // Two processes each read a sequential stream; their requests interleave. Small pids
+    // and large ones (kept apart in a hash map rather than the flat table) alike.
+    for (const auto& [pid_a, pid_b] :
+         {std::pair<uint32_t, uint32_t>{1, 2}, std::pair<uint32_t, uint32_t>{70000, 4000000000u}}) {
+        SCOPED_TRACE(pid_a);
+        std::vector<Request> reqs;
+        for (uint64_t i = 0; i < 200; ++i) {
+            reqs.push_back(req(Op::Read, i * 64 * 1024, 64 * 1024, pid_a));
+            reqs.push_back(req(Op::Read, (1ull << 30) + i * 64 * 1024, 64 * 1024, pid_b));
+        }
+        Rig rig(std::make_shared<ListSource>(reqs), opts());
+        const auto m = rig.run().metrics;
+        // The first 63 requests of each stream are under 4 MiB; from the 64th on they bypass.
+        EXPECT_EQ(m.sequential_bypasses, 2u * (200 - 63));
+        EXPECT_EQ(m.bypassed_requests, m.sequential_bypasses);
+        EXPECT_EQ(m.cache_bypass_misses, 2u * (200 - 63));
+        // Each 64 KiB miss fills one bucket; a cache-miss insert that finds the free list
+        // empty gives up rather than wait, as bch_data_insert_start does.
+        EXPECT_EQ(m.miss_inserted_sectors + m.insert_alloc_failures * 128, 2u * 63 * 128)
+            << "only the misses before the cutoff are inserted";
     }
-    Rig rig(std::make_shared<ListSource>(reqs), opts());
-    const auto m = rig.run().metrics;
-    // The first 63 requests of each stream are under 4 MiB; from the 64th on they bypass.
-    EXPECT_EQ(m.sequential_bypasses, 2u * (200 - 63));
-    EXPECT_EQ(m.bypassed_requests, m.sequential_bypasses);
-    EXPECT_EQ(m.cache_bypass_misses, 2u * (200 - 63));
-    // Each 64 KiB miss fills one bucket; a cache-miss insert that finds the free list
-    // empty gives up rather than wait, as bch_data_insert_start does.
-    EXPECT_EQ(m.miss_inserted_sectors + m.insert_alloc_failures * 128, 2u * 63 * 128)
-        << "only the misses before the cutoff are inserted";
 
     // Random offsets never look sequential.
     auto src = workload::make_workload_source("uniform:span=1G,size=64K,read=100", 1, 2000);
