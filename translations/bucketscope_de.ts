@@ -2129,54 +2129,6 @@ Optionen: %3</translation>
         <translation>Angabe: %1</translation>
     </message>
     <message>
-        <source>Skip malformed records (count them)</source>
-        <translation type="vanished">Fehlerhafte Datensätze überspringen (und zählen)</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation type="vanished">Durchsuchen…</translation>
-    </message>
-    <message>
-        <source>trace file (plain or .zst)</source>
-        <translation type="vanished">Trace-Datei (unkomprimiert oder .zst)</translation>
-    </message>
-    <message>
-        <source>blkparse text, fio iolog v2/v3, MSR Cambridge CSV, libCacheSim csv or oracleGeneral</source>
-        <translation type="vanished">blkparse-Text, fio-iolog v2/v3, MSR-Cambridge-CSV, libCacheSim-csv oder oracleGeneral</translation>
-    </message>
-    <message>
-        <source>whole trace</source>
-        <translation type="vanished">ganzer Trace</translation>
-    </message>
-    <message>
-        <source>one per process</source>
-        <translation type="vanished">einer pro Prozess</translation>
-    </message>
-    <message>
-        <source>Fold the trace&apos;s process ids onto this many write points</source>
-        <translation type="vanished">Die Prozess-IDs des Traces auf so viele Write Points abbilden</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation type="vanished">Datei</translation>
-    </message>
-    <message>
-        <source>Format</source>
-        <translation type="vanished">Format</translation>
-    </message>
-    <message>
-        <source>Write points</source>
-        <translation type="vanished">Write Points</translation>
-    </message>
-    <message>
-        <source>Open trace</source>
-        <translation type="vanished">Trace öffnen</translation>
-    </message>
-    <message>
-        <source>Traces (*);;zstd (*.zst)</source>
-        <translation type="vanished">Traces (*);;zstd (*.zst)</translation>
-    </message>
-    <message>
         <source>Spec %1: %2</source>
         <translation>Angabe %1: %2</translation>
     </message>
@@ -2211,22 +2163,6 @@ Optionen: %3</translation>
     <message>
         <source>The workload stopped: %1</source>
         <translation>Die Last wurde angehalten: %1</translation>
-    </message>
-    <message>
-        <source>The csv file starts with a header line</source>
-        <translation type="vanished">Die csv-Datei beginnt mit einer Kopfzeile</translation>
-    </message>
-    <message>
-        <source>csv: the 1-based columns of time, object id, object size and operation (0: none), as the CLI&apos;s --csv-time-col, --csv-id-col, --csv-size-col and --csv-op-col</source>
-        <translation type="vanished">csv: die Spalten (ab 1 gezählt) für Zeit, Objekt-ID, Objektgröße und Operation (0: keine), wie --csv-time-col, --csv-id-col, --csv-size-col und --csv-op-col der CLI</translation>
-    </message>
-    <message>
-        <source>CSV columns</source>
-        <translation type="vanished">CSV-Spalten</translation>
-    </message>
-    <message>
-        <source>CSV columns: expected four numbers such as 1,2,3,0, found &quot;%1&quot;</source>
-        <translation type="vanished">CSV-Spalten: vier Zahlen wie 1,2,3,0 erwartet, gefunden „%1“</translation>
     </message>
 </context>
 <context>
