@@ -270,7 +270,7 @@ WorkloadParams WorkloadPanel::params() const {
     return p;
 }
 
-WorkloadChoice WorkloadPanel::choice() const {
+WorkloadChoice WorkloadPanel::choice(QString* error) const {
     WorkloadChoice c;
     c.builtin = params();
     c.cache_mode = CacheMode(cache_mode_->currentData().toInt());
@@ -281,8 +281,7 @@ WorkloadChoice WorkloadPanel::choice() const {
         break;
     case TraceFile:
         c.kind = WorkloadChoice::Trace;
-        // A field that does not parse keeps its default here; Apply says which it is.
-        trace_form_->read(c, nullptr);
+        trace_form_->read(c, error);
         break;
     default:
         c.kind = WorkloadChoice::BuiltIn;
@@ -299,7 +298,8 @@ void WorkloadPanel::showStatus(const QString& text, bool error) {
 }
 
 void WorkloadPanel::apply() {
-    const WorkloadChoice c = choice();
+    QString bad_field;
+    const WorkloadChoice c = choice(&bad_field);
     if (c.kind == WorkloadChoice::Generator) {
         try {
             workload::make_generator(c.spec, 1);
@@ -311,7 +311,12 @@ void WorkloadPanel::apply() {
         }
     }
     if (c.kind == WorkloadChoice::Trace) {
-        loadTrace(c);
+        if (c.trace_path.empty())
+            showStatus(tr("Choose a trace file first."), true);
+        else if (!bad_field.isEmpty())
+            showStatus(bad_field, true);
+        else
+            loadTrace(c);
         return;
     }
     showStatus(QString(), false);
@@ -319,15 +324,6 @@ void WorkloadPanel::apply() {
 }
 
 void WorkloadPanel::loadTrace(const WorkloadChoice& c) {
-    if (c.trace_path.empty()) {
-        showStatus(tr("Choose a trace file first."), true);
-        return;
-    }
-    WorkloadChoice checked = c;
-    if (QString why; !trace_form_->read(checked, &why)) {
-        showStatus(why, true);
-        return;
-    }
     if (job_)
         return;
     auto scan = std::make_shared<TraceScan>();

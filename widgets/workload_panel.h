@@ -53,7 +53,8 @@ class WorkloadPanel : public QWidget {
     void showFrame(const FramePtr& frame);
     WorkloadParams params() const;
     // What Apply would start; the spec string is built from the generator page's fields.
-    WorkloadChoice choice() const;
+    // A trace page field that does not parse keeps its default, named in `error`.
+    WorkloadChoice choice(QString* error = nullptr) const;
     QString spec() const;
 
     QComboBox* sourceBox() const { return source_; }

@@ -323,11 +323,13 @@ void BtreeStore::cancel_optional_replacements() {
     }
 }
 
-size_t BtreeStore::drop_bad_keys_of_rewrites() {
+size_t BtreeStore::drop_bad_keys_of_rewrites(size_t planned) {
+    size_t dropped = 0;
     for (uint32_t id = 0; id < nodes_.size(); ++id)
         if (nodes_[id].gc_rewrite && idx_.replace_requested(id))
-            rt_.metrics.btree_keys_dropped += idx_.drop_bad_extents(rt_.c, id);
-    return idx_.nodes_needed();
+            dropped += idx_.drop_bad_extents(rt_.c, id);
+    rt_.metrics.btree_keys_dropped += dropped;
+    return dropped ? idx_.nodes_needed() : planned;
 }
 
 std::vector<Ptr> BtreeStore::take_reserved(size_t n) {

@@ -137,9 +137,10 @@ class BtreeStore final : public IndexObserver {
     size_t plan_replacement(bool* optional);
     void cancel_optional_replacements();
     // With the buckets in hand, GC's rewrites leave their bad keys behind (as
-    // btree_gc_rewrite_node's sort does). Returns how many buckets the split needs now: a
-    // rewritten leaf that was also over capacity may need fewer pieces than planned.
-    size_t drop_bad_keys_of_rewrites();
+    // btree_gc_rewrite_node's sort does). Returns how many buckets the split needs now,
+    // `planned` if nothing was dropped: a rewritten leaf that was also over capacity may
+    // need fewer pieces than planned.
+    size_t drop_bad_keys_of_rewrites(size_t planned);
     // Runs the split with `nodes` (drop_bad_keys_of_rewrites() of them, allocation pins
     // dropped) and returns its writes: every new node's image, level by level with flushes
     // between, then one bset per parent that gained keys.

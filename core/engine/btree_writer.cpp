@@ -48,7 +48,7 @@ StepResult BtreeWriter::alloc(Runtime& rt) {
         rt.metrics.alloc_wait_ns += rt.now() - wait_start_ns_;
     }
     // Buckets the smaller split does not take stay reserved, pins held, for the next one.
-    const size_t used = store_.drop_bad_keys_of_rewrites();
+    const size_t used = store_.drop_bad_keys_of_rewrites(need);
     assert(used && used <= need);
     store_.add_reserved(std::span<const Ptr>(nodes).subspan(used));
     // bch_btree_node_alloc drops the allocation pin at once; METADATA keeps them safe.

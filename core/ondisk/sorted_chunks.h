@@ -338,9 +338,11 @@ template <typename T, typename PosOf, size_t Chunk = 64> class SortedChunks {
             f.last[g] = g * Group < chunk.size() ? PosOf()(chunk[end - 1]) : kNoFence;
         }
     }
+    // Chunk c's end moved, no chunk came or went: only its own group's top entry can change.
     void set_last(size_t c, Pos128 p) {
         last_[c] = p;
-        retop(c);
+        const size_t g = c / kTopGroup;
+        top_[g] = last_[std::min(g * kTopGroup + kTopGroup - 1, last_.size() - 1)];
     }
     // The summary changed from entry c on.
     void retop(size_t c) { build_top(last_.data(), last_.size(), c, top_); }
