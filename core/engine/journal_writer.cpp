@@ -106,7 +106,7 @@ bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* 
 
     const Cache& first = *rt_.c.caches.front();
     const uint64_t block_bytes = uint64_t(first.geo.block_size) << 9;
-    const uint64_t need = (ondisk::JSET_HEADER + 8 * open_.u64s() + block_bytes - 1) / block_bytes;
+    const uint64_t need = open_.blocks(block_bytes);
 
     // One decision for every cache: their journals are laid out and filled alike.
     DevState& d0 = dev_.front();

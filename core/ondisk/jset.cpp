@@ -75,9 +75,8 @@ void JsetWriter::add(const Bkey& k) {
 std::vector<std::byte> JsetWriter::finish(const Jset& j, uint64_t set_magic, size_t block_bytes,
                                           std::vector<std::byte> spare) {
     const size_t bytes = used_;
-    const size_t blocks = (bytes + block_bytes - 1) / block_bytes;
     // Past used_ the buffer is zeros, so cutting or growing it leaves the padding zero.
-    buf_.resize(blocks * block_bytes);
+    buf_.resize(blocks(block_bytes) * block_bytes);
     std::span<std::byte> b(buf_);
     store_le<uint64_t>(b, 8, set_magic ^ JSET_MAGIC);
     store_le<uint64_t>(b, 16, j.seq);

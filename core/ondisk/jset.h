@@ -46,6 +46,8 @@ class JsetWriter {
     // Key words so far.
     size_t u64s() const { return (used_ - JSET_HEADER) / 8; }
     bool empty() const { return used_ == JSET_HEADER; }
+    // Blocks the entry finish() would give takes.
+    size_t blocks(size_t block_bytes) const { return (used_ + block_bytes - 1) / block_bytes; }
     // encode_jset of `header` (its `keys` ignored) holding the keys added. The writer is
     // empty afterwards; `spare` (a buffer done with, such as the last entry's) becomes the
     // next entry's, so the journal does not allocate one per entry.
