@@ -70,8 +70,12 @@ std::byte* SparseRamDevice::page_for_write(uint64_t index, size_t keep, size_t n
         } else {
             p = std::move(pool_.back());
             pool_.pop_back();
-            std::memset(p.get(), 0, keep);
-            std::memset(p.get() + keep + n, 0, kPage - keep - n);
+            // Most writes cover whole pages: no call then, as even an empty memset is a
+            // masked store that waits behind the streaming stores of the page before.
+            if (keep)
+                std::memset(p.get(), 0, keep);
+            if (keep + n < kPage)
+                std::memset(p.get() + keep + n, 0, kPage - keep - n);
         }
         if (!held_[c])
             any_held_[c / 64].fetch_or(1ull << (c % 64), std::memory_order_relaxed);
