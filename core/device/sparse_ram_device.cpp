@@ -52,7 +52,7 @@ std::string SparseRamDevice::name() const {
 
 std::byte* SparseRamDevice::held_page(uint64_t index) const {
     const auto& chunk = chunks_[index / kPagesPerChunk];
-    return chunk ? chunk->pages[index % kPagesPerChunk].get() : nullptr;
+    return chunk ? chunk->pages[index % kPagesPerChunk] : nullptr;
 }
 
 std::byte* SparseRamDevice::page_for_write(uint64_t index, size_t keep, size_t n) {
@@ -63,34 +63,33 @@ std::byte* SparseRamDevice::page_for_write(uint64_t index, size_t keep, size_t n
     const unsigned i = unsigned(index % kPagesPerChunk);
     auto& p = chunk->pages[i];
     if (!p) {
-        if (pool_.empty() && n == kPage) {
-            p = std::make_unique_for_overwrite<std::byte[]>(kPage);
-        } else if (pool_.empty()) {
-            p = std::make_unique<std::byte[]>(kPage); // value-initialised: zeros
+        if (pool_.empty()) {
+            p = slabs_.take(); // zeros
         } else {
-            p = std::move(pool_.back());
+            p = pool_.back();
             pool_.pop_back();
             // Most writes cover whole pages: no call then, as even an empty memset is a
             // masked store that waits behind the streaming stores of the page before.
             if (keep)
-                std::memset(p.get(), 0, keep);
+                std::memset(p, 0, keep);
             if (keep + n < kPage)
-                std::memset(p.get() + keep + n, 0, kPage - keep - n);
+                std::memset(p + keep + n, 0, kPage - keep - n);
         }
         if (!held_[c])
             any_held_[c / 64].fetch_or(1ull << (c % 64), std::memory_order_relaxed);
         held_[c] = uint16_t(held_[c] | (1u << i));
         ++pages_;
     }
-    return p.get();
+    return p;
 }
 
 void SparseRamDevice::drop(uint64_t chunk, unsigned i) {
     auto& p = chunks_[chunk]->pages[i];
     if (pool_.size() < kPoolPages)
-        pool_.push_back(std::move(p));
+        pool_.push_back(p);
     else
-        p.reset();
+        slabs_.give_back(p);
+    p = nullptr;
     held_[chunk] = uint16_t(held_[chunk] & ~(1u << i));
     if (!held_[chunk])
         any_held_[chunk / 64].fetch_and(~(1ull << (chunk % 64)), std::memory_order_relaxed);
@@ -172,7 +171,7 @@ void SparseRamDevice::zero_range(uint64_t at, uint64_t end) {
                 if (hi - lo == kPage)
                     drop(chunk, i);
                 else
-                    std::memset(chunks_[chunk]->pages[i].get() + (lo - page_at), 0, hi - lo);
+                    std::memset(chunks_[chunk]->pages[i] + (lo - page_at), 0, hi - lo);
             }
         }
         at = stop;

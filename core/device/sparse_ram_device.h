@@ -10,11 +10,12 @@
 //
 // A replay writes a prio set into a new bucket for every free_inc batch and btree nodes
 // into others, and those buckets later hold data the engine does not keep (forget()), so
-// pages come and go all the time: dropped pages wait in a small pool for the next write
-// instead of going back to the allocator, which would hand out fresh, faulting memory.
+// pages come and go all the time: dropped pages wait in a small pool for the next write,
+// already faulted in; new pages come from PageSlabs' mapped slabs, already zero.
 // A mutex makes the device safe from the threaded engine's tasks (uncontended otherwise).
 
 #include "core/device/device.h"
+#include "core/device/page_slabs.h"
 
 #include <array>
 #include <atomic>
@@ -50,9 +51,9 @@ class SparseRamDevice final : public Device {
     static constexpr uint64_t kPagesPerChunk = 16;
     // Spare pages kept for reuse: a few prio sets' and nodes' worth.
     static constexpr size_t kPoolPages = 1024;
-    using Page = std::unique_ptr<std::byte[]>;
+    static_assert(kPage == PageSlabs::kPage);
     struct Chunk {
-        std::array<Page, kPagesPerChunk> pages;
+        std::array<std::byte*, kPagesPerChunk> pages{}; // from slabs_
     };
     static_assert(kPagesPerChunk <= 16);
     // The page at `index`, nullptr if there is none.
@@ -79,7 +80,8 @@ class SparseRamDevice final : public Device {
     std::unique_ptr<std::atomic<uint64_t>[]> any_held_;
     // Whether any chunk of [at, end) holds a page.
     bool any_held(uint64_t at, uint64_t end) const;
-    std::vector<Page> pool_;
+    PageSlabs slabs_;
+    std::vector<std::byte*> pool_; // dropped pages, contents stale
     uint64_t pages_ = 0;
     uint64_t writes_ = 0;
     uint64_t discards_ = 0;

@@ -152,5 +152,23 @@ TEST(SparseRamDevice, PagesReusedAfterADropHoldOnlyTheNewBytes) {
     EXPECT_EQ(contents(d), want);
 }
 
+TEST(SparseRamDevice, PagesDroppedPastThePoolComeBackAsZeros) {
+    // More pages dropped at once than the pool keeps: the rest go back to the slabs, and
+    // partial writes into any of them later show zeros around the new bytes.
+    constexpr uint64_t kPages = 3000, kBig = kPages * kPage;
+    SparseRamDevice d(kBig);
+    ASSERT_TRUE(d.write(0, std::vector<std::byte>(kBig, std::byte{0xee})));
+    ASSERT_TRUE(d.discard(0, kBig));
+    EXPECT_EQ(d.resident_bytes(), 0u);
+    std::vector<std::byte> small(10, std::byte{3});
+    for (uint64_t i = 0; i < kPages; ++i)
+        ASSERT_TRUE(d.write(i * kPage + 100, small));
+    EXPECT_EQ(d.resident_bytes(), kBig);
+    std::vector<std::byte> want(kBig);
+    for (uint64_t i = 0; i < kPages; ++i)
+        std::fill_n(want.begin() + std::ptrdiff_t(i * kPage + 100), 10, std::byte{3});
+    EXPECT_EQ(contents(d), want);
+}
+
 } // namespace
 } // namespace bucketscope
