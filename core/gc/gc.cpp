@@ -4,6 +4,7 @@
 #include "core/gc/gc.h"
 
 #include "core/alloc/alloc.h"
+#include "core/gc/leaf_mark.h"
 
 #include <algorithm>
 #include <array>
@@ -100,138 +101,6 @@ void GcWalk::start(CacheSet& c, ExtentIndex& idx) {
     });
 }
 
-namespace {
-
-// What mark_node adds up over a node's keys.
-struct MarkTally {
-    uint32_t stale = 0;
-    size_t keys = 0; // valid keys
-    size_t good = 0; // valid, available and live
-    uint64_t data_sectors = 0;
-};
-
-// What the mark needs of the cache behind one device number.
-struct MarkDev {
-    Cache* ca = nullptr; // nullptr: no cache has this device number
-    PtrGeometry geo{CacheGeometry{}};
-};
-
-// One leaf key: extent_invalid, btree_mark_extent and extent_bad for a key with exactly
-// one pointer, for any device number and bucket geometry. Whether a pointer is stale, or
-// older than last_gc, is as good as random and known only once its bucket is loaded:
-// branches on it mispredict and discard the loads of the keys after it, so both outcomes
-// are computed and one is selected.
-inline void mark_leaf_key(const std::array<MarkDev, MAX_CACHES_PER_SET>& devs, const LeafKey& key,
-                          MarkTally& t) {
-    if (!key.size || key.size > key.offset)
-        return; // invalid
-    const Ptr p = key.ptr();
-    const MarkDev* dev = p.dev < MAX_CACHES_PER_SET ? &devs[p.dev] : nullptr;
-    if (!dev || !dev->ca) {
-        ++t.keys; // an unavailable pointer: not marked, and the key is bad
-        return;
-    }
-    uint64_t bucket = 0;
-    if (ptr_invalid(dev->geo, p, key.size, bucket))
-        return;
-    ++t.keys;
-    Bucket& g = dev->ca->buckets[bucket];
-    Bucket marked = g;
-    // gen_after(g.gen, p.gen), as a mask rather than a condition
-    const uint32_t r = static_cast<uint8_t>(marked.gen - p.gen);
-    const auto s = static_cast<uint8_t>(r & (0u - uint32_t(r <= 128u)));
-    t.stale = std::max<uint32_t>(t.stale, s);
-    const uint32_t live = 0u - uint32_t(s == 0); // all ones for a live pointer
-    // btree_mark_key for a live leaf pointer: DIRTY, or RECLAIMABLE if unmarked, and the
-    // key's sectors; a stale one leaves the bucket's gc_mark as it is.
-    const GcMark m = marked.mark();
-    marked.set_mark(key.dirty() ? GcMark::Dirty : m == GcMark::None ? GcMark::Reclaimable : m);
-    marked.set_sectors_used(
-        std::min<uint32_t>(marked.sectors_used() + key.size, MAX_GC_SECTORS_USED));
-    g.gc_mark = static_cast<uint16_t>((marked.gc_mark & live) | (g.gc_mark & ~live));
-    g.last_gc = gen_after(marked.last_gc, p.gen) ? p.gen : marked.last_gc;
-    t.good += live & 1u;
-    t.data_sectors += key.size & live;
-}
-
-// mark_leaf_key for the keys of keys[0..n) up to the first whose pointer is not into
-// `dev`, which has a cache with a power-of-two bucket size; returns how many it did. n is
-// at most kChunkKeys (a leaf chunk), so that the good keys and their sectors fit one
-// register (see below). The same arithmetic as mark_leaf_key with the geometry and the
-// counts in registers (no call in the loop to spill them around) and the bucket fields
-// read and written as plain integers: the general code took about 90 instructions per
-// key, and GC marks every key of the index thousands of times per replay.
-constexpr size_t kChunkKeys = 64;
-constexpr unsigned kGoodShift = 48; // good keys << 48 | their sectors (< 64 * 2^32)
-__attribute__((noinline)) size_t mark_leaf_keys_fast(const MarkDev& d, unsigned dev,
-                                                     const LeafKey* keys, size_t n,
-                                                     MarkTally& out) {
-    assert(n <= kChunkKeys);
-    Bucket* const buckets = d.ca->buckets.data();
-    const uint64_t first = d.geo.first_bucket;
-    const uint64_t span = d.geo.nbuckets > first ? d.geo.nbuckets - first : 0;
-    const unsigned bits = static_cast<unsigned>(d.geo.bucket_bits);
-    // The pointer word with this device's number cleared: its sector offset, shifted left
-    // by 8. Any other device number leaves the bucket out of range, which the rare path
-    // tells apart.
-    const uint64_t dev_bits = uint64_t(dev) << 56;
-    uint32_t stale = out.stale;
-    size_t invalid = 0;
-    uint64_t good = 0;
-    const LeafKey* k = keys;
-    const LeafKey* const end = keys + n;
-    for (; k != end; ++k) {
-        const uint64_t size = k->size;
-        // size == 0 or size > offset: invalid (size - 1 wraps for 0)
-        if (size - 1 >= k->offset) [[unlikely]] {
-            ++invalid;
-            continue;
-        }
-        const uint64_t pw = k->ptr_word;
-        // ptr_invalid: in [first_bucket, nbuckets), and the last sector in the same bucket
-        const uint64_t poff = (pw ^ dev_bits) >> 8;
-        const uint64_t bucket = poff >> bits;
-        if (bucket - first >= span || ((poff + size - 1) >> bits) != bucket) [[unlikely]] {
-            if ((pw >> 56) != dev)
-                break;
-            ++invalid;
-            continue;
-        }
-        Bucket& g = buckets[bucket];
-        const auto pgen = static_cast<uint8_t>(pw);
-        const uint32_t r = static_cast<uint8_t>(g.gen - pgen);
-        // Selections by masks, not conditions, which the compiler turns into branches on
-        // staleness (as good as random, see mark_leaf_key).
-        const uint32_t s = r & (0u - uint32_t(r <= 128u)); // gen_after(gen, pgen)
-        stale = std::max(stale, s);
-        const uint32_t live = 0u - uint32_t(s == 0);
-        // btree_mark_key for a live leaf pointer: DIRTY, or RECLAIMABLE if unmarked, and the
-        // key's sectors (GC_SECTORS_USED is bits 2-14, so its clamp is 8191 << 2)
-        const uint32_t gm = g.gc_mark;
-        const uint32_t m = gm & 3u;
-        const uint32_t mark = (k->inode_dirty >> 31) ? uint32_t(GcMark::Dirty) : m | (m == 0);
-        const uint32_t sectors = std::min<uint32_t>((gm & (MAX_GC_SECTORS_USED << 2)) +
-                                                        static_cast<uint32_t>(size << 2),
-                                                    MAX_GC_SECTORS_USED << 2);
-        const uint32_t marked = (gm & 0x8000u) | sectors | mark;
-        g.gc_mark = static_cast<uint16_t>(((marked ^ gm) & live) ^ gm);
-        // gen_after(last_gc, pgen) != 0: last_gc - pgen in [1, 128]
-        const uint32_t last_gc = g.last_gc;
-        const uint32_t older =
-            0u - uint32_t(uint32_t(static_cast<uint8_t>(last_gc - pgen)) - 1u < 128u);
-        g.last_gc = static_cast<uint8_t>(((last_gc ^ pgen) & older) ^ last_gc);
-        good += ((1ull << kGoodShift) + size) & (0ull - uint64_t(live & 1u));
-    }
-    const size_t done = static_cast<size_t>(k - keys);
-    out.stale = stale;
-    out.keys += done - invalid;
-    out.good += good >> kGoodShift;
-    out.data_sectors += good & ((1ull << kGoodShift) - 1);
-    return done;
-}
-
-} // namespace
-
 void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     // extent_invalid, btree_mark_extent and extent_bad in one pass over the packed keys:
     // a leaf key has exactly one pointer, so there is no need to unpack it into an Extent
@@ -239,23 +108,10 @@ void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
     // PTR_CACHE depends on the device number alone, so it and the geometry ptr_invalid
     // needs are looked up once per node, and the counts live in locals (the byte stores
     // into buckets may alias anything).
-    std::array<MarkDev, MAX_CACHES_PER_SET> devs{};
-    unsigned fast_dev = MAX_CACHES_PER_SET; // none
-    for (unsigned d = 0; d < MAX_CACHES_PER_SET; ++d)
-        if (Cache* ca = ptr_cache(c, Ptr{static_cast<uint8_t>(d), 0, 0})) {
-            devs[d] = MarkDev{ca, PtrGeometry(ca->geo)};
-            if (fast_dev == MAX_CACHES_PER_SET && devs[d].geo.bucket_bits >= 0)
-                fast_dev = d;
-        }
+    const LeafMarker marker(c);
     MarkTally t;
     for (const auto& chunk : idx.node(id).extents.chunks())
-        for (size_t i = 0; i < chunk.size();) {
-            if (fast_dev < MAX_CACHES_PER_SET)
-                i += mark_leaf_keys_fast(devs[fast_dev], fast_dev, chunk.data() + i,
-                                         std::min(chunk.size() - i, kChunkKeys), t);
-            if (i < chunk.size())
-                mark_leaf_key(devs, chunk[i++], t);
-        }
+        marker.mark(chunk.data(), chunk.size(), t);
     const auto stale = static_cast<uint8_t>(t.stale);
     const size_t keys = t.keys, good = t.good;
     stats_.nkeys += good;
