@@ -19,8 +19,8 @@ namespace {
 // older than last_gc, is as good as random and known only once its bucket is loaded:
 // branches on it mispredict and discard the loads of the keys after it, so both outcomes
 // are computed and one is selected.
-inline void mark_leaf_key(const std::array<LeafMarker::Dev, MAX_CACHES_PER_SET>& devs, const LeafKey& key,
-                          MarkTally& t) {
+inline void mark_leaf_key(const std::array<LeafMarker::Dev, MAX_CACHES_PER_SET>& devs,
+                          const LeafKey& key, MarkTally& t) {
     if (!key.size || key.size > key.offset)
         return; // invalid
     const Ptr p = key.ptr();
@@ -272,7 +272,11 @@ LeafMarker::LeafMarker(CacheSet& c) {
     for (unsigned d = 0; d < MAX_CACHES_PER_SET; ++d)
         if (Cache* ca = ptr_cache(c, Ptr{static_cast<uint8_t>(d), 0, 0})) {
             devs_[d] = Dev{ca, PtrGeometry(ca->geo)};
-            if (fast_dev_ == MAX_CACHES_PER_SET && devs_[d].geo.bucket_bits >= 0 && g_level >= 1)
+            // The fast loops tell a pointer into another device number by its bucket being
+            // past nbuckets: that needs every bucket to start below 2^48 sectors.
+            const PtrGeometry& g = devs_[d].geo;
+            if (fast_dev_ == MAX_CACHES_PER_SET && g.bucket_bits >= 0 &&
+                g.nbuckets <= ((1ull << 48) >> g.bucket_bits) && g_level >= 1)
                 fast_dev_ = d;
         }
     vector_ = fast_dev_ < MAX_CACHES_PER_SET && g_level >= 2 && leaf_mark_vector_available();
