@@ -102,12 +102,10 @@ void GcWalk::start(CacheSet& c, ExtentIndex& idx) {
 }
 
 void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
-    // extent_invalid, btree_mark_extent and extent_bad in one pass over the packed keys:
-    // a leaf key has exactly one pointer, so there is no need to unpack it into an Extent
-    // (GC visits every key of the index each run, the replay's biggest single loop).
-    // PTR_CACHE depends on the device number alone, so it and the geometry ptr_invalid
-    // needs are looked up once per node, and the counts live in locals (the byte stores
-    // into buckets may alias anything).
+    // extent_invalid, btree_mark_extent and extent_bad in one pass over the packed keys
+    // (leaf_mark.h): a leaf key has exactly one pointer, so there is no need to unpack it
+    // into an Extent (GC visits every key of the index each run). PTR_CACHE depends on the
+    // device number alone, so the marker looks the caches up once per node.
     const LeafMarker marker(c);
     MarkTally t;
     for (const auto& chunk : idx.node(id).extents.chunks())
