@@ -2,12 +2,15 @@
 #include "core/alloc/prio_clock.h"
 
 #include <bit>
+#include <cassert>
 
 #include "core/alloc/cache.h"
 
 namespace bucketscope {
 
 void PrioClock::add(uint64_t v) {
+    if (v < min_v_)
+        min_v_ = v;
     const uint64_t i = v & (kWindow - 1);
     if (count_[i]++ == 0) {
         bits_[i >> 6] |= 1ull << (i & 63);
@@ -18,6 +21,8 @@ void PrioClock::add(uint64_t v) {
 void PrioClock::remove(uint64_t v) {
     const uint64_t i = v & (kWindow - 1);
     if (--count_[i] == 0) {
+        if (i == (min_v_ & (kWindow - 1)))
+            min_v_valid_ = false; // first_from would no longer find it
         bits_[i >> 6] &= ~(1ull << (i & 63));
         if (!bits_[i >> 6])
             summary_[i >> 12] &= ~(1ull << ((i >> 6) & 63));
@@ -56,6 +61,7 @@ uint64_t PrioClock::first_from(uint64_t from) const {
 }
 
 void PrioClock::rebuild(CacheSet& c) {
+    min_v_valid_ = false;
     count_.assign(kWindow, 0);
     bits_.assign(kWindow / 64, 0);
     summary_.assign(kWindow / 4096, 0);
@@ -76,6 +82,7 @@ void PrioClock::start(CacheSet& c) {
 void PrioClock::stop(CacheSet& c) {
     sync(c);
     on_ = false;
+    min_v_valid_ = false;
     count_ = {};
     bits_ = {};
     summary_ = {};
@@ -83,7 +90,12 @@ void PrioClock::stop(CacheSet& c) {
 
 uint16_t PrioClock::pass(CacheSet& c) {
     ++passes_;
-    const uint64_t v = first_from(passes_);
+    if (!min_v_valid_ || min_v_ < passes_) {
+        min_v_ = first_from(passes_);
+        min_v_valid_ = true;
+    }
+    const uint64_t v = min_v_;
+    assert(v == first_from(passes_) && "the kept minimum is what a fresh search finds");
     const uint16_t min_prio = v == UINT64_MAX ? 0xffff : static_cast<uint16_t>(v - passes_);
     if (passes_ - synced_ >= kResyncEvery)
         sync(c);

@@ -114,6 +114,13 @@ class PrioClock {
 
     bool on_ = false;
     uint64_t passes_ = 0;
+    // first_from(passes_) as of the last pass, while valid: the smallest counted v at or
+    // after the pass it was searched from. add() can only lower it and remove() only
+    // invalidate it (when it removes the last count of it), so a pass searches again only
+    // when it moved past it or it was invalidated, not once per pass (a search skips
+    // ~the 30k empty positions before the next bucket to reach prio 0).
+    uint64_t min_v_ = UINT64_MAX;
+    bool min_v_valid_ = false;
     uint64_t synced_ = 0; // passes_ when every bucket was last caught up
     std::vector<uint32_t> count_;
     std::vector<uint64_t> bits_;    // count_[i] != 0

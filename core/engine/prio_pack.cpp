@@ -66,7 +66,11 @@ static_assert(sizeof(Bucket) == 12 && offsetof(Bucket, pin) == 0 && offsetof(Buc
 
 PrioPackPath prio_pack_best() {
     static const PrioPackPath best =
-        __builtin_cpu_supports("avx2") ? PrioPackPath::Avx2 : PrioPackPath::Scalar;
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                __builtin_cpu_supports("avx512vbmi")
+            ? PrioPackPath::Avx512
+        : __builtin_cpu_supports("avx2") ? PrioPackPath::Avx2
+                                         : PrioPackPath::Scalar;
     return best;
 }
 
@@ -119,6 +123,77 @@ __attribute__((target("avx2"))) size_t pack_avx2(const Bucket* buckets, size_t n
     return j;
 }
 
+// The byte permute of pack_avx512: entry e is bytes 4e..4e+2 of its prio word (prio, gen),
+// and its gen, byte 4e + 2, goes to 48 + e.
+struct alignas(64) EntryBytes {
+    uint8_t b[64];
+    const uint8_t* data() const { return b; }
+};
+constexpr EntryBytes make_entry_bytes() {
+    EntryBytes t{};
+    for (unsigned e = 0; e < 16; ++e) {
+        t.b[3 * e] = static_cast<uint8_t>(4 * e);
+        t.b[3 * e + 1] = static_cast<uint8_t>(4 * e + 1);
+        t.b[3 * e + 2] = static_cast<uint8_t>(4 * e + 2);
+        t.b[48 + e] = static_cast<uint8_t>(4 * e + 2);
+    }
+    return t;
+}
+constexpr EntryBytes kEntryBytes = make_entry_bytes();
+
+// Packs the first groups of sixteen of buckets[0..n) and returns how many buckets that
+// was. The sixteen buckets are three whole 64-byte loads (48 dwords, bucket i's at 3i,
+// 3i + 1, 3i + 2); a two-source dword permute and a masked one-source permute gather the
+// pins, the prio words and the stamp words into one register each, the arithmetic is the
+// AVX2 loop's, and one byte permute puts the 48 entry bytes and the 16 gens in one
+// register. Masked stores write exactly the group's entries and gens, so no load or store
+// reaches past bucket n or entry n.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) size_t
+pack_avx512(const Bucket* buckets, size_t n, bool clock_on, uint64_t passes, std::byte* out,
+            uint8_t* gens) {
+    const auto* in = reinterpret_cast<const std::byte*>(buckets);
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i lo16 = _mm512_set1_epi32(0xffff);
+    const __m512i pv = _mm512_set1_epi32(static_cast<int>(passes & 0xffff));
+    // Dword 3i + field of the 48; the permutes use the low 5 (two sources) and low 4 (one
+    // source) bits, so the index vector serves both, the mask saying which lanes are past 32.
+    const __m512i pin_at =
+        _mm512_setr_epi32(0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45);
+    const __m512i word_at =
+        _mm512_setr_epi32(1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 34, 37, 40, 43, 46);
+    const __m512i stamp_at =
+        _mm512_setr_epi32(2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 32, 35, 38, 41, 44, 47);
+    constexpr __mmask16 pin_high = 0xf800, word_high = 0xf800, stamp_high = 0xfc00;
+    const __m512i bytes = _mm512_load_si512(kEntryBytes.data());
+    constexpr __mmask64 entries = (1ull << 48) - 1;
+    size_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        const std::byte* q = in + 12 * j;
+        const __m512i a = _mm512_loadu_si512(q), b = _mm512_loadu_si512(q + 64),
+                      c = _mm512_loadu_si512(q + 128);
+        const __m512i pin = _mm512_mask_permutexvar_epi32(_mm512_permutex2var_epi32(a, pin_at, b),
+                                                          pin_high, pin_at, c);
+        const __m512i word = _mm512_mask_permutexvar_epi32(
+            _mm512_permutex2var_epi32(a, word_at, b), word_high, word_at, c);
+        // (The maskz forms with every lane set: GCC 12's unmasked ones start from an
+        // "undefined" register that -Wmaybe-uninitialized reports.)
+        const __m512i stamp = _mm512_maskz_srli_epi32(
+            0xffff,
+            _mm512_mask_permutexvar_epi32(_mm512_permutex2var_epi32(a, stamp_at, b), stamp_high,
+                                          stamp_at, c),
+            16);
+        const __m512i elapsed = _mm512_and_si512(_mm512_sub_epi32(pv, stamp), lo16);
+        const __mmask16 not_btree = _mm512_cmpneq_epi32_mask(_mm512_and_si512(word, lo16), lo16);
+        const __mmask16 aged =
+            clock_on ? _mm512_mask_cmpeq_epi32_mask(not_btree, pin, zero) : __mmask16{0};
+        const __m512i v = _mm512_maskz_permutexvar_epi8(
+            ~__mmask64{0}, bytes, _mm512_subs_epu16(word, _mm512_maskz_mov_epi32(aged, elapsed)));
+        _mm512_mask_storeu_epi8(out + 3 * j, entries, v);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(gens + j), _mm512_maskz_extracti32x4_epi32(0xf, v, 3));
+    }
+    return j;
+}
+
 } // namespace
 
 #else
@@ -133,8 +208,10 @@ void pack_prio_entries_with(PrioPackPath path, const Bucket* buckets, size_t n, 
                             uint64_t passes, std::byte* out, uint8_t* gens) {
     size_t done = 0;
 #if defined(__x86_64__)
-    if (path == PrioPackPath::Avx2)
-        done = pack_avx2(buckets, n, clock_on, passes, out, gens);
+    if (path == PrioPackPath::Avx512)
+        done = pack_avx512(buckets, n, clock_on, passes, out, gens);
+    if (path >= PrioPackPath::Avx2)
+        done += pack_avx2(buckets + done, n - done, clock_on, passes, out + 3 * done, gens + done);
 #else
     (void)path;
 #endif

@@ -7,8 +7,9 @@
 // {le16 prio, u8 gen} and its gen (the writer's pending gens), with the prio as
 // PrioClock::current sees it: the stored prio lowered by the rescale passes it missed
 // (saturating at 0) if the clock defers, the bucket is unpinned and its prio is not
-// BTREE_PRIO. Where the CPU has AVX2 eight buckets go at once (prio_pack.cpp, chosen at
-// run time); the scalar loop is the definition and does the rest.
+// BTREE_PRIO. Where the CPU has AVX-512 (with VBMI) sixteen buckets go at once, with AVX2
+// eight (prio_pack.cpp, chosen at run time); the scalar loop is the definition and does
+// the rest.
 
 #include "core/alloc/bucket.h"
 
@@ -26,7 +27,7 @@ void pack_prio_entries(const Bucket* buckets, size_t n, bool clock_on, uint64_t 
 namespace detail {
 // The loops pack_prio_entries can take, each doing what it can and leaving the rest to
 // the ones below it; tests run every one this CPU has.
-enum class PrioPackPath : uint8_t { Scalar, Avx2 };
+enum class PrioPackPath : uint8_t { Scalar, Avx2, Avx512 };
 // The widest this CPU has (checked once).
 PrioPackPath prio_pack_best();
 // pack_prio_entries through `path` (which must be at most prio_pack_best()).

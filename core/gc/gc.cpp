@@ -4,6 +4,7 @@
 #include "core/gc/gc.h"
 
 #include "core/alloc/alloc.h"
+#include "core/gc/leaf_mark.h"
 
 #include <algorithm>
 #include <array>
@@ -101,64 +102,19 @@ void GcWalk::start(CacheSet& c, ExtentIndex& idx) {
 }
 
 void GcWalk::mark_node(CacheSet& c, ExtentIndex& idx, uint32_t id) {
-    // extent_invalid, btree_mark_extent and extent_bad in one pass over the packed keys:
-    // a leaf key has exactly one pointer, so there is no need to unpack it into an Extent
-    // (GC visits every key of the index each run, the replay's biggest single loop).
-    // PTR_CACHE depends on the device number alone, so it and the geometry ptr_invalid
-    // needs are looked up once per node, and the counts live in locals (the byte stores
-    // into buckets may alias anything).
-    struct Dev {
-        Cache* ca = nullptr; // nullptr: no cache has this device number
-        PtrGeometry geo{CacheGeometry{}};
-    };
-    std::array<Dev, MAX_CACHES_PER_SET> devs{};
-    for (unsigned d = 0; d < MAX_CACHES_PER_SET; ++d)
-        if (Cache* ca = ptr_cache(c, Ptr{static_cast<uint8_t>(d), 0, 0}))
-            devs[d] = Dev{ca, PtrGeometry(ca->geo)};
-    uint8_t stale = 0;
-    size_t keys = 0, good = 0;
-    uint64_t data_sectors = 0;
+    // extent_invalid, btree_mark_extent and extent_bad in one pass over the packed keys
+    // (leaf_mark.h): a leaf key has exactly one pointer, so there is no need to unpack it
+    // into an Extent (GC visits every key of the index each run). PTR_CACHE depends on the
+    // device number alone, so the marker looks the caches up once per node.
+    const LeafMarker marker(c);
+    MarkTally t;
     for (const auto& chunk : idx.node(id).extents.chunks())
-        for (const LeafKey& key : chunk) {
-            if (!key.size || key.size > key.offset)
-                continue; // invalid
-            const Ptr p = key.ptr();
-            const Dev* dev = p.dev < MAX_CACHES_PER_SET ? &devs[p.dev] : nullptr;
-            if (!dev || !dev->ca) {
-                ++keys; // an unavailable pointer: not marked, and the key is bad
-                continue;
-            }
-            uint64_t bucket = 0;
-            if (ptr_invalid(dev->geo, p, key.size, bucket))
-                continue;
-            ++keys;
-            // Whether a pointer is stale, or older than last_gc, is as good as random, and
-            // known only once its bucket is loaded: branches on it mispredict and discard the
-            // loads of the keys after it, so both outcomes are computed and one is selected,
-            // with the bucket read whole before anything is written back.
-            Bucket& g = dev->ca->buckets[bucket];
-            Bucket marked = g;
-            // gen_after(g.gen, p.gen), as a mask rather than a condition
-            const uint32_t r = static_cast<uint8_t>(marked.gen - p.gen);
-            const auto s = static_cast<uint8_t>(r & (0u - uint32_t(r <= 128u)));
-            stale = std::max(stale, s);
-            const uint32_t live = 0u - uint32_t(s == 0); // all ones for a live pointer
-            // btree_mark_key for a live leaf pointer: DIRTY, or RECLAIMABLE if unmarked, and
-            // the key's sectors; a stale one leaves the bucket's gc_mark as it is.
-            const GcMark m = marked.mark();
-            marked.set_mark(key.dirty()         ? GcMark::Dirty
-                            : m == GcMark::None ? GcMark::Reclaimable
-                                                : m);
-            marked.set_sectors_used(
-                std::min<uint32_t>(marked.sectors_used() + key.size, MAX_GC_SECTORS_USED));
-            g.gc_mark = static_cast<uint16_t>((marked.gc_mark & live) | (g.gc_mark & ~live));
-            g.last_gc = gen_after(marked.last_gc, p.gen) ? p.gen : marked.last_gc;
-            good += live & 1u;
-            data_sectors += key.size & live;
-        }
+        marker.mark(chunk.data(), chunk.size(), t);
+    const auto stale = static_cast<uint8_t>(t.stale);
+    const size_t keys = t.keys, good = t.good;
     stats_.nkeys += good;
     stats_.key_bytes += good * 3 * 8; // bkey_u64s: two header words and one pointer
-    stats_.data += data_sectors << 9;
+    stats_.data += t.data_sectors << 9;
     ++stats_.nodes;
     stats_.max_stale = std::max(stats_.max_stale, stale);
     // The kernel rewrites such a node into a fresh bucket, leaving the bad keys behind;

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
+#include "core/gc/leaf_mark.h"
 #include "gc_fixture.h"
 
 namespace bucketscope::testing {
@@ -103,7 +105,7 @@ TEST_F(GcMarkTest, GcStartResetsOnlyUnpinnedBuckets) {
 
 class GcWalkTest : public GcFixture {
   protected:
-    GcWalkTest() {
+    explicit GcWalkTest(uint32_t node_keys = 4) : idx{small_nodes(node_keys)} {
         for (uint64_t b = 900; b < 1000; ++b)
             bucket(b).set_mark(GcMark::Metadata);
         idx.init_root(ptr(900));
@@ -119,7 +121,7 @@ class GcWalkTest : public GcFixture {
         }
     }
     GcRoots roots;
-    ExtentIndex idx{small_nodes(4)};
+    ExtentIndex idx;
     uint64_t next_node = 901;
 };
 
@@ -274,6 +276,108 @@ TEST_F(GcWalkTest, WalkMarksEveryKeyAsBtreeMarkExtentDoes) {
     EXPECT_EQ(walk.stats().data, data);
     EXPECT_EQ(walk.stats().key_bytes, good * 3 * 8);
     EXPECT_EQ(walk.stats().max_stale, max_stale);
+}
+
+class GcWalkBigLeafTest : public GcWalkTest {
+  protected:
+    GcWalkBigLeafTest() : GcWalkTest(400) {}
+};
+
+TEST_F(GcWalkBigLeafTest, EveryMarkLoopMatchesTheReferenceOverFullChunksWithOddKeys) {
+    // The walk marks a leaf chunk (64 keys) with a vector loop for groups of eight valid
+    // keys into eight different buckets, a scalar loop for pointers into one cache, and the
+    // general code for keys with other device numbers and invalid ones. Over a leaf of
+    // several full chunks with such keys mixed in (device 3, which v6.2 maps to its one
+    // cache, and device 9, which is unavailable; pointers past
+    // nbuckets, below first_bucket or running past their bucket's end are invalid and not
+    // counted) and runs of keys into one bucket (which the vector loop must not take),
+    // every loop must leave the buckets, counts and rewrite verdict of the reference.
+    uint64_t s = 0x2545f4914f6cdd1dull;
+    auto next = [&](uint64_t n) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        return s % n;
+    };
+    uint64_t prev_bucket = 10;
+    for (uint64_t i = 0; i < 320; ++i) {
+        const auto size = static_cast<uint32_t>(1 + next(kBucketSize));
+        const uint64_t b = next(6) == 0 ? prev_bucket : 10 + next(880);
+        prev_bucket = b;
+        Extent e = extent(1, i * 100, size, b, next(kBucketSize - size + 1), next(7) == 0);
+        if (i % 23 == 5) {
+            e.ptrs[0].dev = 3; // v6.2's PTR_CACHE is the set's one cache whatever the number
+        } else if (i % 37 == 3) {
+            e.ptrs[0].dev = 9; // PTR_DEV >= MAX_CACHES_PER_SET: unavailable
+        } else if (i % 29 == 7) {
+            e.ptrs[0].offset = (kBuckets + next(5)) * kBucketSize; // past nbuckets
+        } else if (i % 31 == 11) {
+            e.ptrs[0].offset = 20 * kBucketSize + kBucketSize - size / 2; // runs past the end
+            if (size < 2)
+                e.ptrs[0].offset = 0; // bucket 0, below first_bucket
+        }
+        insert(e);
+    }
+    ASSERT_EQ(idx.node_count(), 1u);
+    for (uint64_t b = 10; b < 890; ++b) {
+        const uint64_t r = next(8);
+        bucket(b).gen += r < 5 ? 0 : r < 6 ? static_cast<uint8_t>(1 + next(12)) : r < 7 ? 128 : 130;
+        bucket(b).last_gc = static_cast<uint8_t>(bucket(b).gen - next(3));
+        if (next(4) == 0)
+            bucket(b).set_mark(next(2) ? GcMark::Metadata : GcMark::Dirty);
+        if (next(4) == 0)
+            bucket(b).set_sectors_used(8150);
+        if (next(6) == 0)
+            bucket(b).set_gc_move(true);
+    }
+    std::vector<Extent> keys;
+    idx.for_each_node([&](uint32_t, const IndexNode& n) {
+        for (const LeafKey& k : n.extents)
+            keys.push_back(k.unpack());
+    });
+    const std::vector<Bucket> before = ca().buckets;
+
+    GcWalk reference;
+    reference.start(c, idx);
+    uint8_t max_stale = 0;
+    uint64_t valid = 0, good = 0, data = 0, invalid = 0, unavailable = 0;
+    for (const Extent& e : keys) {
+        if (extent_invalid(c, e)) {
+            ++invalid;
+            continue;
+        }
+        ++valid;
+        unavailable += !ptr_available(c, e.ptrs[0]);
+        max_stale = std::max(max_stale, btree_mark_extent(c, e));
+        if (!extent_bad(c, e))
+            ++good, data += uint64_t(e.size) << 9;
+    }
+    const std::vector<Bucket> want = ca().buckets;
+    ASSERT_GT(invalid, 5u);
+    ASSERT_GT(unavailable, 5u);
+    ASSERT_GT(good, valid / 2);
+    const bool rewrite = max_stale > 10 || (valid - good) * 2 > valid;
+
+    for (int level = 0; level <= 2; ++level) {
+        SCOPED_TRACE("mark level " + std::to_string(level));
+        detail::set_leaf_mark_level(level);
+        ca().buckets = before;
+        GcWalk walk; // without a rewrite sink a rewrite drops keys: walk a copy's keys
+        ExtentIndex copy = idx;
+        walk.start(c, copy);
+        ASSERT_TRUE(walk.step(c, copy, SIZE_MAX));
+        for (uint64_t b = 0; b < kBuckets; ++b) {
+            ASSERT_EQ(bucket(b).gc_mark, want[b].gc_mark) << "bucket " << b;
+            ASSERT_EQ(bucket(b).last_gc, want[b].last_gc) << "bucket " << b;
+            ASSERT_EQ(bucket(b).gen, want[b].gen) << "bucket " << b;
+            ASSERT_EQ(bucket(b).prio, want[b].prio) << "bucket " << b;
+        }
+        EXPECT_EQ(walk.stats().nkeys, good);
+        EXPECT_EQ(walk.stats().data, data);
+        EXPECT_EQ(walk.stats().max_stale, max_stale);
+        EXPECT_EQ(walk.stats().nodes_rewritten, rewrite ? 1u : 0u);
+    }
+    detail::set_leaf_mark_level(2);
 }
 
 TEST_F(GcWalkTest, BtreeCheckTakesGensAndPriosFromTheTree) {
