@@ -78,8 +78,8 @@ uint64_t RecentIo::account(uint64_t start_sector, uint64_t end_sector, uint64_t 
     }
     Io& e = io_[size_t(found)];
     // i->sequential is an unsigned int: the kernel stops adding once it would wrap.
-    if (e.sequential + bytes <= UINT32_MAX)
-        e.sequential += bytes;
+    if (uint64_t(e.sequential) + bytes <= UINT32_MAX)
+        e.sequential = uint32_t(e.sequential + bytes);
     e.last = end_sector;
     e.expires_ns = now_ns + RECENT_IO_LIFETIME_NS;
     hash_del(found);
