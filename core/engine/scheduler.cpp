@@ -125,7 +125,9 @@ void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
         uint64_t cost = 0;
         s.task->io_status = rt_.perform_io(r.io, &cost);
         rt_.advance(cost);
-        set_wait(s, WaitOn::Runnable);
+        // Usually the task ran from Runnable: its slot stays as it is.
+        if (s.wait != WaitOn::Runnable)
+            set_wait(s, WaitOn::Runnable);
         break;
     }
     case StepResult::Kind::Done:
