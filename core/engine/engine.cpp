@@ -176,6 +176,15 @@ void Engine::Impl::finish() {
                                                  opts.check_index_every);
         rt->set_monitor(&checks->monitor(), &checks->monitor());
     }
+    install_after_step();
+}
+
+void Engine::Impl::install_after_step() {
+    // Only the checks read just_finished_gc, so without them nothing needs resetting it.
+    if (!checks && !hook) {
+        sched->after_step = nullptr;
+        return;
+    }
     Impl* raw = this;
     sched->after_step = [raw] {
         // The checker and step hooks read every prio: catch the deferred rescale up.
@@ -464,6 +473,7 @@ std::string Engine::last_error() const {
 void Engine::set_step_hook(StepHook hook) {
     std::lock_guard lk(impl_->c.bucket_lock);
     impl_->hook = std::move(hook);
+    impl_->install_after_step();
 }
 
 void Engine::with_cache_set(const std::function<void(CacheSet&)>& f) {

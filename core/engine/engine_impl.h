@@ -62,6 +62,9 @@ struct Engine::Impl {
     void add_kernel_tasks();
     void add_workload_tasks();
     void finish();
+    // The scheduler's after-step hook, only while the checks or a step hook want one: an
+    // empty hook costs the step loop no call. bucket_lock held.
+    void install_after_step();
     // Steps the kernel's own tasks (never the workload) until `done` holds or none can
     // run; returns done(). bucket_lock held, no threads running.
     bool drive(const std::function<bool()>& done);

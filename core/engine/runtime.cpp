@@ -19,7 +19,7 @@ uint64_t steady_ns() {
 
 Runtime::Runtime(CacheSet& cs, std::vector<Device*> devs, const EngineOptions& o)
     : c(cs), devices(std::move(devs)), opts(o), events(o.event_capacity),
-      gen_(kAllocatorWake0 + devices.size(), 0), cv_(gen_.size()),
+      gen_(kAllocatorWake0 + devices.size(), 0), waiters_(gen_.size(), 0), cv_(gen_.size()),
       dirty_(new std::atomic<bool>[devices.size()]) {
     for (size_t i = 0; i < devices.size(); ++i)
         dirty_[i] = false;
@@ -42,12 +42,6 @@ void Runtime::use_real_clock(bool on) {
         vclock_ = now();
     }
     real_clock_ = on;
-}
-
-void Runtime::wake(unsigned q) {
-    ++gen_[q];
-    if (threaded_)
-        cv_[q].notify_all();
 }
 
 void Runtime::wake_allocators() {

@@ -158,7 +158,21 @@ class Runtime final : public AllocObserver {
     // --- wait queues ---
     unsigned nqueues() const { return static_cast<unsigned>(gen_.size()); }
     uint64_t queue_gen(unsigned q) const { return gen_[q]; }
-    void wake(unsigned q);
+    void wake(unsigned q) {
+        ++gen_[q];
+        woken_ |= waiters_[q];
+        waiters_[q] = 0;
+        if (threaded_)
+            cv_[q].notify_all();
+    }
+    // The scheduler's task bits parked on a queue: a wake moves them to woken(), so the
+    // deterministic pick need not compare every parked task's generation on each step.
+    void add_waiter(unsigned q, uint64_t task_bit) { waiters_[q] |= task_bit; }
+    void drop_waiter(unsigned q, uint64_t task_bit) {
+        waiters_[q] &= ~task_bit;
+        woken_ &= ~task_bit;
+    }
+    uint64_t woken() const { return woken_; } // parked tasks whose queue moved since
     void wake_allocators();
     void set_threaded(bool on) { threaded_ = on; }
     std::condition_variable& queue_cv(unsigned q) { return cv_[q]; }
@@ -230,6 +244,8 @@ class Runtime final : public AllocObserver {
     uint64_t real_start_ns_ = 0;
     bool threaded_ = false;
     std::vector<uint64_t> gen_;
+    std::vector<uint64_t> waiters_; // per queue, task bits
+    uint64_t woken_ = 0;
     std::vector<std::condition_variable> cv_;
     uint64_t event_seq_ = 0;
     uint64_t writes_started_ = 0;

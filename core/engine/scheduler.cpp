@@ -35,12 +35,8 @@ Task& Scheduler::add(std::unique_ptr<Task> t) {
 }
 
 uint64_t Scheduler::runnable_mask(bool workload) const {
-    uint64_t m = ready_;
-    for (uint64_t w = blocked_; w; w &= w - 1) {
-        const Slot& s = slots_[size_t(std::countr_zero(w))];
-        if (rt_.queue_gen(s.queue) != s.gen)
-            m |= w & -w;
-    }
+    // A parked slot is runnable once its queue's generation moved, i.e. once woken.
+    uint64_t m = ready_ | rt_.woken();
     if (sleeping_) {
         const uint64_t now = rt_.now();
         for (uint64_t w = sleeping_; w; w &= w - 1)
@@ -51,9 +47,28 @@ uint64_t Scheduler::runnable_mask(bool workload) const {
 }
 
 namespace {
-// Without -mpopcnt std::popcount is a library call; usually one task can run.
+// Without -mpopcnt std::popcount is a library call: count in place (usually 1 to 3 bits).
 size_t count_slots(uint64_t m) {
-    return (m & (m - 1)) == 0 ? size_t(m != 0) : size_t(std::popcount(m));
+    size_t n = 0;
+    for (; m; m &= m - 1)
+        ++n;
+    return n;
+}
+
+// draw % n, with the usual counts as constant divisors (a multiply, not a division).
+size_t draw_slot(uint64_t draw, size_t n) {
+    switch (n) {
+    case 1:
+        return 0;
+    case 2:
+        return draw % 2;
+    case 3:
+        return draw % 3;
+    case 4:
+        return draw % 4;
+    default:
+        return draw % n;
+    }
 }
 } // namespace
 
@@ -72,9 +87,8 @@ bool Scheduler::step_one(bool workload) {
         m = runnable_mask(true);
         n = count_slots(m);
     }
-    // Usually one task can run: the draw is made all the same, without a division.
-    const uint64_t draw = splitmix64_next(rng_);
-    const size_t k = n == 1 ? 0 : draw % n;
+    // Usually one to three tasks can run: the draw is made all the same.
+    const size_t k = draw_slot(splitmix64_next(rng_), n);
     for (size_t j = 0; j < k; ++j)
         m &= m - 1; // the k-th runnable slot in slot order
     const size_t pick = size_t(std::countr_zero(m));
@@ -93,10 +107,10 @@ bool Scheduler::step_one(bool workload) {
 }
 
 void Scheduler::park(Slot& s, const StepResult& r) {
-    // The queue's generation now: a wake-up bumps it, which is how runnable() sees one.
-    s.queue = r.queue;
+    // The queue's generation now: a wake-up bumps it, which is how runnable() sees one
+    // (and moves the slot to the runtime's woken mask, which is how runnable_mask() does).
     s.gen = rt_.queue_gen(r.queue);
-    set_wait(s, r.wait);
+    set_wait(s, r.wait, r.queue);
 }
 
 void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
@@ -111,7 +125,9 @@ void Scheduler::apply_deterministic(Slot& s, const StepResult& r) {
         uint64_t cost = 0;
         s.task->io_status = rt_.perform_io(r.io, &cost);
         rt_.advance(cost);
-        set_wait(s, WaitOn::Runnable);
+        // Usually the task ran from Runnable: its slot stays as it is.
+        if (s.wait != WaitOn::Runnable)
+            set_wait(s, WaitOn::Runnable);
         break;
     }
     case StepResult::Kind::Done:

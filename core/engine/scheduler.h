@@ -18,9 +18,10 @@
 // The after-step hook runs with bucket_lock held after every step in both modes.
 //
 // The deterministic pick keeps, beside each slot's wait state, bit masks of the slots that
-// can run, wait on a queue and sleep (updated wherever a slot's wait changes), so a step
-// tests only the waiting and sleeping slots and picks the draw's runnable slot by counting
-// bits, in slot order exactly as a walk over all slots would. Hence at most kMaxTasks
+// can run, wait on a queue and sleep (updated wherever a slot's wait changes); the runtime
+// moves a queue's parked slots to its woken mask when the queue is woken, so a step tests
+// only the sleeping slots and picks the draw's runnable slot by counting bits, in slot
+// order exactly as a walk over all slots would. Hence at most kMaxTasks
 // tasks (the engine's options allow 44: 8 allocators, 3 kernel threads, 32 request tasks,
 // writeback).
 
@@ -82,10 +83,14 @@ class Scheduler {
             return rt_.now() >= s.wake_ns;
         return rt_.queue_gen(s.queue) != s.gen;
     }
-    // Every change of a slot's wait goes here, so the masks follow.
-    void set_wait(Slot& s, WaitOn w) {
-        s.wait = w;
+    // Every change of a slot's wait goes here, so the masks follow; `queue` is the one a
+    // blocked slot waits on, whose waiters the runtime keeps for us.
+    void set_wait(Slot& s, WaitOn w, unsigned queue = 0) {
         const uint64_t bit = 1ull << static_cast<size_t>(&s - slots_.data());
+        if (blocked_ & bit)
+            rt_.drop_waiter(s.queue, bit);
+        s.wait = w;
+        s.queue = queue;
         ready_ &= ~bit;
         blocked_ &= ~bit;
         sleeping_ &= ~bit;
@@ -95,8 +100,10 @@ class Scheduler {
             ready_ |= bit;
         else if (w == WaitOn::Sleep)
             sleeping_ |= bit;
-        else
+        else {
             blocked_ |= bit;
+            rt_.add_waiter(queue, bit);
+        }
     }
     // A task's step returned Done.
     void finished(Slot& s) {
