@@ -200,19 +200,24 @@ TEST_F(GcWalkTest, MostlyBadLeafIsRewrittenMostlyGoodIsNot) {
     EXPECT_EQ(bucket_gc_gen(bucket(11)), 0);
 }
 
+// A fixed-seed xorshift64 draw in [0, n), so the random leaves are the same every run.
+struct XorShift {
+    uint64_t s;
+    uint64_t operator()(uint64_t n) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        return s % n;
+    }
+};
+
 TEST_F(GcWalkTest, WalkMarksEveryKeyAsBtreeMarkExtentDoes) {
     // The walk marks packed leaf keys with its own loop (no branches on staleness); it
     // must leave every bucket as btree_mark_extent over the same keys does, and count what
     // it counts. Keys live, stale by 1..12 or by 128, 130 gens behind (which gen_after
     // calls live), dirty and clean, into buckets already marked METADATA or DIRTY, with
     // GC_MOVE set, or close to the 8191-sector saturation.
-    uint64_t s = 0x853c49e6748fea9bull;
-    auto next = [&](uint64_t n) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s % n;
-    };
+    XorShift next{0x853c49e6748fea9bull};
     for (uint64_t i = 0; i < 60; ++i) {
         const auto size = static_cast<uint32_t>(1 + next(kBucketSize));
         insert(extent(1 + next(3), i * 100, size, 10 + next(30), next(kBucketSize - size + 1),
@@ -292,13 +297,7 @@ TEST_F(GcWalkBigLeafTest, EveryMarkLoopMatchesTheReferenceOverFullChunksWithOddK
     // nbuckets, below first_bucket or running past their bucket's end are invalid and not
     // counted) and runs of keys into one bucket (which the vector loop must not take),
     // every loop must leave the buckets, counts and rewrite verdict of the reference.
-    uint64_t s = 0x2545f4914f6cdd1dull;
-    auto next = [&](uint64_t n) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        return s % n;
-    };
+    XorShift next{0x2545f4914f6cdd1dull};
     uint64_t prev_bucket = 10;
     for (uint64_t i = 0; i < 320; ++i) {
         const auto size = static_cast<uint32_t>(1 + next(kBucketSize));
