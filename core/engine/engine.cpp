@@ -125,7 +125,9 @@ std::unique_ptr<Engine::Impl> Engine::Impl::build(std::vector<Device*> devices,
     e->devices = devices;
     CacheSet& c = e->c;
     c.profile = opts.profile;
-    c.nbuckets = opts.geometry.nbuckets;
+    // run_cache_set: the set's count is every cache's (GC's in_use, sectors_to_gc and the
+    // rescale budget are of the whole set).
+    c.nbuckets = opts.geometry.nbuckets * opts.ncaches;
     for (unsigned i = 0; i < opts.ncaches; ++i) {
         CacheGeometry g = opts.geometry;
         g.nr_this_dev = static_cast<uint16_t>(i);

@@ -172,6 +172,24 @@ TEST(Registration, V46CacheSetOfThreeCaches) {
     });
 }
 
+TEST(Registration, V46CacheSetCountsTheBucketsOfEveryCache) {
+    // run_cache_set adds up every cache's nbuckets: GC's in_use percentage, sectors_to_gc
+    // and the rescale budget are of the whole set. With one cache's count, in_use went
+    // below zero (a wrapped unsigned far above 100) and every request was bypassed.
+    EngineOptions o = small_options(1088, 16, KernelProfile::V4_6);
+    o.ncaches = 3;
+    auto rig = make_rig(o);
+    rig->with_cache_set([&](CacheSet& c) { EXPECT_EQ(c.nbuckets, 3u * 1088u); });
+    uint64_t gc_runs = 0;
+    for (int i = 0; i < 200 && gc_runs < 3; ++i) {
+        rig->step(5000);
+        const EngineMetrics m = rig->metrics();
+        gc_runs = m.gc_runs;
+        EXPECT_LE(m.in_use_percent, 100u) << "after " << m.gc_runs << " GC runs";
+    }
+    EXPECT_GE(gc_runs, 3u);
+}
+
 TEST(Registration, RefusesWhatTheKernelRefuses) {
     std::string why;
     RamDevice dev(512 * 16 * 512);
