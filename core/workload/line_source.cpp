@@ -1,23 +1,23 @@
 #include "core/workload/line_source.h"
 
-#include <zstd.h>
-
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
+#include <vector>
+#include <zstd.h>
 
 namespace bucketscope::workload {
 
 struct LineSource::Zstd {
     ZSTD_DCtx* ctx = ZSTD_createDCtx();
     ZSTD_inBuffer in{nullptr, 0, 0};
-    std::vector<char> out = std::vector<char>(ZSTD_DStreamOutSize());
+    std::vector<char> raw = std::vector<char>(ZSTD_DStreamInSize());
     ~Zstd() { ZSTD_freeDCtx(ctx); }
 };
 
 namespace {
-constexpr size_t kChunk = 1 << 16;
+// Bytes read or decompressed per fill(): large enough that a replay makes few calls.
+constexpr size_t kChunk = size_t{256} << 10;
 constexpr unsigned char kZstdMagic[4] = {0x28, 0xb5, 0x2f, 0xfd};
 } // namespace
 
@@ -26,14 +26,13 @@ LineSource::LineSource(const std::string& path) : path_(path) {
     if (!file_)
         throw TraceError(path + ": cannot open trace: " + std::strerror(errno));
     struct stat st {};
-    if (::fstat(::fileno(file_), &st) == 0)
+    if (::fstat(::fileno(file_), &st) == 0 && S_ISREG(st.st_mode))
         total_ = static_cast<uint64_t>(st.st_size);
     unsigned char magic[4] = {};
     const size_t n = std::fread(magic, 1, 4, file_);
     std::rewind(file_);
     if (n == 4 && std::memcmp(magic, kZstdMagic, 4) == 0)
         zstd_ = std::make_unique<Zstd>();
-    in_.resize(kChunk);
 }
 
 LineSource::~LineSource() {
@@ -42,60 +41,76 @@ LineSource::~LineSource() {
 }
 
 bool LineSource::fill() {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(pos_));
-    pos_ = 0;
     if (eof_)
         return false;
+    // Unread bytes move to the front, then there is room for a chunk after them.
+    const size_t left = end_ - pos_;
+    if (pos_ && left)
+        std::memmove(buf_.get(), buf_.get() + pos_, left);
+    pos_ = 0;
+    end_ = left;
+    if (buf_cap_ < left + kChunk) {
+        const size_t cap = std::max(2 * buf_cap_, left + kChunk);
+        auto grown = std::make_unique<char[]>(cap);
+        if (left)
+            std::memcpy(grown.get(), buf_.get(), left);
+        buf_ = std::move(grown);
+        buf_cap_ = cap;
+    }
+    data_ = buf_.get();
+    char* room = buf_.get() + end_;
     if (!zstd_) {
-        const size_t n = std::fread(in_.data(), 1, in_.size(), file_);
+        const size_t n = std::fread(room, 1, kChunk, file_);
         consumed_ += n;
-        if (n == 0) {
-            eof_ = true;
-            return false;
-        }
-        buf_.insert(buf_.end(), in_.data(), in_.data() + n);
-        return true;
+        end_ += n;
+        eof_ = n == 0;
+        return n != 0;
     }
     // Decompress until at least some output appears or the input ends.
-    const size_t before = buf_.size();
-    while (buf_.size() == before) {
+    for (;;) {
         if (zstd_->in.pos == zstd_->in.size) {
-            const size_t n = std::fread(in_.data(), 1, in_.size(), file_);
+            const size_t n = std::fread(zstd_->raw.data(), 1, zstd_->raw.size(), file_);
             consumed_ += n;
             if (n == 0) {
                 eof_ = true;
                 return false;
             }
-            zstd_->in = {in_.data(), n, 0};
+            zstd_->in = {zstd_->raw.data(), n, 0};
         }
-        auto& out = zstd_->out;
-        ZSTD_outBuffer ob{out.data(), out.size(), 0};
+        ZSTD_outBuffer ob{room, kChunk, 0};
         const size_t r = ZSTD_decompressStream(zstd_->ctx, &ob, &zstd_->in);
         if (ZSTD_isError(r))
             throw TraceError(path_ + ": corrupt zstd data near compressed byte " +
                              std::to_string(consumed_) + ": " + ZSTD_getErrorName(r));
-        buf_.insert(buf_.end(), out.data(), out.data() + ob.pos);
+        if (ob.pos) {
+            end_ += ob.pos;
+            return true;
+        }
     }
-    return true;
 }
 
 bool LineSource::getline(std::string& line) {
+    size_t searched = pos_; // no '\n' in [pos_, searched)
     for (;;) {
-        const auto begin = buf_.begin() + static_cast<ptrdiff_t>(pos_);
-        const auto nl = std::find(begin, buf_.end(), '\n');
-        if (nl != buf_.end()) {
-            line.assign(begin, nl);
-            pos_ = static_cast<size_t>(nl - buf_.begin()) + 1;
+        const size_t limit = std::min(end_, pos_ + kMaxLine + 1);
+        const auto* nl =
+            searched < limit
+                ? static_cast<const char*>(std::memchr(data_ + searched, '\n', limit - searched))
+                : nullptr;
+        if (nl) {
+            line.assign(data_ + pos_, nl);
+            pos_ = size_t(nl - data_) + 1;
             break;
         }
-        if (buf_.size() - pos_ > kMaxLine)
+        if (end_ - pos_ > kMaxLine)
             throw TraceError(path_ + ":" + std::to_string(line_ + 1) + ": line longer than " +
                              std::to_string(kMaxLine) + " bytes (is this the right format?)");
+        searched = end_ - pos_; // fill() moves the unread bytes to the front
         if (!fill()) {
-            if (pos_ == buf_.size())
+            if (pos_ == end_)
                 return false;
-            line.assign(buf_.begin() + static_cast<ptrdiff_t>(pos_), buf_.end());
-            pos_ = buf_.size();
+            line.assign(data_ + pos_, data_ + end_);
+            pos_ = end_;
             break;
         }
     }
@@ -106,16 +121,15 @@ bool LineSource::getline(std::string& line) {
 }
 
 void LineSource::refill(size_t n) {
-    while (buf_.size() - pos_ < n && fill()) {
+    while (end_ - pos_ < n && fill()) {
     }
 }
 
 size_t LineSource::read(std::span<std::byte> out) {
-    refill(out.size());
-    const size_t n = std::min(out.size(), buf_.size() - pos_);
-    std::memcpy(out.data(), buf_.data() + pos_, n);
-    pos_ += n;
-    return n;
+    size_t got = 0;
+    const std::byte* p = take(out.size(), got);
+    std::memcpy(out.data(), p, got);
+    return got;
 }
 
 } // namespace bucketscope::workload

@@ -3,6 +3,9 @@
 // transparent zstd decompression (detected by the frame magic, not the file name: traces
 // are often shipped as .zst). Keeps the line number and the bytes consumed so readers can
 // report "file:line" errors and progress.
+//
+// Bytes are read (or decompressed) straight into one buffer, which keeps the unread tail at
+// its front: a record or line is copied once, by the kernel, on its way in.
 
 #include <algorithm>
 #include <cstdint>
@@ -11,7 +14,6 @@
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace bucketscope::workload {
 
@@ -38,10 +40,10 @@ class LineSource {
     // how many there are (less than n only at the end). Fixed-size records are decoded in
     // place this way instead of being copied out one by one.
     const std::byte* take(size_t n, size_t& got) {
-        if (buf_.size() - pos_ < n)
+        if (end_ - pos_ < n)
             refill(n);
-        got = std::min(n, buf_.size() - pos_);
-        const auto* p = reinterpret_cast<const std::byte*>(buf_.data() + pos_);
+        got = std::min(n, end_ - pos_);
+        const auto* p = reinterpret_cast<const std::byte*>(data_ + pos_);
         pos_ += got;
         return p;
     }
@@ -53,16 +55,19 @@ class LineSource {
     uint64_t total() const { return total_; }
 
   private:
-    bool fill();           // refills buf_ from the file (decompressing); false at the end
+    bool fill();           // appends the file's next bytes to the buffer; false at the end
     void refill(size_t n); // fills until n bytes are buffered or the file ends
 
     std::string path_;
     std::FILE* file_ = nullptr;
     struct Zstd;
     std::unique_ptr<Zstd> zstd_;
-    std::vector<char> in_;
-    std::vector<char> buf_;
+    // Buffered bytes are data_[pos_, end_); data_ is buf_'s (nullptr before the first fill).
+    const char* data_ = nullptr;
     size_t pos_ = 0;
+    size_t end_ = 0;
+    std::unique_ptr<char[]> buf_;
+    size_t buf_cap_ = 0;
     uint64_t line_ = 0;
     uint64_t consumed_ = 0;
     uint64_t total_ = 0;
