@@ -15,6 +15,7 @@
 //                                                    with a hash of every event and of the
 //                                                    final metrics, to show that a speed-up
 //                                                    left the engine's behaviour unchanged
+#include "core/workload/huge_page_heap.h"
 #include "core/workload/ram_target.h"
 #include "core/workload/replay.h"
 
@@ -188,6 +189,8 @@ int print_digest(const TraceKind& t, const Reference& ref, const std::string& na
 
 int main(int argc, char** argv) {
     using namespace bucketscope;
+    // As bucketscope-cli replay does: the figures are the ones a user gets.
+    workload::reexec_with_huge_page_heap(argv);
     bool large = false, digest = false;
     std::vector<char*> args;
     for (int i = 0; i < argc; ++i) {
