@@ -7,19 +7,16 @@
 namespace bucketscope {
 
 RecentIo::RecentIo() {
-    // cached_dev_init: every entry on the LRU and on the extra hash chain RECENT_IO, which
-    // no lookup visits, so the first requests all recycle.
-    head_.fill(-1);
-    for (int16_t i = 0; i < int16_t(RECENT_IO); ++i) {
-        // list_add: each entry goes to the front, so the last one is the LRU head.
-        io_[size_t(i)].lru_next = lru_head_;
-        if (lru_head_ >= 0)
-            io_[size_t(lru_head_)].lru_prev = i;
-        lru_head_ = i;
-        if (lru_tail_ < 0)
-            lru_tail_ = i;
+    // cached_dev_init: every entry on the LRU (list_add puts each at the front, so the last
+    // one is the head) and on the unused chain, so the first requests all recycle.
+    hash_next_.fill(kNoNode);
+    hash_prev_.fill(kNoNode);
+    for (unsigned i = 0; i < RECENT_IO; ++i) {
+        lru_next_[i] = uint8_t((i + RECENT_IO - 1) % RECENT_IO); // i - 1 is next from the head
+        lru_prev_[i] = uint8_t((i + 1) % RECENT_IO);
         hash_add_head(i, RECENT_IO);
     }
+    lru_head_ = uint8_t(RECENT_IO - 1);
 }
 
 unsigned RecentIo::hash(uint64_t sector) {
@@ -27,65 +24,67 @@ unsigned RecentIo::hash(uint64_t sector) {
     return unsigned((sector * 0x61C8864680B583EBull) >> (64 - RECENT_IO_BITS));
 }
 
-void RecentIo::hash_del(int16_t i) {
-    Io& e = io_[size_t(i)];
-    if (e.hash_prev >= 0)
-        io_[size_t(e.hash_prev)].hash_next = e.hash_next;
-    else
-        head_[e.slot] = e.hash_next;
-    if (e.hash_next >= 0)
-        io_[size_t(e.hash_next)].hash_prev = e.hash_prev;
-    e.hash_next = e.hash_prev = -1;
+void RecentIo::hash_del(unsigned i) {
+    // The previous node is an entry or the chain's head node; a missing next is kNoNode.
+    hash_next_[hash_prev_[i]] = hash_next_[i];
+    hash_prev_[hash_next_[i]] = hash_prev_[i];
 }
 
-void RecentIo::hash_add_head(int16_t i, unsigned slot) {
-    Io& e = io_[size_t(i)];
-    e.slot = uint16_t(slot);
-    e.hash_prev = -1;
-    e.hash_next = head_[slot];
-    if (e.hash_next >= 0)
-        io_[size_t(e.hash_next)].hash_prev = i;
-    head_[slot] = i;
+void RecentIo::hash_add_head(unsigned i, unsigned slot) {
+    const unsigned head = kHead0 + slot;
+    hash_prev_[i] = uint16_t(head);
+    hash_next_[i] = hash_next_[head];
+    hash_prev_[hash_next_[head]] = uint16_t(i);
+    hash_next_[head] = uint16_t(i);
 }
 
-void RecentIo::lru_move_tail(int16_t i) {
-    if (i == lru_tail_)
+void RecentIo::lru_move_tail(unsigned i) {
+    // On a ring the head becomes the tail by moving the head on one.
+    if (i == lru_head_) {
+        lru_head_ = lru_next_[i];
         return;
-    Io& e = io_[size_t(i)];
-    if (e.lru_prev >= 0)
-        io_[size_t(e.lru_prev)].lru_next = e.lru_next;
-    else
-        lru_head_ = e.lru_next;
-    io_[size_t(e.lru_next)].lru_prev = e.lru_prev; // not the tail, so it has a next
-    e.lru_prev = lru_tail_;
-    e.lru_next = -1;
-    io_[size_t(lru_tail_)].lru_next = i;
-    lru_tail_ = i;
+    }
+    const unsigned tail = lru_prev_[lru_head_];
+    if (i == tail)
+        return;
+    lru_next_[lru_prev_[i]] = lru_next_[i];
+    lru_prev_[lru_next_[i]] = lru_prev_[i];
+    lru_prev_[i] = uint8_t(tail);
+    lru_next_[i] = lru_head_;
+    lru_next_[tail] = uint8_t(i);
+    lru_prev_[lru_head_] = uint8_t(i);
 }
 
 uint64_t RecentIo::account(uint64_t start_sector, uint64_t end_sector, uint64_t bytes,
                            uint64_t now_ns, bool& recycled) {
-    int16_t found = -1;
-    for (int16_t i = head_[hash(start_sector)]; i >= 0; i = io_[size_t(i)].hash_next)
-        if (io_[size_t(i)].last == start_sector && now_ns < io_[size_t(i)].expires_ns) {
+    // The first live entry on the chain whose stream ended at start_sector. kNoNode's
+    // next is itself, so the fixed walk stays there once the chain ends; what it reads
+    // there (an entry's fields, masked by i != kNoNode) cannot match.
+    unsigned i = hash_next_[kHead0 + hash(start_sector)], found = kNoNode;
+    for (int k = 0; k < kWalk; ++k) {
+        const Io& e = io_[i % RECENT_IO];
+        const bool match = (i != kNoNode) & (found == kNoNode) & (e.last == start_sector) &
+                           (now_ns < e.expires_ns);
+        found = match ? i : found;
+        i = hash_next_[i];
+    }
+    for (; found == kNoNode && i != kNoNode; i = hash_next_[i])
+        if (io_[i].last == start_sector && now_ns < io_[i].expires_ns)
             found = i;
-            break;
-        }
-    recycled = found < 0;
+    recycled = found == kNoNode;
     if (recycled) {
         found = lru_head_;
-        io_[size_t(found)].sequential = 0;
+        sequential_[found] = 0;
     }
-    Io& e = io_[size_t(found)];
     // i->sequential is an unsigned int: the kernel stops adding once it would wrap.
-    if (uint64_t(e.sequential) + bytes <= UINT32_MAX)
-        e.sequential = uint32_t(e.sequential + bytes);
-    e.last = end_sector;
-    e.expires_ns = now_ns + RECENT_IO_LIFETIME_NS;
+    uint32_t& seq = sequential_[found];
+    if (uint64_t(seq) + bytes <= UINT32_MAX)
+        seq = uint32_t(seq + bytes);
+    io_[found] = Io{end_sector, now_ns + RECENT_IO_LIFETIME_NS};
     hash_del(found);
     hash_add_head(found, hash(end_sector));
     lru_move_tail(found);
-    return e.sequential;
+    return seq;
 }
 
 VolumeState& RequestPathState::add_volume(uint32_t device) {

@@ -32,6 +32,15 @@ inline constexpr unsigned RECENT_IO = 1u << RECENT_IO_BITS;
 inline constexpr uint64_t RECENT_IO_LIFETIME_NS = 5'000'000'000ull; // msecs_to_jiffies(5000)
 
 // dc->io[], dc->io_hash[] and dc->io_lru.
+//
+// Written for the branch predictor: every request calls account(), and on a random trace
+// its branches (how long the chain is, whether an entry heads its chain) go either way at
+// random; they cost more than the few loads. So the hash chains are lists of nodes (the
+// entries, then one head node per chain, then a "none" node that absorbs writes), which
+// unlink and link without a test, and the lookup checks the first kWalk places of its
+// chain without a branch; only a longer chain loops on. The LRU list is a ring, so
+// recycling its head, what almost every request of a random trace does, only moves the
+// head on. As in cached_dev_init, never-used entries sit on an extra chain no lookup visits.
 class RecentIo {
   public:
     RecentIo();
@@ -43,25 +52,28 @@ class RecentIo {
                      bool& recycled);
 
   private:
-    // 32 bytes, aligned: every entry a request touches (the chain it searches, the one it
-    // recycles, their list neighbours) is one cache line, not two.
-    struct alignas(32) Io {
+    // Nodes: entries 0..RECENT_IO-1, then the chain heads (RECENT_IO + 1 of them: the last
+    // is the unused chain), then kNoNode, the end of every chain.
+    static constexpr uint16_t kHead0 = RECENT_IO;
+    static constexpr uint16_t kNoNode = 2 * RECENT_IO + 1;
+    static constexpr unsigned kNodes = kNoNode + 1;
+    static constexpr int kWalk = 4; // chain places checked without branching
+    static_assert(RECENT_IO <= 128, "LRU links are uint8_t");
+    struct Io {
         uint64_t last = 0;
         uint64_t expires_ns = 0;
-        uint32_t sequential = 0; // unsigned int, as the kernel's: saturates below 4 GiB
-        int16_t hash_next = -1, hash_prev = -1;
-        int16_t lru_next = -1, lru_prev = -1;
-        uint16_t slot = RECENT_IO; // hash slot; RECENT_IO = the unused initial chain
     };
-    static_assert(sizeof(Io) == 32);
     static unsigned hash(uint64_t sector);
-    void hash_del(int16_t i);
-    void hash_add_head(int16_t i, unsigned slot);
-    void lru_move_tail(int16_t i);
+    void hash_del(unsigned i);
+    void hash_add_head(unsigned i, unsigned slot);
+    void lru_move_tail(unsigned i);
 
     alignas(64) std::array<Io, RECENT_IO> io_{};
-    std::array<int16_t, RECENT_IO + 1> head_{};
-    int16_t lru_head_ = -1, lru_tail_ = -1;
+    alignas(64) std::array<uint16_t, kNodes> hash_next_{};
+    alignas(64) std::array<uint16_t, kNodes> hash_prev_{};
+    alignas(64) std::array<uint32_t, RECENT_IO> sequential_{}; // unsigned int, as the kernel's
+    std::array<uint8_t, RECENT_IO> lru_next_{}, lru_prev_{};   // a ring
+    uint8_t lru_head_ = 0; // the least recently used; its lru_prev_ is the tail
 };
 
 // task->sequential_io and task->sequential_io_avg.

@@ -43,7 +43,7 @@ void WorkloadTask::end_wait(Runtime& rt) {
     rt.metrics.alloc_wait_ns += rt.now() - wait_start_ns_;
 }
 
-std::optional<StepResult> WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
+StepResult WorkloadTask::begin(Runtime& rt, const workload::Request& r) {
     ++rt.metrics.requests;
     RequestPathState& st = *rt.requests;
     if (r.op == workload::Op::Flush || r.length == 0) {
@@ -139,17 +139,19 @@ StepResult WorkloadTask::begin_read(Runtime& rt, VolumeState& v, uint32_t pid) {
     // built-in workload) the whole request is charged as a cache read.
     // Hits read from the device are charged by their I/O instead.
     const uint64_t cache_ns = read_from_cache ? 0 : cache_io_ns(k, hit);
-    lookup_cost_ns_ = rt.opts.requests.backing_io
-                          ? std::max(cache_ns, backing_io_ns(k, backing + miss))
-                          : read_from_cache ? 0 : cache_io_ns(k, n);
-    hole_start_ = hole_start;
-    hole_end_ = hole_end;
+    const uint64_t cost = rt.opts.requests.backing_io
+                              ? std::max(cache_ns, backing_io_ns(k, backing + miss))
+                              : read_from_cache ? 0 : cache_io_ns(k, n);
     if (!hits_.empty()) {
+        // after_lookup runs once the hits are read, in a later step.
+        hole_start_ = hole_start;
+        hole_end_ = hole_end;
+        lookup_cost_ns_ = cost;
         hit_next_ = 0;
         state_ = State::HitRead;
         return read_hits(rt);
     }
-    return after_lookup(rt);
+    return after_lookup(rt, hole_start, hole_end, cost);
 }
 
 StepResult WorkloadTask::read_hits(Runtime& rt) {
@@ -161,7 +163,7 @@ StepResult WorkloadTask::read_hits(Runtime& rt) {
         check_hit(rt);
     }
     if (hit_next_ == hits_.size())
-        return after_lookup(rt);
+        return after_lookup(rt, hole_start_, hole_end_, lookup_cost_ns_);
     const HitPiece& h = hits_[hit_next_++];
     data_.resize(size_t(h.sectors) << 9);
     IoRequest io;
@@ -199,23 +201,23 @@ void WorkloadTask::check_hit(Runtime& rt) {
     }
 }
 
-StepResult WorkloadTask::after_lookup(Runtime& rt) {
-    const uint64_t cost = lookup_cost_ns_;
-    if (hole_end_ == hole_start_)
+StepResult WorkloadTask::after_lookup(Runtime& rt, uint64_t hole_start, uint64_t hole_end,
+                                      uint64_t cost) {
+    if (hole_end == hole_start)
         return finish(rt, cost);
     // cache_miss: a check key over the hole (it displaces any other pending insert there),
     // then the backing read; the insert follows when it returns.
-    rt.requests->index_write(inode_, hole_start_, hole_end_);
+    rt.requests->index_write(inode_, hole_start, hole_end);
     MissRange& m = rt.requests->miss_slot(slot_);
-    m = MissRange{inode_, hole_start_, hole_end_, true};
+    m = MissRange{inode_, hole_start, hole_end, true};
     had_miss_ = true;
-    offset_ = hole_start_;
-    insert_end_ = hole_end_;
+    offset_ = hole_start;
+    insert_end_ = hole_end;
     state_ = State::MissRead;
     return StepResult::yield(cost);
 }
 
-std::optional<StepResult> WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) {
+StepResult WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) {
     const uint64_t n = end_ - start_;
     const bool discard = kind_ == Kind::Discard;
     (discard ? rt.metrics.discard_sectors : rt.metrics.write_sectors) += n;
@@ -260,7 +262,9 @@ std::optional<StepResult> WorkloadTask::begin_write(Runtime& rt, VolumeState& v,
         pending_cost_ns_ += backing_io_ns(k, n);
     }
     start_insert(rt, writeback, writeback || rt.opts.requests.writethrough_waits);
-    return std::nullopt;
+    // On to the first allocation in the same step (the loop never comes back to Idle
+    // without returning, so this recursion is one level deep).
+    return step_inner(rt);
 }
 
 StepResult WorkloadTask::invalidate_rest(Runtime& rt) {
@@ -392,9 +396,7 @@ StepResult WorkloadTask::step_inner(Runtime& rt) {
                     rt.error(source_.error());
                 return StepResult::done();
             }
-            if (auto res = begin(rt, r))
-                return *res;
-            break; // a write: on to its first allocation in the same step
+            return begin(rt, r);
         }
         case State::HitRead:
             return read_hits(rt);

@@ -61,17 +61,22 @@ class WorkloadTask final : public Task {
     enum class State : uint8_t { Idle, HitRead, MissRead, Alloc, Insert, Invalidate, Durable };
     enum class Kind : uint8_t { Read, Write, Discard };
 
+    // The step's result comes back by value all the way from where it is made (guaranteed
+    // copy elision): passed through a std::optional it was copied twice per request, and
+    // the copies' 16-byte loads of fields just stored one by one stalled on store
+    // forwarding.
     StepResult step_inner(Runtime& rt);
-    // Set the request up; nullopt: go on stepping (a write's first allocation).
-    std::optional<StepResult> begin(Runtime& rt, const workload::Request& r);
+    // Set the request up and run it as far as this step goes.
+    StepResult begin(Runtime& rt, const workload::Request& r);
     StepResult begin_read(Runtime& rt, VolumeState& v, uint32_t pid);
     // With read_hits: reads the hit pieces from the cache device one by one, checking each
     // as it returns, then goes on with the lookup's outcome.
     StepResult read_hits(Runtime& rt);
     void check_hit(Runtime& rt);
-    // The rest of cache_lookup once the hits are read: done, or the cache miss.
-    StepResult after_lookup(Runtime& rt);
-    std::optional<StepResult> begin_write(Runtime& rt, VolumeState& v, uint32_t pid);
+    // The rest of cache_lookup once the hits are read: done, or the cache miss. The hole
+    // and the cost come as arguments: begin_read has them in registers.
+    StepResult after_lookup(Runtime& rt, uint64_t hole_start, uint64_t hole_end, uint64_t cost);
+    StepResult begin_write(Runtime& rt, VolumeState& v, uint32_t pid);
     // Enters the insert loop for [offset_, insert_end_) (bch_data_insert_start).
     void start_insert(Runtime& rt, bool dirty, bool may_wait);
     // THE data write: the granted sectors go to the cache device at the grant's pointers.
