@@ -21,21 +21,6 @@ StepResult AllocatorTask::step(Runtime& rt) {
     return r;
 }
 
-bool AllocatorTask::push(Runtime& rt) {
-    InvariantMonitor::PushProbe probe;
-    if (rt.monitor)
-        probe = rt.monitor->before_push(ca_);
-    const bool pushed = bch_allocator_push(ca_, bucket_);
-    if (rt.monitor)
-        rt.monitor->after_push(ca_, bucket_, probe, pushed);
-    if (!pushed)
-        return false;
-    ++rt.metrics.allocator_pushes;
-    rt.wake(kBtreeCacheWait);
-    rt.wake(kBucketWait);
-    return true;
-}
-
 void AllocatorTask::run(Runtime& rt, StepResult& r) {
     CacheSet& c = rt.c;
     const uint8_t dev = static_cast<uint8_t>(ca_.geo.nr_this_dev);
@@ -46,39 +31,45 @@ void AllocatorTask::run(Runtime& rt, StepResult& r) {
     }
     for (;;) {
         switch (state_) {
+        case State::Push:
         case State::Drain:
             // Drain and push in one loop, a bucket per turn: a turn through the state
-            // switch per bucket was an indirect jump that mispredicted.
-            for (;;) {
-                if (!ca_.free_inc.pop(bucket_)) {
-                    state_ = State::RetryInvalidate;
-                    break;
+            // switch per bucket was an indirect jump that mispredicted. In Push the bucket
+            // popped before the discard or the failed push is pushed first.
+            for (bool popped = state_ == State::Push;; popped = false) {
+                if (!popped) {
+                    if (!ca_.free_inc.pop(bucket_)) {
+                        state_ = State::RetryInvalidate;
+                        break;
+                    }
+                    if (ca_.discard) {
+                        state_ = State::Push;
+                        ++rt.metrics.discards;
+                        rt.emit(EventKind::Discard, dev, bucket_);
+                        IoRequest io;
+                        io.op = IoOp::Discard;
+                        io.dev = dev;
+                        io.offset = bucket_ * ca_.geo.bucket_bytes();
+                        io.length = ca_.geo.bucket_bytes();
+                        r = StepResult::do_io(io);
+                        return;
+                    }
                 }
-                if (ca_.discard) {
-                    state_ = State::Push;
-                    ++rt.metrics.discards;
-                    rt.emit(EventKind::Discard, dev, bucket_);
-                    IoRequest io;
-                    io.op = IoOp::Discard;
-                    io.dev = dev;
-                    io.offset = bucket_ * ca_.geo.bucket_bytes();
-                    io.length = ca_.geo.bucket_bytes();
-                    r = StepResult::do_io(io);
-                    return;
-                }
-                if (!push(rt)) {
+                InvariantMonitor::PushProbe probe;
+                if (rt.monitor)
+                    probe = rt.monitor->before_push(ca_);
+                const bool pushed = bch_allocator_push(ca_, bucket_);
+                if (rt.monitor)
+                    rt.monitor->after_push(ca_, bucket_, probe, pushed);
+                if (!pushed) {
                     state_ = State::Push;
                     r = StepResult::block(WaitOn::AllocatorWake, wake_queue_);
                     return;
                 }
+                ++rt.metrics.allocator_pushes;
+                rt.wake(kBtreeCacheWait);
+                rt.wake(kBucketWait);
             }
-            break;
-        case State::Push:
-            if (!push(rt)) {
-                r = StepResult::block(WaitOn::AllocatorWake, wake_queue_);
-                return;
-            }
-            state_ = State::Drain;
             break;
         case State::RetryInvalidate:
             if (!c.gc_mark_valid || ca_.invalidate_needs_gc) {

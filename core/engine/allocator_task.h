@@ -33,8 +33,6 @@ class AllocatorTask final : public Task {
     enum class State : uint8_t { Drain, Push, RetryInvalidate, WaitPrioBlocked, PrioWrite };
     // The state machine; sets `r` to what step() hands back.
     void run(Runtime& rt, StepResult& r);
-    // allocator_wait(bch_allocator_push(bucket_)) once: false if every free list is full.
-    bool push(Runtime& rt);
     Cache& ca_;
     PrioWriter& prio_;
     State state_ = State::Drain;
