@@ -88,19 +88,16 @@ void PrioClock::stop(CacheSet& c) {
     summary_ = {};
 }
 
-uint16_t PrioClock::pass(CacheSet& c) {
-    ++passes_;
-    if (!min_v_valid_ || min_v_ < passes_) {
-        min_v_ = first_from(passes_);
-        min_v_valid_ = true;
-    }
-    const uint64_t v = min_v_;
-    assert(v == first_from(passes_) && "the kept minimum is what a fresh search finds");
-    const uint16_t min_prio = v == UINT64_MAX ? 0xffff : static_cast<uint16_t>(v - passes_);
-    if (passes_ - synced_ >= kResyncEvery)
-        sync(c);
-    return min_prio;
+void PrioClock::find_min_v() {
+    min_v_ = first_from(passes_);
+    min_v_valid_ = true;
 }
+
+#ifndef NDEBUG
+void PrioClock::check_min_v() const {
+    assert(min_v_ == first_from(passes_) && "the kept minimum is what a fresh search finds");
+}
+#endif
 
 void PrioClock::sync(CacheSet& c) {
     if (!on_ || synced_ == passes_)

@@ -83,8 +83,19 @@ class PrioClock {
     void stop(CacheSet& c);
     // Recounts after someone changed buckets behind the hooks' back (tests, commands).
     void rebuild(CacheSet& c);
-    // One pass; returns min_prio afterwards, as the eager loop would compute it.
-    uint16_t pass(CacheSet& c);
+    // One pass; returns min_prio afterwards, as the eager loop would compute it. Inline:
+    // a small cache makes one pass per request, and nearly every pass only counts.
+    uint16_t pass(CacheSet& c) {
+        ++passes_;
+        if (!min_v_valid_ || min_v_ < passes_) [[unlikely]]
+            find_min_v();
+        check_min_v();
+        const uint64_t v = min_v_;
+        const uint16_t min_prio = v == UINT64_MAX ? 0xffff : static_cast<uint16_t>(v - passes_);
+        if (passes_ - synced_ >= kResyncEvery) [[unlikely]]
+            sync(c);
+        return min_prio;
+    }
     // Catches every bucket up (no-op when nothing is pending).
     void sync(CacheSet& c);
 
@@ -111,6 +122,14 @@ class PrioClock {
     void remove(uint64_t v);
     // Smallest counted v in [from, from + 65536), or UINT64_MAX.
     uint64_t first_from(uint64_t from) const;
+    // min_v_ = first_from(passes_), valid.
+    void find_min_v();
+    // Debug builds: the kept minimum is what a fresh search finds.
+#ifdef NDEBUG
+    void check_min_v() const {}
+#else
+    void check_min_v() const;
+#endif
 
     bool on_ = false;
     uint64_t passes_ = 0;

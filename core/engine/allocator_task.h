@@ -31,6 +31,8 @@ class AllocatorTask final : public Task {
 
   private:
     enum class State : uint8_t { Drain, Push, RetryInvalidate, WaitPrioBlocked, PrioWrite };
+    // The state machine; sets `r` to what step() hands back.
+    void run(Runtime& rt, StepResult& r);
     Cache& ca_;
     PrioWriter& prio_;
     State state_ = State::Drain;

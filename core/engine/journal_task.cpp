@@ -17,6 +17,7 @@ StepResult JournalTask::next_io(Runtime& rt) {
                 IoRequest io;
                 io.op = IoOp::Flush;
                 io.dev = static_cast<unsigned>(dev_++);
+                awaiting_io_ = true;
                 return StepResult::do_io(io);
             }
             state_ = State::Write;
@@ -31,6 +32,7 @@ StepResult JournalTask::next_io(Runtime& rt) {
                 io.length = entry_.buf.size();
                 io.data = entry_.buf.data();
                 ++dev_;
+                awaiting_io_ = true;
                 return StepResult::do_io(io);
             }
             state_ = State::Fua;
@@ -40,6 +42,7 @@ StepResult JournalTask::next_io(Runtime& rt) {
             IoRequest io;
             io.op = IoOp::Flush;
             io.dev = static_cast<unsigned>(dev_++);
+            awaiting_io_ = true;
             return StepResult::do_io(io);
         }
         // Durable on every device.
@@ -81,9 +84,9 @@ StepResult JournalTask::step(Runtime& rt) {
         state_ = State::PreFlush;
         dev_ = 0;
     }
-    StepResult r = next_io(rt);
-    awaiting_io_ = r.kind == StepResult::Kind::Io;
-    return r;
+    // Returned as it is, so next_io builds it in the caller's slot: copying it out of a
+    // local here read it back with wide loads that stall on the stores that built it.
+    return next_io(rt);
 }
 
 } // namespace bucketscope

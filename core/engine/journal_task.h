@@ -26,7 +26,8 @@ class JournalTask final : public Task {
 
   private:
     enum class State : uint8_t { Idle, PreFlush, Write, Fua };
-    // The next device at or after dev_ that the current phase applies to.
+    // The next device at or after dev_ that the current phase applies to (an Io sets
+    // awaiting_io_).
     StepResult next_io(Runtime& rt);
 
     JournalWriter& journal_;

@@ -83,12 +83,17 @@ bool JournalWriter::reclaimable(const DevState& d, unsigned idx) const {
 }
 
 bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* pinned_upto) {
-    ondisk::Jset j;
+    // The header is rebuilt in place: set_ptr_key writes the same fields every time and
+    // the rest stay as constructed, so this is a fresh Jset without zeroing ~600 bytes
+    // per entry.
+    ondisk::Jset& j = header_;
     j.seq = next_seq_;
     j.last_seq = std::min(last_seq, j.seq);
     if (rt_.has_uuid_bucket) {
         const Cache& ca = *rt_.c.caches.front();
         set_ptr_key(j.uuid_bucket, 0, ca.geo.bucket_size, ca.geo.bucket_size, rt_.uuid_bucket);
+    } else {
+        j.uuid_bucket = ondisk::Bkey{};
     }
     if (rt_.btree && rt_.btree->has_disk_root()) {
         const RootKey r = rt_.btree->disk_root();
@@ -98,6 +103,9 @@ bool JournalWriter::begin_write(uint64_t last_seq, PreparedJset& out, uint64_t* 
         const RootKey r = rt_.index->root_key();
         set_ptr_key(j.btree_root, r.pos.inode, r.pos.offset, r.size, r.ptr);
         j.btree_level = r.level;
+    } else {
+        j.btree_root = ondisk::Bkey{};
+        j.btree_level = 0;
     }
     for (size_t i = 0; i < rt_.c.caches.size() && i < j.prio_bucket.size(); ++i) {
         const Cache& ca = *rt_.c.caches[i];

@@ -116,6 +116,7 @@ class JournalWriter {
     bool meta_requested_ = false;
     bool failed_ = false;
     ondisk::JsetWriter open_; // the open entry's keys, packed as they come
+    ondisk::Jset header_;     // the header begin_write fills (its keys stay empty)
     size_t max_entry_u64s_ = 0;
     uint64_t reserve_blocks_ = 0;
     std::vector<DevState> dev_;

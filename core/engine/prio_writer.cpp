@@ -42,12 +42,12 @@ void PrioWriter::pack(uint64_t i) {
     zeros_from_ = std::max(zeros_from_, end);
 }
 
-std::optional<StepResult> PrioWriter::step(const Status& last_io) {
+bool PrioWriter::step(const Status& last_io, StepResult& out) {
     const unsigned dev = ca_.geo.nr_this_dev;
     for (;;) {
         switch (state_) {
         case State::Idle:
-            return std::nullopt;
+            return false;
         case State::Pack:
             pack(i_);
             state_ = State::Alloc;
@@ -60,14 +60,15 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
                     rt_.error("bch_prio_write: RESERVE_PRIO and RESERVE_NONE ran dry on cache " +
                               std::to_string(dev) + " during a non-blocking write");
                     state_ = State::Idle;
-                    return std::nullopt;
+                    return false;
                 }
                 if (!waiting_) {
                     waiting_ = true;
                     wait_start_ns_ = rt_.now();
                     ++rt_.metrics.alloc_waits;
                 }
-                return StepResult::block(WaitOn::BucketWait, kBucketWait);
+                out = StepResult::block(WaitOn::BucketWait, kBucketWait);
+                return true;
             }
             if (waiting_) {
                 waiting_ = false;
@@ -82,14 +83,15 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
             io.length = buf_.size();
             io.data = buf_.data();
             io.zeros_from = zeros_from_;
-            return StepResult::do_io(io);
+            out = StepResult::do_io(io);
+            return true;
         }
         case State::Written:
             if (!last_io) {
                 rt_.io_failed("prio write to bucket " + std::to_string(bucket_), last_io);
                 --ca_.buckets[bucket_].pin;
                 state_ = State::Idle;
-                return std::nullopt;
+                return false;
             }
             ca_.prio_buckets[i_] = bucket_;
             --ca_.buckets[bucket_].pin;
@@ -116,9 +118,10 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
                     // The entry naming these buckets will never be written: the previous
                     // prio set stays the durable one.
                     state_ = State::Idle;
-                    return std::nullopt;
+                    return false;
                 }
-                return StepResult::block(WaitOn::Journal, kJournalWait);
+                out = StepResult::block(WaitOn::Journal, kJournalWait);
+                return true;
             }
             journalled_ = true;
             state_ = State::Finish;
@@ -138,7 +141,7 @@ std::optional<StepResult> PrioWriter::step(const Status& last_io) {
             ++rt_.metrics.prio_writes;
             rt_.emit(EventKind::PrioWrite, static_cast<uint8_t>(dev), ca_.prio_buckets[0], seq_);
             state_ = State::Idle;
-            return std::nullopt;
+            return false;
         }
     }
 }

@@ -40,10 +40,20 @@ class PrioWriter {
     // prio_buckets.
     bool enough_buckets() const;
     void begin(bool wait);
-    // Continues the write. Returns the step result to hand back to the runner when the
-    // write must leave the lock (Io) or sleep (Block); nullopt once it has finished.
-    // `last_io` is the status of the Io this writer asked for last.
-    std::optional<StepResult> step(const Status& last_io);
+    // Continues the write. Returns true with `out` set to the step result to hand back to
+    // the runner when the write must leave the lock (Io) or sleep (Block); false once it
+    // has finished. `last_io` is the status of the Io this writer asked for last. The
+    // allocator passes its own return slot as `out`: a copy of a just-built StepResult
+    // out of a temporary reads it with wide loads that cannot be forwarded from the
+    // narrower stores that built it, and such a stall waits for every older store to
+    // reach the cache (it was more than half of the allocator task's time).
+    bool step(const Status& last_io, StepResult& out);
+    std::optional<StepResult> step(const Status& last_io) {
+        StepResult r;
+        if (step(last_io, r))
+            return r;
+        return std::nullopt;
+    }
 
     // Makes the gens packed by the last write durable (see file comment).
     void commit_pending();

@@ -4,6 +4,7 @@
 #include "core/gc/gc.h"
 
 #include "core/alloc/alloc.h"
+#include "core/gc/gc_buckets.h"
 #include "core/gc/leaf_mark.h"
 
 #include <algorithm>
@@ -23,9 +24,10 @@ Bucket& bucket_of(CacheSet& c, const Ptr& p) {
     return ca.buckets[ptr_bucket(ca, p)];
 }
 
-template <typename F> void for_each_bucket(Cache& ca, F&& f) {
-    for (uint64_t b = ca.geo.first_bucket; b < ca.geo.nbuckets; ++b)
-        f(ca.buckets[b]);
+// The buckets GC resets and counts: from first_bucket on.
+Bucket* gc_buckets(Cache& ca) { return ca.buckets.data() + ca.geo.first_bucket; }
+size_t gc_nbuckets(const Cache& ca) {
+    return ca.geo.nbuckets > ca.geo.first_bucket ? ca.geo.nbuckets - ca.geo.first_bucket : 0;
 }
 
 } // namespace
@@ -42,13 +44,7 @@ bool btree_gc_start(CacheSet& c) {
         return false;
     c.gc_mark_valid = false;
     for (auto& ca : c.caches)
-        for_each_bucket(*ca, [](Bucket& b) {
-            b.last_gc = b.gen;
-            // Pinned buckets (free lists, free_inc, open, in flight) keep their state. The
-            // whole gc_mark goes, GC_MOVE included, as allocator-semantics.md 3.4 says.
-            if (!b.pin)
-                b.gc_mark = 0;
-        });
+        gc_reset_buckets(gc_buckets(*ca), gc_nbuckets(*ca));
     return true;
 }
 
@@ -162,13 +158,7 @@ uint64_t bch_btree_gc_finish(CacheSet& c, const GcRoots& roots) {
             ca.buckets[b].set_mark(GcMark::Metadata);
         for (uint64_t b : ca.prio_last_buckets)
             ca.buckets[b].set_mark(GcMark::Metadata);
-        // Counted without branches: whether a bucket is available is as good as random.
-        uint8_t need_gc = c.need_gc;
-        for_each_bucket(ca, [&](const Bucket& b) {
-            need_gc = std::max(need_gc, bucket_gc_gen(b));
-            available += !b.pin & (b.mark() == GcMark::None || b.mark() == GcMark::Reclaimable);
-        });
-        c.need_gc = need_gc;
+        available += gc_count_buckets(gc_buckets(ca), gc_nbuckets(ca), c.need_gc);
     }
     if (v6)
         c.avail_nbuckets = available;
