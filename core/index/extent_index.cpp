@@ -223,8 +223,9 @@ uint32_t ExtentIndex::descend(KeyPos p) const {
     return id;
 }
 
-std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, uint64_t end) {
-    std::vector<Extent> out;
+std::vector<ExtentIndex::Taken> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start,
+                                                          uint64_t end) {
+    std::vector<Taken> out;
     // Extents ending after `start` are the first that can overlap [start, end).
     KeyPos pos = KeyPos{inode, start}.successor();
     for (;;) {
@@ -237,7 +238,8 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
                 stop = true;
                 break;
             }
-            out.push_back(k.unpack());
+            out.push_back({k.unpack(), k.unwritten()});
+            nodes_[id].unwritten -= k.unwritten();
             // Whatever follows an extent reaching `end` starts at or after it.
             stop = k.offset >= end;
             ex.erase(at);
@@ -251,12 +253,24 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
     return out;
 }
 
-void ExtentIndex::put_extent(const Extent& k) { put_extent_in(leaf_for(k.pos()), k); }
+namespace {
+LeafKey pack_marked(const Extent& k, bool unwritten) {
+    LeafKey p = LeafKey::pack(k);
+    if (unwritten)
+        p.inode_dirty |= LeafKey::kUnwritten;
+    return p;
+}
+} // namespace
 
-void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
+void ExtentIndex::put_extent(const Extent& k, bool unwritten) {
+    put_extent_in(leaf_for(k.pos()), k, unwritten);
+}
+
+void ExtentIndex::put_extent_in(uint32_t id, const Extent& k, bool unwritten) {
     LeafKeys& ex = nodes_[id].extents;
     auto at = ex.lower_bound(pos128(k.pos()));
-    ex.insert(at, LeafKey::pack(k));
+    ex.insert(at, pack_marked(k, unwritten));
+    nodes_[id].unwritten += unwritten;
     ++nextents_;
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
@@ -281,12 +295,16 @@ std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* d
     if (ex.at_end(at) || ex.at(at).inode() != k.inode || ex.at(at).start() >= k.offset) {
         if (dirty_removed)
             *dirty_removed = 0;
-        ex.insert(at, LeafKey::pack(k));
+        const bool mark = mark_for(id);
+        ex.insert(at, pack_marked(k, mark));
+        n.unwritten += mark;
         ++nextents_;
     } else if (LeafKey& old = ex.at(at); old.offset == k.offset && old.size == k.size) {
         if (dirty_removed)
             *dirty_removed = old.dirty() ? k.size : 0;
-        old = LeafKey::pack(k);
+        const bool mark = mark_for(id);
+        n.unwritten += static_cast<uint32_t>(mark) - old.unwritten();
+        old = pack_marked(k, mark);
         removed = k.size;
     } else {
         return std::nullopt;
@@ -310,7 +328,7 @@ uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed, const Lea
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;
         piece.cut(s, e);
-        put_extent_in(leaf, piece);
+        put_extent_in(leaf, piece, mark_for(leaf));
         if (observer_)
             observer_->on_leaf_key(leaf, piece);
     });
@@ -340,7 +358,7 @@ uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len,
         return 0;
     const uint64_t end = start + len;
     uint64_t removed = 0;
-    for (const Extent& x : take_overlaps(inode, start, end)) {
+    for (const auto& [x, unwritten] : take_overlaps(inode, start, end)) {
         const uint64_t cut = std::min(x.offset, end) - std::max(x.start(), start);
         removed += cut;
         if (dirty_removed && x.dirty)
@@ -348,12 +366,12 @@ uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len,
         if (x.start() < start) {
             Extent front = x;
             front.cut(x.start(), start);
-            put_extent(front);
+            put_extent(front, unwritten);
         }
         if (x.offset > end) {
             Extent back = x;
             back.cut(end, x.offset);
-            put_extent(back);
+            put_extent(back, unwritten);
         }
     }
     return removed;
@@ -415,7 +433,13 @@ void ExtentIndex::for_each_node(
 
 template <typename Pred> size_t ExtentIndex::drop_if(uint32_t id, Pred drop) {
     ++version_;
-    const size_t n = nodes_[id].extents.erase_if(drop);
+    uint32_t marked = 0;
+    const size_t n = nodes_[id].extents.erase_if([&](const LeafKey& k) {
+        const bool gone = drop(k);
+        marked += gone && k.unwritten();
+        return gone;
+    });
+    nodes_[id].unwritten -= marked;
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)
         overfull_leaves_.erase(id);
