@@ -156,9 +156,9 @@ void BtreeStore::list_unwritten(uint32_t id, NodeDisk& d) {
 
 // --- inserts and room -----------------------------------------------------------------
 
-size_t BtreeStore::buckets_to_fund(const Extent& k) {
+size_t BtreeStore::buckets_to_fund(const Extent& k, const ExtentIndex::LeafHint* hint) {
     bool full = idx_.has_overfull();
-    idx_.for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t, uint64_t) {
+    auto check = [&](uint32_t leaf) {
         NodeDisk& d = disk(leaf);
         if (d.log_full) {
             full = true;
@@ -175,7 +175,13 @@ size_t BtreeStore::buckets_to_fund(const Extent& k) {
         d.log_full = true;
         idx_.request_replace(leaf, 1);
         full = true;
-    });
+    };
+    // A miss's key lies in the leaf its lookup found: no second search for it.
+    if (const uint32_t leaf = idx_.hinted_leaf(k, hint); leaf != UINT32_MAX)
+        check(leaf);
+    else
+        idx_.for_each_leaf_piece(k.inode, k.start(), k.offset,
+                                 [&](uint32_t piece_leaf, uint64_t, uint64_t) { check(piece_leaf); });
     if (!full)
         return 0;
     bool optional = false;

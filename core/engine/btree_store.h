@@ -98,7 +98,8 @@ class BtreeStore final : public IndexObserver {
     // before inserting: 0 unless a node is over capacity or a leaf `k` lands in has no
     // room left in its log (that leaf is then asked to be replaced, and `k` will go into
     // the replacement). This is btree_check_reserve in the inserter's context.
-    size_t buckets_to_fund(const Extent& k);
+    // `hint`, if given, is where the lookup before the insert began (ExtentIndex::insert's).
+    size_t buckets_to_fund(const Extent& k, const ExtentIndex::LeafHint* hint = nullptr);
     // Buckets from RESERVE_BTREE, allocation pins held, for the coming replacements.
     void add_reserved(std::span<const Ptr> buckets);
     // Up to `n` reserved buckets (pins still held), for the writer's split.

@@ -212,6 +212,16 @@ class ExtentIndex {
     // `hint`, if given, is used when it is current and was searched for k's start.
     uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr,
                     const LeafHint* hint = nullptr);
+    // The leaf `hint` names when it is current, was searched for k's start and `k` lies in
+    // that one leaf (the only one for_each_leaf_piece would visit); UINT32_MAX otherwise.
+    uint32_t hinted_leaf(const Extent& k, const LeafHint* hint) const {
+        if (!hint || hint->version != version_ ||
+            hint->pos != pos128(KeyPos{k.inode, k.start()}.successor()) ||
+            nodes_[hint->leaf].max < k.pos())
+            return UINT32_MAX;
+        assert(hint->leaf == leaf_for(KeyPos{k.inode, k.start()}.successor()));
+        return hint->leaf;
+    }
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
     // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
     uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
