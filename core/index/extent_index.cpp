@@ -9,6 +9,7 @@
 #include "core/index/extent_index.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 
 namespace bucketscope {
@@ -47,6 +48,42 @@ bool leaf_key_bad(const CacheSet& c, const LeafKey& k) {
     assert(bad == (extent_invalid(c, k.unpack()) || extent_bad(c, k.unpack())));
     return bad;
 }
+
+namespace {
+
+// leaf_key_bad for many keys of one cache set: each device number's cache and pointer
+// geometry worked out once instead of per key (a rewrite asks it of every key of a leaf).
+class BadKeys {
+  public:
+    explicit BadKeys(const CacheSet& c) : c_(c) {
+        for (unsigned dev = 0; dev < MAX_CACHES_PER_SET; ++dev) {
+            Ptr p;
+            p.dev = static_cast<uint8_t>(dev);
+            ca_[dev] = ptr_cache(c, p);
+            if (ca_[dev])
+                geo_[dev] = PtrGeometry(ca_[dev]->geo);
+        }
+    }
+    bool operator()(const LeafKey& k) const {
+        bool bad = !k.size || k.size > k.offset;
+        if (!bad) {
+            const Ptr p = k.ptr();
+            const Cache* ca = p.dev < MAX_CACHES_PER_SET ? ca_[p.dev] : nullptr;
+            uint64_t bucket = 0;
+            bad = !ca || ptr_invalid(geo_[p.dev], p, k.size, bucket) ||
+                  gen_after(ca->buckets[bucket].gen, p.gen);
+        }
+        assert(bad == leaf_key_bad(c_, k));
+        return bad;
+    }
+
+  private:
+    const CacheSet& c_;
+    std::array<const Cache*, MAX_CACHES_PER_SET> ca_{};
+    std::array<PtrGeometry, MAX_CACHES_PER_SET> geo_{};
+};
+
+} // namespace
 
 IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors) {
     constexpr uint32_t PAGE_SECTORS = 8;
@@ -451,7 +488,8 @@ size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Ext
 }
 
 size_t ExtentIndex::drop_bad_extents(const CacheSet& c, uint32_t id) {
-    return drop_if(id, [&](const LeafKey& k) { return leaf_key_bad(c, k); });
+    const BadKeys bad(c);
+    return drop_if(id, bad);
 }
 
 } // namespace bucketscope
