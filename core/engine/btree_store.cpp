@@ -46,9 +46,8 @@ BtreeStore::BtreeStore(Runtime& rt, ExtentIndex& idx, uint64_t seed)
 
 BtreeStore::~BtreeStore() { idx_.set_observer(nullptr); }
 
-BtreeStore::NodeDisk& BtreeStore::disk(uint32_t id) {
-    if (id >= nodes_.size())
-        nodes_.resize(id + 1);
+BtreeStore::NodeDisk& BtreeStore::grow_to(uint32_t id) {
+    nodes_.resize(id + 1);
     return nodes_[id];
 }
 
@@ -98,11 +97,21 @@ void BtreeStore::on_node_retired(uint32_t id, const Ptr& freeing, uint32_t paren
     nodes_[id] = NodeDisk{};
 }
 
+bool BtreeStore::keeps_unwritten(uint32_t leaf) {
+    const NodeDisk& d = disk(leaf);
+    return d.on_disk && !d.listed;
+}
+
 void BtreeStore::on_leaf_key(uint32_t leaf, const Extent& piece) {
     NodeDisk& d = disk(leaf);
     take_min(d.pin, insert_seq_);
     if (!d.on_disk)
         return; // its image, built from memory, will hold the key
+    if (!d.listed) {
+        if (piece.nptrs == 1)
+            return; // marked in the leaf (keeps_unwritten)
+        list_unwritten(leaf, d);
+    }
     if (piece.nptrs == 1) {
         const Ptr& p = piece.ptrs[0];
         d.pending.insert_ptr(piece.inode, piece.offset, piece.size, piece.dirty,
@@ -125,11 +134,31 @@ void BtreeStore::on_leaf_key(uint32_t leaf, const Extent& piece) {
     }
 }
 
+size_t BtreeStore::unwritten_u64s(uint32_t id, const NodeDisk& d) const {
+    // A leaf key has one pointer: 3 u64s packed.
+    return d.listed ? d.pending.u64s() : 3 * idx_.unwritten_keys(id);
+}
+
+bool BtreeStore::has_unwritten(uint32_t id, const NodeDisk& d) const {
+    return d.listed ? !d.pending.empty() : idx_.unwritten_keys(id) != 0;
+}
+
+void BtreeStore::list_unwritten(uint32_t id, NodeDisk& d) {
+    assert(!d.listed && d.pending.empty());
+    // In key order: each goes onto the end of the set.
+    idx_.take_unwritten(id, [&](const LeafKey& k) {
+        const Ptr p = k.ptr();
+        d.pending.insert_ptr(k.inode(), k.offset, k.size, k.dirty(),
+                             ondisk::BkeyPtr{p.dev, p.offset, p.gen});
+    });
+    d.listed = true;
+}
+
 // --- inserts and room -----------------------------------------------------------------
 
-size_t BtreeStore::buckets_to_fund(const Extent& k) {
+size_t BtreeStore::buckets_to_fund(const Extent& k, const ExtentIndex::LeafHint* hint) {
     bool full = idx_.has_overfull();
-    idx_.for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t, uint64_t) {
+    auto check = [&](uint32_t leaf) {
         NodeDisk& d = disk(leaf);
         if (d.log_full) {
             full = true;
@@ -140,13 +169,19 @@ size_t BtreeStore::buckets_to_fund(const Extent& k) {
         // The key itself, and one older unwritten key it may split in two. Every key let
         // into an appendable leaf passed this check, so its unwritten set fits the log.
         // d.written + bset_blocks(u64s) <= node_blocks_, without the division.
-        const size_t u64s = d.pending.u64s() + 2 * 3;
+        const size_t u64s = unwritten_u64s(leaf, d) + 2 * 3;
         if (ondisk::BSET_HEADER + 8 * u64s <= (node_blocks_ - d.written) * block_bytes_)
             return;
         d.log_full = true;
         idx_.request_replace(leaf, 1);
         full = true;
-    });
+    };
+    // A miss's key lies in the leaf its lookup found: no second search for it.
+    if (const uint32_t leaf = idx_.hinted_leaf(k, hint); leaf != UINT32_MAX)
+        check(leaf);
+    else
+        idx_.for_each_leaf_piece(k.inode, k.start(), k.offset,
+                                 [&](uint32_t piece_leaf, uint64_t, uint64_t) { check(piece_leaf); });
     if (!full)
         return 0;
     bool optional = false;
@@ -179,15 +214,15 @@ void BtreeStore::request_flush(uint64_t upto) { flush_upto_ = std::max(flush_upt
 bool BtreeStore::flush_requested() const {
     if (!flush_upto_)
         return false;
-    for (const NodeDisk& d : nodes_)
-        if (appendable(d) && d.pin && d.pin <= flush_upto_)
+    for (uint32_t id = 0; id < nodes_.size(); ++id)
+        if (nodes_[id].pin && nodes_[id].pin <= flush_upto_ && appendable(id, nodes_[id]))
             return true;
     return false;
 }
 
-bool BtreeStore::appendable(const NodeDisk& d) {
+bool BtreeStore::appendable(uint32_t id, const NodeDisk& d) const {
     // A leaf waiting to be replaced for room takes its unwritten keys into the replacement.
-    return d.on_disk && !d.log_full && !d.pending.empty();
+    return d.on_disk && !d.log_full && has_unwritten(id, d);
 }
 
 bool BtreeStore::drop_moot_flush() {
@@ -198,18 +233,20 @@ bool BtreeStore::drop_moot_flush() {
 }
 
 bool BtreeStore::appends_due() const {
-    for (const NodeDisk& d : nodes_)
-        if (appendable(d) &&
-            (flush_all_ || ondisk::BSET_HEADER + 8 * d.pending.u64s() > kForceWriteBytes))
+    for (uint32_t id = 0; id < nodes_.size(); ++id) {
+        const NodeDisk& d = nodes_[id];
+        if (appendable(id, d) &&
+            (flush_all_ || ondisk::BSET_HEADER + 8 * unwritten_u64s(id, d) > kForceWriteBytes))
             return true;
+    }
     return false;
 }
 
 bool BtreeStore::clean() const {
     if (in_op_ || !deferred_.empty() || idx_.nodes_needed())
         return false;
-    for (const NodeDisk& d : nodes_)
-        if (!d.pending.empty() || d.inflight_pin)
+    for (uint32_t id = 0; id < nodes_.size(); ++id)
+        if (has_unwritten(id, nodes_[id]) || nodes_[id].inflight_pin)
             return false;
     return true;
 }
@@ -240,18 +277,30 @@ std::vector<NodeIo> BtreeStore::take_appends() {
     std::vector<NodeIo> out;
     for (uint32_t id = 0; id < nodes_.size(); ++id) {
         NodeDisk& d = nodes_[id];
-        if (!appendable(d))
+        if (!appendable(id, d))
             continue;
+        const size_t u64s = unwritten_u64s(id, d);
         const bool urgent = flush_upto_ && d.pin && d.pin <= flush_upto_;
-        const bool big = ondisk::BSET_HEADER + 8 * d.pending.u64s() > kForceWriteBytes;
+        const bool big = ondisk::BSET_HEADER + 8 * u64s > kForceWriteBytes;
         if (!flush_all_ && !urgent && !big)
             continue;
-        ondisk::BsetWriter keys(block_bytes_, d.pending.u64s());
-        d.pending.for_each_packed([&](const uint64_t* w, size_t n) { keys.add_packed(w, n); });
+        ondisk::BsetWriter keys(block_bytes_, u64s);
+        if (d.listed) {
+            d.pending.for_each_packed([&](const uint64_t* w, size_t n) { keys.add_packed(w, n); });
+        } else {
+            uint64_t w[3];
+            idx_.take_unwritten(id, [&](const LeafKey& k) {
+                const Ptr p = k.ptr();
+                ondisk::encode_ptr_key(k.inode(), k.offset, k.size, k.dirty(), p.dev, p.offset,
+                                       p.gen, w);
+                keys.add_packed(w, 3);
+            });
+        }
         out.push_back(bset_write(id, std::move(keys), false));
         d.inflight_pin = d.pin;
         d.pin = 0;
         d.pending.clear();
+        d.listed = false;
     }
     flush_upto_ = 0;
     flush_all_ = false;
@@ -327,6 +376,9 @@ size_t BtreeStore::drop_bad_keys_of_rewrites(size_t planned) {
     size_t dropped = 0;
     for (uint32_t id = 0; id < nodes_.size(); ++id)
         if (nodes_[id].gc_rewrite && idx_.replace_requested(id))
+            // A dropped key leaves the leaf's unwritten set too (its mark goes with it),
+            // where `pending` would keep it: the leaf is replaced right after and its
+            // unwritten set dropped unread, so it makes no difference.
             dropped += idx_.drop_bad_extents(rt_.c, id);
     rt_.metrics.btree_keys_dropped += dropped;
     return dropped ? idx_.nodes_needed() : planned;
@@ -363,6 +415,8 @@ std::vector<NodeIo> BtreeStore::replace(std::span<const Ptr> nodes) {
         take_min(op_pin_, d.pin);
         d.pin = 0;
         d.pending.clear();
+        d.listed = false;
+        assert(idx_.unwritten_keys(id) == 0); // the split unmarked its keys
         out.push_back(bset_write(id, node_image(id), true));
         d.on_disk = true;
         dev_written[out.back().io.dev] = true;

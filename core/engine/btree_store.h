@@ -11,6 +11,14 @@
 // node merges its bsets, later ones winning, and gives back the node's keys as they are in
 // memory. Interior nodes change only when children are replaced.
 //
+// The unwritten set. While a leaf's unwritten keys are all pointer keys, the set is the
+// leaf's keys marked unwritten (IndexObserver::keeps_unwritten): a cache miss's key costs
+// a bit in the leaf key it stores anyway instead of a search and a move in a second sorted
+// structure of thousands of keys, and an append reads the marked keys out of the leaf in
+// key order. The first key the leaf cannot hold (an erase's pointerless key) moves the
+// marked keys into `pending`, an ExtentSet, which then takes every key until the next
+// write.
+//
 // Structure changes follow btree_split / btree_gc_rewrite_node: the new nodes are written
 // whole into their fresh buckets, bottom up with a flush between levels; then each parent
 // that kept its bucket gets one appended bset holding the new children's keys and, for
@@ -90,7 +98,8 @@ class BtreeStore final : public IndexObserver {
     // before inserting: 0 unless a node is over capacity or a leaf `k` lands in has no
     // room left in its log (that leaf is then asked to be replaced, and `k` will go into
     // the replacement). This is btree_check_reserve in the inserter's context.
-    size_t buckets_to_fund(const Extent& k);
+    // `hint`, if given, is where the lookup before the insert began (ExtentIndex::insert's).
+    size_t buckets_to_fund(const Extent& k, const ExtentIndex::LeafHint* hint = nullptr);
     // Buckets from RESERVE_BTREE, allocation pins held, for the coming replacements.
     void add_reserved(std::span<const Ptr> buckets);
     // Up to `n` reserved buckets (pins still held), for the writer's split.
@@ -157,7 +166,10 @@ class BtreeStore final : public IndexObserver {
         bool on_disk = false;  // its image is written (or being written)
         bool log_full = false; // asked to be replaced for room: inserts into it wait
         bool gc_rewrite = false;
-        ondisk::ExtentSet pending; // leaves: keys inserted since the last write
+        // Leaves: the keys inserted since the last write are in `pending` (listed) or are
+        // the leaf's keys marked unwritten (not listed).
+        bool listed = false;
+        ondisk::ExtentSet pending;
         uint64_t pin = 0;          // oldest journal seq in `pending` (0: none)
         uint64_t inflight_pin = 0; // of an append being written
     };
@@ -174,18 +186,26 @@ class BtreeStore final : public IndexObserver {
     };
 
     void on_leaf_key(uint32_t leaf, const Extent& piece) override;
+    bool keeps_unwritten(uint32_t leaf) override;
     void on_node_created(uint32_t id) override;
     void on_node_retired(uint32_t id, const Ptr& freeing, uint32_t parent,
                          std::span<const uint32_t> replacements) override;
 
-    NodeDisk& disk(uint32_t id);
+    // Node `id`'s slot, made on first use. Inline: an insert asks for it three times.
+    NodeDisk& disk(uint32_t id) { return id < nodes_.size() ? nodes_[id] : grow_to(id); }
+    NodeDisk& grow_to(uint32_t id);
     ondisk::Bkey node_key(uint32_t id) const;
     // The node's keys as its image holds them.
     ondisk::BsetWriter node_image(uint32_t id) const;
     NodeIo bset_write(uint32_t id, ondisk::BsetWriter keys, bool image);
     void free_now(const std::vector<Ptr>& ptrs);
     bool deferred_frees_due() const;
-    static bool appendable(const NodeDisk& d);
+    // The unwritten set of leaf `id`, whichever holds it.
+    size_t unwritten_u64s(uint32_t id, const NodeDisk& d) const;
+    bool has_unwritten(uint32_t id, const NodeDisk& d) const;
+    // Moves the leaf's marked keys into d.pending.
+    void list_unwritten(uint32_t id, NodeDisk& d);
+    bool appendable(uint32_t id, const NodeDisk& d) const;
 
     Runtime& rt_;
     ExtentIndex& idx_;

@@ -12,8 +12,9 @@ namespace {
 constexpr uint64_t kMaxKeySize = 0xffff; // KEY_SIZE is 16 bits on disk
 } // namespace
 
-std::optional<StepResult> reserve_btree(Runtime& rt, const Extent& range) {
-    if (const size_t need = rt.btree->buckets_to_fund(range)) {
+std::optional<StepResult> reserve_btree(Runtime& rt, const Extent& range,
+                                        const ExtentIndex::LeafHint* hint) {
+    if (const size_t need = rt.btree->buckets_to_fund(range, hint)) {
         // btree_check_reserve: all of them or none, then sleep on btree_cache_wait.
         std::vector<Ptr> nodes(need);
         size_t got = 0;
@@ -45,7 +46,7 @@ std::optional<StepResult> insert_key(Runtime& rt, const Extent& k, uint64_t writ
         rt.wake(kJournalWork);
         return StepResult::block(WaitOn::Journal, kJournalWait);
     }
-    if (auto r = reserve_btree(rt, k))
+    if (auto r = reserve_btree(rt, k, hint))
         return r;
     *journal_seq = rt.journal->add_key(k);
     rt.btree->set_insert_seq(*journal_seq);

@@ -46,7 +46,9 @@ std::optional<StepResult> invalidate(Runtime& rt, uint64_t inode, uint64_t start
                                      uint64_t* dirty_removed);
 // btree_check_reserve for a change to `range`'s sectors: nullopt once the node buckets the
 // btree writer needs for it are reserved.
-std::optional<StepResult> reserve_btree(Runtime& rt, const Extent& range);
+// `hint`: as insert_key's.
+std::optional<StepResult> reserve_btree(Runtime& rt, const Extent& range,
+                                        const ExtentIndex::LeafHint* hint = nullptr);
 // nullopt: entry `journal_seq` is durable.
 std::optional<StepResult> wait_durable(Runtime& rt, uint64_t journal_seq);
 

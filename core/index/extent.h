@@ -77,6 +77,7 @@ struct PtrGeometry {
     uint64_t nbuckets = 0;
     uint32_t bucket_size = 0;
     int bucket_bits = -1; // -1: not a power of two, divide
+    PtrGeometry() = default;
     explicit PtrGeometry(const CacheGeometry& g)
         : first_bucket(g.first_bucket), nbuckets(g.nbuckets), bucket_size(g.bucket_size),
           bucket_bits((g.bucket_size & (g.bucket_size - 1)) == 0 ? std::countr_zero(g.bucket_size)

@@ -9,6 +9,7 @@
 #include "core/index/extent_index.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 
 namespace bucketscope {
@@ -47,6 +48,42 @@ bool leaf_key_bad(const CacheSet& c, const LeafKey& k) {
     assert(bad == (extent_invalid(c, k.unpack()) || extent_bad(c, k.unpack())));
     return bad;
 }
+
+namespace {
+
+// leaf_key_bad for many keys of one cache set: each device number's cache and pointer
+// geometry worked out once instead of per key (a rewrite asks it of every key of a leaf).
+class BadKeys {
+  public:
+    explicit BadKeys(const CacheSet& c) : c_(c) {
+        for (unsigned dev = 0; dev < MAX_CACHES_PER_SET; ++dev) {
+            Ptr p;
+            p.dev = static_cast<uint8_t>(dev);
+            ca_[dev] = ptr_cache(c, p);
+            if (ca_[dev])
+                geo_[dev] = PtrGeometry(ca_[dev]->geo);
+        }
+    }
+    bool operator()(const LeafKey& k) const {
+        bool bad = !k.size || k.size > k.offset;
+        if (!bad) {
+            const Ptr p = k.ptr();
+            const Cache* ca = p.dev < MAX_CACHES_PER_SET ? ca_[p.dev] : nullptr;
+            uint64_t bucket = 0;
+            bad = !ca || ptr_invalid(geo_[p.dev], p, k.size, bucket) ||
+                  gen_after(ca->buckets[bucket].gen, p.gen);
+        }
+        assert(bad == leaf_key_bad(c_, k));
+        return bad;
+    }
+
+  private:
+    const CacheSet& c_;
+    std::array<const Cache*, MAX_CACHES_PER_SET> ca_{};
+    std::array<PtrGeometry, MAX_CACHES_PER_SET> geo_{};
+};
+
+} // namespace
 
 IndexGeometry IndexGeometry::for_bucket(uint32_t bucket_size_sectors, uint32_t block_sectors) {
     constexpr uint32_t PAGE_SECTORS = 8;
@@ -223,8 +260,9 @@ uint32_t ExtentIndex::descend(KeyPos p) const {
     return id;
 }
 
-std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, uint64_t end) {
-    std::vector<Extent> out;
+std::vector<ExtentIndex::Taken> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start,
+                                                          uint64_t end) {
+    std::vector<Taken> out;
     // Extents ending after `start` are the first that can overlap [start, end).
     KeyPos pos = KeyPos{inode, start}.successor();
     for (;;) {
@@ -237,7 +275,8 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
                 stop = true;
                 break;
             }
-            out.push_back(k.unpack());
+            out.push_back({k.unpack(), k.unwritten()});
+            nodes_[id].unwritten -= k.unwritten();
             // Whatever follows an extent reaching `end` starts at or after it.
             stop = k.offset >= end;
             ex.erase(at);
@@ -251,12 +290,24 @@ std::vector<Extent> ExtentIndex::take_overlaps(uint64_t inode, uint64_t start, u
     return out;
 }
 
-void ExtentIndex::put_extent(const Extent& k) { put_extent_in(leaf_for(k.pos()), k); }
+namespace {
+LeafKey pack_marked(const Extent& k, bool unwritten) {
+    LeafKey p = LeafKey::pack(k);
+    if (unwritten)
+        p.inode_dirty |= LeafKey::kUnwritten;
+    return p;
+}
+} // namespace
 
-void ExtentIndex::put_extent_in(uint32_t id, const Extent& k) {
+void ExtentIndex::put_extent(const Extent& k, bool unwritten) {
+    put_extent_in(leaf_for(k.pos()), k, unwritten);
+}
+
+void ExtentIndex::put_extent_in(uint32_t id, const Extent& k, bool unwritten) {
     LeafKeys& ex = nodes_[id].extents;
     auto at = ex.lower_bound(pos128(k.pos()));
-    ex.insert(at, LeafKey::pack(k));
+    ex.insert(at, pack_marked(k, unwritten));
+    nodes_[id].unwritten += unwritten;
     ++nextents_;
     if (ex.size() > geo_.keys_per_node)
         overfull_leaves_.insert(id);
@@ -281,12 +332,16 @@ std::optional<uint64_t> ExtentIndex::insert_in_leaf(const Extent& k, uint64_t* d
     if (ex.at_end(at) || ex.at(at).inode() != k.inode || ex.at(at).start() >= k.offset) {
         if (dirty_removed)
             *dirty_removed = 0;
-        ex.insert(at, LeafKey::pack(k));
+        const bool mark = mark_for(id);
+        ex.insert(at, pack_marked(k, mark));
+        n.unwritten += mark;
         ++nextents_;
     } else if (LeafKey& old = ex.at(at); old.offset == k.offset && old.size == k.size) {
         if (dirty_removed)
             *dirty_removed = old.dirty() ? k.size : 0;
-        old = LeafKey::pack(k);
+        const bool mark = mark_for(id);
+        n.unwritten += static_cast<uint32_t>(mark) - old.unwritten();
+        old = pack_marked(k, mark);
         removed = k.size;
     } else {
         return std::nullopt;
@@ -310,7 +365,7 @@ uint64_t ExtentIndex::insert(const Extent& k, uint64_t* dirty_removed, const Lea
     for_each_leaf_piece(k.inode, k.start(), k.offset, [&](uint32_t leaf, uint64_t s, uint64_t e) {
         Extent piece = k;
         piece.cut(s, e);
-        put_extent_in(leaf, piece);
+        put_extent_in(leaf, piece, mark_for(leaf));
         if (observer_)
             observer_->on_leaf_key(leaf, piece);
     });
@@ -340,7 +395,7 @@ uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len,
         return 0;
     const uint64_t end = start + len;
     uint64_t removed = 0;
-    for (const Extent& x : take_overlaps(inode, start, end)) {
+    for (const auto& [x, unwritten] : take_overlaps(inode, start, end)) {
         const uint64_t cut = std::min(x.offset, end) - std::max(x.start(), start);
         removed += cut;
         if (dirty_removed && x.dirty)
@@ -348,12 +403,12 @@ uint64_t ExtentIndex::erase_range(uint64_t inode, uint64_t start, uint64_t len,
         if (x.start() < start) {
             Extent front = x;
             front.cut(x.start(), start);
-            put_extent(front);
+            put_extent(front, unwritten);
         }
         if (x.offset > end) {
             Extent back = x;
             back.cut(end, x.offset);
-            put_extent(back);
+            put_extent(back, unwritten);
         }
     }
     return removed;
@@ -415,7 +470,13 @@ void ExtentIndex::for_each_node(
 
 template <typename Pred> size_t ExtentIndex::drop_if(uint32_t id, Pred drop) {
     ++version_;
-    const size_t n = nodes_[id].extents.erase_if(drop);
+    uint32_t marked = 0;
+    const size_t n = nodes_[id].extents.erase_if([&](const LeafKey& k) {
+        const bool gone = drop(k);
+        marked += gone && k.unwritten();
+        return gone;
+    });
+    nodes_[id].unwritten -= marked;
     nextents_ -= n;
     if (nodes_[id].extents.size() <= geo_.keys_per_node)
         overfull_leaves_.erase(id);
@@ -427,7 +488,8 @@ size_t ExtentIndex::drop_extents(uint32_t id, const std::function<bool(const Ext
 }
 
 size_t ExtentIndex::drop_bad_extents(const CacheSet& c, uint32_t id) {
-    return drop_if(id, [&](const LeafKey& k) { return leaf_key_bad(c, k); });
+    const BadKeys bad(c);
+    return drop_if(id, bad);
 }
 
 } // namespace bucketscope

@@ -72,13 +72,19 @@ struct IndexGeometry {
 struct LeafKey {
     uint64_t offset = 0;      // KEY_OFFSET
     uint64_t ptr_word = 0;    // dev << 56 | sector offset << 8 | gen
-    uint32_t inode_dirty = 0; // KEY_INODE (20 bits) | KEY_DIRTY << 31
+    uint32_t inode_dirty = 0; // KEY_INODE (20 bits) | kUnwritten | KEY_DIRTY << 31
     uint32_t size = 0;        // KEY_SIZE
+
+    // The key is also in its leaf's unwritten bset (IndexObserver::keeps_unwritten). Not
+    // part of the key: pack() leaves it clear and nothing but the index's own bookkeeping
+    // reads it.
+    static constexpr uint32_t kUnwritten = 1u << 30;
 
     static LeafKey pack(const Extent& e); // requires e.nptrs == 1, inode <= MAX_KEY_INODE
     Extent unpack() const;
     uint64_t inode() const { return inode_dirty & MAX_KEY_INODE; }
     bool dirty() const { return inode_dirty >> 31; }
+    bool unwritten() const { return (inode_dirty & kUnwritten) != 0; }
     uint64_t start() const { return offset - size; }
     KeyPos pos() const { return {inode(), offset}; }
     Ptr ptr() const {
@@ -109,6 +115,7 @@ struct IndexNode {
     Ptr ptr;                        // the bucket this node lives in
     KeyPos max;                     // the node key's position
     uint32_t parent = UINT32_MAX;   // node id, UINT32_MAX for the root
+    uint32_t unwritten = 0;         // leaves: keys marked LeafKey::kUnwritten
     LeafKeys extents;               // level 0
     std::vector<uint32_t> children; // level > 0
     bool live = false;              // slot in use
@@ -132,6 +139,19 @@ class IndexObserver {
     // Key `piece` landed in leaf `leaf`, cut to the leaf's range. nptrs == 0 is an erase
     // (the kernel's pointerless key that bch_data_invalidate inserts).
     virtual void on_leaf_key(uint32_t leaf, const Extent& piece) = 0;
+    // Asked just before a key is stored in `leaf` (then on_leaf_key follows): true has the
+    // leaf keep it marked as unwritten (LeafKey::kUnwritten), and the marks then stand for
+    // the observer's own copy of the leaf's unwritten keys. An unwritten bset of pointer
+    // keys merged with the overwrite rule holds exactly the keys of the leaf inserted since
+    // it was last written, as the leaf has cut them since, so the leaf, which is in key
+    // order already, can hold that set for the price of a bit: the index keeps a marked
+    // key's pieces marked through overwrites, splits and trims, unmarks whatever a split
+    // moves into a fresh node (its image is its first write) and counts the marks per
+    // leaf. A dropped key (drop_extents) loses its mark.
+    virtual bool keeps_unwritten(uint32_t leaf) {
+        (void)leaf;
+        return false;
+    }
     // Node `id` now exists (init_root, a split piece, a new root); its slot may be reused.
     virtual void on_node_created(uint32_t id) = 0;
     // Node `id` was replaced by `replacements` and retired: `freeing` is its pointer with
@@ -192,6 +212,16 @@ class ExtentIndex {
     // `hint`, if given, is used when it is current and was searched for k's start.
     uint64_t insert(const Extent& k, uint64_t* dirty_removed = nullptr,
                     const LeafHint* hint = nullptr);
+    // The leaf `hint` names when it is current, was searched for k's start and `k` lies in
+    // that one leaf (the only one for_each_leaf_piece would visit); UINT32_MAX otherwise.
+    uint32_t hinted_leaf(const Extent& k, const LeafHint* hint) const {
+        if (!hint || hint->version != version_ ||
+            hint->pos != pos128(KeyPos{k.inode, k.start()}.successor()) ||
+            nodes_[hint->leaf].max < k.pos())
+            return UINT32_MAX;
+        assert(hint->leaf == leaf_for(KeyPos{k.inode, k.start()}.successor()));
+        return hint->leaf;
+    }
     // Drops every extent sector in [start, start + len) of `inode` (trimming or splitting
     // the extents at the edges). Returns the sectors removed, `dirty_removed` as insert().
     uint64_t erase(uint64_t inode, uint64_t start, uint64_t len,
@@ -224,6 +254,11 @@ class ExtentIndex {
     size_t drop_extents(uint32_t id, const std::function<bool(const Extent&)>& drop);
     // drop_extents with leaf_key_bad: the keys a rewrite of leaf `id` leaves behind.
     size_t drop_bad_extents(const CacheSet& c, uint32_t id);
+    // How many keys of leaf `id` are marked unwritten (0 for a slot not in use).
+    size_t unwritten_keys(uint32_t id) const { return id < nodes_.size() ? nodes_[id].unwritten : 0; }
+    // f(const LeafKey&) for every key of leaf `id` marked unwritten, in key order; the
+    // marks are cleared.
+    template <typename F> void take_unwritten(uint32_t id, F&& f);
 
     size_t size() const { return nextents_; }   // extents
     size_t node_count() const { return nlive_; }
@@ -274,13 +309,18 @@ class ExtentIndex {
   private:
     uint32_t new_node(uint8_t level, const Ptr& ptr, KeyPos max, uint32_t parent);
     void free_node_slot(uint32_t id);
+    // An extent taken out of a leaf, and whether it was marked unwritten.
+    struct Taken {
+        Extent e;
+        bool unwritten = false;
+    };
     // Takes every extent of `inode` overlapping [start, end) out of the leaves.
-    std::vector<Extent> take_overlaps(uint64_t inode, uint64_t start, uint64_t end);
+    std::vector<Taken> take_overlaps(uint64_t inode, uint64_t start, uint64_t end);
     // erase() without telling the observer: the overwrite part of an insert, which the
     // on-disk merge of the inserted key reproduces.
     uint64_t erase_range(uint64_t inode, uint64_t start, uint64_t len,
                          uint64_t* dirty_removed = nullptr);
-    void put_extent(const Extent& k);
+    void put_extent(const Extent& k, bool unwritten);
     // insert()'s common cases with one leaf lookup: `k` lies in one leaf and either
     // overlaps nothing (a miss insert where GC had dropped the stale key) and goes in at
     // its place, or has exactly the range of one extent already there (a stale key of the
@@ -289,7 +329,9 @@ class ExtentIndex {
     // neither is the case.
     std::optional<uint64_t> insert_in_leaf(const Extent& k, uint64_t* dirty_removed,
                                            const LeafHint* hint);
-    void put_extent_in(uint32_t leaf, const Extent& k);
+    void put_extent_in(uint32_t leaf, const Extent& k, bool unwritten);
+    // Whether a key stored in `leaf` now is to be marked unwritten (the observer's say).
+    bool mark_for(uint32_t leaf) const { return observer_ && observer_->keeps_unwritten(leaf); }
     template <typename Pred> size_t drop_if(uint32_t id, Pred drop);
     // How many pieces a node of n keys splits into.
     size_t pieces(size_t n) const;
@@ -380,6 +422,21 @@ void ExtentIndex::visit(uint64_t inode, uint64_t start, uint64_t len, F&& f,
             return;
         pos = max.successor();
     }
+}
+
+template <typename F> void ExtentIndex::take_unwritten(uint32_t id, F&& f) {
+    IndexNode& n = nodes_[id];
+    if (!n.unwritten)
+        return;
+    n.extents.modify_each([&](LeafKey& k) {
+        if (k.unwritten()) {
+            k.inode_dirty &= ~LeafKey::kUnwritten;
+            f(static_cast<const LeafKey&>(k));
+            return --n.unwritten != 0;
+        }
+        return true;
+    });
+    assert(n.unwritten == 0);
 }
 
 } // namespace bucketscope

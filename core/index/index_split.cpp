@@ -113,8 +113,12 @@ void ExtentIndex::split_node(CacheSet& c, uint32_t id, size_t m,
         IndexNode& src = nodes_[id];
         IndexNode& dst = nodes_[nid];
         if (level == 0) {
-            for (size_t k = lo; k < hi; ++k, src.extents.advance(next_key))
-                dst.extents.push_back(src.extents.at(next_key));
+            // A fresh node's image is its first write: nothing in it is unwritten.
+            for (size_t k = lo; k < hi; ++k, src.extents.advance(next_key)) {
+                LeafKey key = src.extents.at(next_key);
+                key.inode_dirty &= ~LeafKey::kUnwritten;
+                dst.extents.push_back(key);
+            }
             if (i + 1 < m)
                 dst.max = dst.extents.back().pos();
         } else {
@@ -244,7 +248,9 @@ std::vector<std::string> ExtentIndex::validate() const {
         if (n.level == 0) {
             extents += n.extents.size();
             const LeafKey* before = nullptr;
+            size_t marked = 0;
             for (const LeafKey& e : n.extents) {
+                marked += e.unwritten();
                 if (!e.size || e.size > e.offset)
                     err(id, "extent with a bad size");
                 if (e.pos() <= prev)
@@ -256,6 +262,9 @@ std::vector<std::string> ExtentIndex::validate() const {
                     err(id, "extent beyond the node key");
                 prev = e.pos();
             }
+            if (marked != n.unwritten)
+                err(id, "unwritten count " + std::to_string(n.unwritten) + " but " +
+                            std::to_string(marked) + " keys marked");
         } else {
             if (n.children.empty())
                 err(id, "interior node without children");

@@ -257,6 +257,15 @@ template <typename T, typename PosOf, size_t Chunk = 64> class SortedChunks {
         }
     }
 
+    // f(T&) for the elements in order, a chunk at a time, until f returns false. f may
+    // change an element but not its position.
+    template <typename F> void modify_each(F&& f) {
+        for (auto& chunk : chunks_)
+            for (T& e : chunk)
+                if (!f(e))
+                    return;
+    }
+
     // Appends `e`, which sorts after every element.
     void push_back(const T& e) {
         Cursor at{chunks_.size(), 0};

@@ -12,6 +12,7 @@
 #include "core/inspect/prio_read.h"
 #include "core/ondisk/le.h"
 #include "core/ondisk/superblock.h"
+#include "core/workload/request_source.h"
 
 namespace bucketscope::test {
 namespace {
@@ -143,6 +144,33 @@ TEST_P(PersistGeometry, DiskBtreePlusJournalMapsEverySectorAsTheIndexDoes) {
     ASSERT_TRUE(journal);
     EXPECT_EQ(journal.value().replay.size(), 1u) << "last_seq == seq";
     EXPECT_TRUE(journal.value().newest().jset.keys.empty());
+}
+
+TEST(Persist, WithDiscardsTheDiskBtreeStillMapsEverySectorAsTheIndexDoes) {
+    // Discards put pointerless keys into the leaves' unwritten bsets, which the leaves
+    // cannot hold as marks: the btree store then keeps those leaves' unwritten keys in a
+    // list of their own until the next write.
+    EngineOptions o = small_options(1088, 16);
+    o.seed = 5;
+    o.source = workload::make_workload_source("zipf:span=24M,size=4K-64K,read=40,discard=15", 5);
+    auto rig = make_rig(o);
+    for (int round = 0; round < 6; ++round) {
+        rig->step(6000);
+        ASSERT_TRUE(rig->sync());
+        const Views v = views(rig, o);
+        ASSERT_TRUE(v.error.empty()) << "round " << round << ": " << v.error;
+        EXPECT_GT(v.memory.size(), 500u);
+        ASSERT_EQ(v.memory.size(), v.disk.size()) << "round " << round;
+        EXPECT_TRUE(v.memory == v.disk) << "round " << round;
+    }
+    const EngineMetrics m = rig->metrics();
+    EXPECT_GT(m.btree_writes, m.btree_replacements);
+    EXPECT_EQ(m.errors, 0u) << rig->last_error();
+    std::string why;
+    ASSERT_TRUE(rig->close(&why)) << why;
+    const Views v = views(rig, o, /*replay=*/false);
+    ASSERT_TRUE(v.error.empty()) << v.error;
+    EXPECT_TRUE(v.memory == v.disk);
 }
 
 INSTANTIATE_TEST_SUITE_P(Geometries, PersistGeometry,

@@ -5,7 +5,9 @@
 
 #include <map>
 #include <random>
+#include <tuple>
 
+#include "core/ondisk/extents.h"
 #include "gc_fixture.h"
 
 namespace bucketscope::testing {
@@ -230,6 +232,95 @@ TEST_F(ExtentIndexTest, ReinsertedRangesMatchASectorModel) {
         }
     });
     EXPECT_EQ(sectors, model.size());
+}
+
+TEST_F(ExtentIndexTest, MarkedKeysAreTheUnwrittenSetOfTheirLeaf) {
+    // The on-disk btree's unwritten bset of a leaf, an ExtentSet of every piece the leaf
+    // heard since its last write, must hold exactly the leaf's marked keys (besides the
+    // erases' pointerless keys, which the leaf cannot hold) through hole inserts, in-place
+    // overwrites, keys that cut, split or cover older ones, keys across leaves, erases and
+    // splits; a write (take_unwritten) gives them in key order and empties both.
+    struct Unwritten final : IndexObserver {
+        std::map<uint32_t, ondisk::ExtentSet> sets; // leaves that keep marks
+        bool keeps_unwritten(uint32_t leaf) override { return leaf % 3 != 0; }
+        void on_leaf_key(uint32_t leaf, const Extent& piece) override {
+            if (!keeps_unwritten(leaf))
+                return;
+            ondisk::Bkey k;
+            k.inode = piece.inode;
+            k.offset = piece.offset;
+            k.size = piece.size;
+            k.dirty = piece.dirty;
+            k.nptrs = piece.nptrs;
+            if (piece.nptrs)
+                k.ptrs[0] = {piece.ptrs[0].dev, piece.ptrs[0].offset, piece.ptrs[0].gen};
+            sets[leaf].insert(k);
+        }
+        void on_node_created(uint32_t id) override { sets.erase(id); }
+        void on_node_retired(uint32_t id, const Ptr&, uint32_t, std::span<const uint32_t>) override {
+            sets.erase(id);
+        }
+    } heard;
+    ExtentIndex small(small_nodes(6));
+    small.set_observer(&heard);
+    uint64_t next_node = 900;
+    small.init_root(ptr(next_node++));
+    using Key = std::tuple<uint64_t, uint64_t, uint32_t, bool, uint64_t>;
+    auto want = [&](uint32_t leaf) {
+        std::vector<Key> out;
+        if (auto it = heard.sets.find(leaf); it != heard.sets.end())
+            it->second.for_each([&](const ondisk::Bkey& k) {
+                if (k.nptrs)
+                    out.emplace_back(k.inode, k.offset, k.size, k.dirty, k.ptrs[0].offset);
+            });
+        return out;
+    };
+    auto check_leaves = [&](bool write) {
+        small.for_each_node([&](uint32_t id, const IndexNode& n) {
+            if (n.level)
+                return;
+            std::vector<Key> marked;
+            for (const LeafKey& k : n.extents)
+                if (k.unwritten())
+                    marked.emplace_back(k.inode(), k.offset, k.size, k.dirty(), k.ptr().offset);
+            ASSERT_EQ(marked, want(id)) << "leaf " << id;
+            ASSERT_EQ(small.unwritten_keys(id), marked.size());
+            if (!write)
+                return;
+            std::vector<Key> taken;
+            small.take_unwritten(id, [&](const LeafKey& k) {
+                taken.emplace_back(k.inode(), k.offset, k.size, k.dirty(), k.ptr().offset);
+            });
+            ASSERT_EQ(taken, marked);
+            ASSERT_EQ(small.unwritten_keys(id), 0u);
+            heard.sets.erase(id);
+        });
+    };
+    std::mt19937_64 rng(11);
+    size_t splits = 0, erases = 0;
+    for (int step = 0; step < 3000; ++step) {
+        const uint64_t inode = 1 + rng() % 2;
+        uint64_t start = 8 * (rng() % 40);
+        uint32_t len = 8;
+        if (rng() % 5 == 0) { // a key that cuts, splits or covers others
+            start += rng() % 8;
+            len = 1 + static_cast<uint32_t>(rng() % 30);
+        }
+        if (rng() % 10 == 0) {
+            small.erase(inode, start, len);
+            ++erases;
+        } else {
+            small.insert(extent(inode, start, len, 10 + rng() % 800, 0, rng() % 3 == 0));
+        }
+        splits += small.nodes_needed() != 0;
+        split_overfull(small, next_node);
+        ASSERT_TRUE(small.validate().empty());
+        check_leaves(rng() % 50 == 0);
+    }
+    EXPECT_GT(splits, 10u);
+    EXPECT_GT(erases, 100u);
+    EXPECT_GT(small.node_count(), 6u);
+    check_leaves(true);
 }
 
 TEST_F(ExtentIndexTest, DropBadExtentsDropsWhatTheExtentPredicatesCallBad) {

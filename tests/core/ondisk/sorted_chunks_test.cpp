@@ -141,6 +141,31 @@ TEST(SortedChunks, AppendsFillChunksAndClearKeepsWorking) {
     expect_same(s, m);
 }
 
+TEST(SortedChunks, ModifyEachVisitsInOrderAcrossChunksUntilTold) {
+    Seq s;
+    for (uint64_t i = 1; i <= 17; ++i) // five chunks of four, the last short
+        s.push_back(item(0, i * 3));
+    std::vector<uint64_t> seen;
+    s.modify_each([&](Item& e) {
+        seen.push_back(e.offset);
+        e.tag += 1000; // a change that keeps the position
+        return true;
+    });
+    ASSERT_EQ(seen.size(), 17u);
+    for (size_t i = 0; i < seen.size(); ++i)
+        EXPECT_EQ(seen[i], (i + 1) * 3);
+    for (const Item& e : s)
+        EXPECT_EQ(e.tag, e.offset * 7 + 1000);
+    // Stops at the first false, in the middle of a chunk.
+    seen.clear();
+    s.modify_each([&](Item& e) {
+        seen.push_back(e.offset);
+        return seen.size() < 6;
+    });
+    EXPECT_EQ(seen, (std::vector<uint64_t>{3, 6, 9, 12, 15, 18}));
+    EXPECT_TRUE(s.fences_agree());
+}
+
 TEST(SortedChunks, FencesAgreeWithTheKeysOfChunksOf64) {
     using Big = SortedChunks<Item, ItemPos>;
     Big s;
