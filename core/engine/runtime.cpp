@@ -146,21 +146,19 @@ void Runtime::on_alloc_fail(const Cache& ca, Reserve r) {
 
 void Runtime::on_wake_gc() { wake(kGcWait); }
 
-bool Runtime::rescale(int sectors) {
-    // Probing is O(nbuckets): only around the calls that will run a pass. Without a
-    // monitor (every replay) nothing is built per call.
-    if (!monitor || c.rescale - sectors >= 0) {
-        if (!bch_rescale_priorities(c, sectors))
-            return false;
-    } else {
-        c.prio_clock.sync(c); // the probe compares every prio before and after the pass
-        const InvariantMonitor::RescaleProbe before = monitor->before_rescale();
-        const bool ran = bch_rescale_priorities(c, sectors);
-        c.prio_clock.sync(c);
-        monitor->after_rescale(before, ran);
-        if (!ran)
-            return false;
-    }
+bool Runtime::rescale_checked(int sectors) {
+    // Probing is O(nbuckets): only around the calls that will run a pass.
+    if (c.rescale - sectors >= 0)
+        return bch_rescale_priorities(c, sectors) && rescaled();
+    c.prio_clock.sync(c); // the probe compares every prio before and after the pass
+    const InvariantMonitor::RescaleProbe before = monitor->before_rescale();
+    const bool ran = bch_rescale_priorities(c, sectors);
+    c.prio_clock.sync(c);
+    monitor->after_rescale(before, ran);
+    return ran && rescaled();
+}
+
+bool Runtime::rescaled() {
     ++metrics.rescales;
     emit(EventKind::Rescale, 0, 0, c.min_prio);
     return true;

@@ -195,8 +195,13 @@ class Runtime final : public AllocObserver {
     void on_alloc_fail(const Cache& ca, Reserve r) override;
     void on_wake_gc() override;
 
-    // Rescale with accounting; returns true if a pass ran.
-    bool rescale(int sectors);
+    // Rescale with accounting; returns true if a pass ran. Every cached request calls it:
+    // without a monitor (every replay) the budget is taken inline.
+    bool rescale(int sectors) {
+        if (!monitor)
+            return bch_rescale_priorities(c, sectors) && rescaled();
+        return rescale_checked(sectors);
+    }
 
     bool gc_requested = false; // trigger_gc
 
@@ -236,6 +241,8 @@ class Runtime final : public AllocObserver {
     bool just_finished_gc = false; // the last step ran bch_btree_gc_finish
 
   private:
+    bool rescale_checked(int sectors); // with the monitor's probes
+    bool rescaled();                   // a pass ran: count it
     uint64_t real_now() const; // threaded mode's clock
     AllocObserver* monitor_front_ = nullptr;
     uint64_t vclock_ = 0;

@@ -2,6 +2,7 @@
 #include "core/engine/scheduler.h"
 
 #include "core/alloc/random.h"
+#include "core/engine/workload_task.h"
 
 #include <algorithm>
 #include <bit>
@@ -23,6 +24,7 @@ Task& Scheduler::add(std::unique_ptr<Task> t) {
     t->id = static_cast<uint8_t>(slots_.size());
     Slot s;
     s.workload = t->is_workload();
+    s.request = dynamic_cast<WorkloadTask*>(t.get());
     if (s.workload)
         ++workload_left_;
     s.task = std::move(t);
@@ -94,7 +96,7 @@ bool Scheduler::step_one(bool workload) {
     const size_t pick = size_t(std::countr_zero(m));
     Slot& s = slots_[pick];
     rt_.current_task = static_cast<uint8_t>(pick); // add() numbers tasks by slot
-    const StepResult r = s.task->step(rt_);
+    const StepResult r = s.request ? s.request->step(rt_) : s.task->step(rt_);
     ++s.steps;
     ++rt_.metrics.steps;
     rt_.advance(rt_.opts.costs.step_ns + r.cost_ns);

@@ -36,6 +36,8 @@
 
 namespace bucketscope {
 
+class WorkloadTask;
+
 class Scheduler {
   public:
     Scheduler(Runtime& rt, std::mutex& bucket_lock, uint64_t seed);
@@ -73,6 +75,9 @@ class Scheduler {
         uint64_t steps = 0;
         bool done = false;
         bool workload = false; // task->is_workload(), asked once
+        // The task if it is a request task: most steps are theirs, and WorkloadTask is
+        // final, so they are called directly rather than through the vtable.
+        WorkloadTask* request = nullptr;
     };
     bool runnable(const Slot& s) const {
         if (s.done)

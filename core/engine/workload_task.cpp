@@ -254,17 +254,20 @@ StepResult WorkloadTask::begin_write(Runtime& rt, VolumeState& v, uint32_t pid) 
         state_ = State::Invalidate;
         return invalidate_rest(rt);
     }
+    uint64_t backing_ns = 0;
     if (writeback) {
         bch_writeback_add(rt, v);
     } else if (rt.opts.requests.backing_io) {
-        // Writethrough: the backing write runs alongside; charged with the next step.
+        // Writethrough: the backing write runs alongside, charged with this step's result.
         rt.metrics.backing_write_sectors += n;
-        pending_cost_ns_ += backing_io_ns(k, n);
+        backing_ns = backing_io_ns(k, n);
     }
     start_insert(rt, writeback, writeback || rt.opts.requests.writethrough_waits);
     // On to the first allocation in the same step (the loop never comes back to Idle
     // without returning, so this recursion is one level deep).
-    return step_inner(rt);
+    StepResult r = step(rt);
+    r.cost_ns += backing_ns;
+    return r;
 }
 
 StepResult WorkloadTask::invalidate_rest(Runtime& rt) {
@@ -376,13 +379,6 @@ StepResult WorkloadTask::finish(Runtime& rt, uint64_t cost_ns) {
 }
 
 StepResult WorkloadTask::step(Runtime& rt) {
-    StepResult r = step_inner(rt);
-    r.cost_ns += pending_cost_ns_;
-    pending_cost_ns_ = 0;
-    return r;
-}
-
-StepResult WorkloadTask::step_inner(Runtime& rt) {
     CacheSet& c = rt.c;
     for (;;) {
         switch (state_) {

@@ -54,6 +54,10 @@ class WorkloadTask final : public Task {
   public:
     // `slot` numbers the task among the request tasks (its pending cache-miss range).
     WorkloadTask(std::string name, unsigned slot, workload::RequestSource& source);
+    // The step's result comes back by value all the way from where it is made (guaranteed
+    // copy elision): passed through a std::optional it was copied twice per request, and
+    // the copies' 16-byte loads of fields just stored one by one stalled on store
+    // forwarding. Final, so the scheduler calls it directly for its workload slots.
     StepResult step(Runtime& rt) override;
     bool is_workload() const override { return true; }
 
@@ -61,11 +65,6 @@ class WorkloadTask final : public Task {
     enum class State : uint8_t { Idle, HitRead, MissRead, Alloc, Insert, Invalidate, Durable };
     enum class Kind : uint8_t { Read, Write, Discard };
 
-    // The step's result comes back by value all the way from where it is made (guaranteed
-    // copy elision): passed through a std::optional it was copied twice per request, and
-    // the copies' 16-byte loads of fields just stored one by one stalled on store
-    // forwarding.
-    StepResult step_inner(Runtime& rt);
     // Set the request up and run it as far as this step goes.
     StepResult begin(Runtime& rt, const workload::Request& r);
     StepResult begin_read(Runtime& rt, VolumeState& v, uint32_t pid);
@@ -105,7 +104,6 @@ class WorkloadTask final : public Task {
     bool missed_ = false;   // s->cache_missed
     bool had_miss_ = false; // a cache-miss insert was registered
     uint64_t finish_cost_ns_ = 0;  // charged when an invalidation completes the request
-    uint64_t pending_cost_ns_ = 0; // charged with the step's result (a writethrough's disk)
     // The insert loop: [offset_, insert_end_) still to place.
     bool miss_insert_ = false;
     bool dirty_ = false;
