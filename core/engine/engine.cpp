@@ -250,9 +250,8 @@ uint64_t Engine::run_until_allocations(uint64_t allocations) {
 }
 
 uint64_t Engine::step_workload(uint64_t n) {
-    return run_steps(*impl_, [this, n](uint64_t done) {
-        return done < n && !impl_->sched->workload_done();
-    });
+    std::lock_guard lk(impl_->c.bucket_lock);
+    return impl_->sched->running() ? 0 : impl_->sched->step_workload(n);
 }
 
 bool Engine::Impl::drive(const std::function<bool()>& done) {

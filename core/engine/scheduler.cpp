@@ -57,11 +57,23 @@ size_t count_slots(uint64_t m) {
     return n;
 }
 
-// draw % n, with the usual counts as constant divisors (a multiply, not a division).
-size_t draw_slot(uint64_t draw, size_t n) {
-    switch (n) {
-    case 1:
+// How far one draw moves the generator's state (it moves by a constant).
+const uint64_t kDrawStep = [] {
+    uint64_t state = 0;
+    splitmix64_next(state);
+    return state;
+}();
+
+// The k-th runnable slot of the draw: rng % n, with the usual counts as constant divisors
+// (a multiply, not a division). With one slot the draw's value is not needed, only its
+// move of the generator, so the later draws stay the same.
+size_t draw_slot(uint64_t& rng, size_t n) {
+    if (n == 1) {
+        rng += kDrawStep;
         return 0;
+    }
+    const uint64_t draw = splitmix64_next(rng);
+    switch (n) {
     case 2:
         return draw % 2;
     case 3:
@@ -74,7 +86,7 @@ size_t draw_slot(uint64_t draw, size_t n) {
 }
 } // namespace
 
-bool Scheduler::step_one(bool workload) {
+[[gnu::always_inline]] inline bool Scheduler::step(bool workload) {
     uint64_t m = runnable_mask(workload);
     size_t n = count_slots(m);
     if (n == 0) {
@@ -90,7 +102,7 @@ bool Scheduler::step_one(bool workload) {
         n = count_slots(m);
     }
     // Usually one to three tasks can run: the draw is made all the same.
-    const size_t k = draw_slot(splitmix64_next(rng_), n);
+    const size_t k = draw_slot(rng_, n);
     for (size_t j = 0; j < k; ++j)
         m &= m - 1; // the k-th runnable slot in slot order
     const size_t pick = size_t(std::countr_zero(m));
@@ -106,6 +118,17 @@ bool Scheduler::step_one(bool workload) {
     if (after_step)
         after_step();
     return true;
+}
+
+bool Scheduler::step_one(bool workload) {
+    return step(workload);
+}
+
+uint64_t Scheduler::step_workload(uint64_t n) {
+    uint64_t done = 0;
+    while (done < n && workload_left_ && step(true))
+        ++done;
+    return done;
 }
 
 void Scheduler::park(Slot& s, const StepResult& r) {

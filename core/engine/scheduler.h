@@ -52,6 +52,10 @@ class Scheduler {
     // Without `workload`, only the kernel's own threads run (allocators, GC, journal, btree
     // writer): how the engine drains its writes at a sync or a clean stop.
     bool step_one(bool workload = true);
+    // Deterministic mode: up to `n` steps of step_one(), stopping early once every workload
+    // task is done or nothing can run; returns the steps run. The replay's loop: its steps
+    // run here without a call each.
+    uint64_t step_workload(uint64_t n);
 
     // Threaded mode; called without bucket_lock.
     void start();
@@ -117,6 +121,8 @@ class Scheduler {
         if (s.workload)
             --workload_left_;
     }
+    // step_one()'s body, inlined into both loops.
+    bool step(bool workload);
     // The runnable slots as a mask; without `workload` only the kernel's tasks.
     uint64_t runnable_mask(bool workload) const;
     // Records what the step asked for; performs deterministic I/O at once.
