@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/engine/engine.h"
+#include "core/ondisk/bkey.h"
 #include "core/workload/generator.h"
 #include "core/workload/ram_target.h"
 #include "core/workload/replay.h"
@@ -104,6 +105,24 @@ TEST(RequestPath, ACacheLargerThanTheWorkingSetServesEveryReadAfterWarmUp) {
     EXPECT_GT(late, 0.999) << "hits after warm-up";
     EXPECT_LT(warm.hit_ratio(), 0.99) << "the warm-up itself misses";
     EXPECT_EQ(m.errors, 0u);
+}
+
+TEST(RequestPath, RequestsOutsideTheKeySpaceAreRefusedAndTheTaskGoesOn) {
+    Request past_end = req(Op::Read, UINT64_MAX - 1024, 4096);
+    Request no_volume = req(Op::Write, 0, 4096);
+    no_volume.device = MAX_KEY_INODE + 1;
+    auto src = std::make_shared<ListSource>(
+        std::vector<Request>{past_end, req(Op::Read, 0, 4096), no_volume, req(Op::Read, 0, 4096)});
+    Rig rig(src, opts());
+    const auto r = rig.run();
+    EXPECT_FALSE(r.blocked);
+    EXPECT_EQ(r.metrics.errors, 2u);
+    EXPECT_NE(rig.engine->last_error().find("volumes are numbered 0.."), std::string::npos)
+        << rig.engine->last_error();
+    // Only the two valid reads ran: the first missed, the second hit what it inserted.
+    EXPECT_EQ(r.metrics.reads, 2u);
+    EXPECT_EQ(r.metrics.writes, 0u);
+    EXPECT_EQ(r.metrics.cache_hits, 1u);
 }
 
 TEST(RequestPath, ACyclicScanLargerThanTheCacheNeverHitsUnderFifo) {
