@@ -1,11 +1,6 @@
 // The engine's btree and journal on disk: what the kernel's reader (core/inspect) finds on
 // the device maps every sector exactly as the engine's index does, at any moment of a
 // run, and inspect reads the whole image like a kernel-written one.
-#include "tests/core/engine/engine_fixture.h"
-
-#include <map>
-#include <tuple>
-
 #include "core/inspect/btree_check.h"
 #include "core/inspect/inspect.h"
 #include "core/inspect/journal_read.h"
@@ -13,6 +8,10 @@
 #include "core/ondisk/le.h"
 #include "core/ondisk/superblock.h"
 #include "core/workload/request_source.h"
+#include "tests/core/engine/engine_fixture.h"
+
+#include <map>
+#include <tuple>
 
 namespace bucketscope::test {
 namespace {
@@ -63,8 +62,7 @@ Views views(EngineRig& rig, const EngineOptions& o, bool replay = true) {
             gens.push_back(b.gen);
         idx.for_each([&](const Extent& k) {
             if (!ptr_stale(c, k.ptrs[0]))
-                add(v.memory, k.inode, k.start(), k.size, k.ptrs[0].offset, k.ptrs[0].gen,
-                    k.dirty);
+                add(v.memory, k.inode, k.start(), k.size, k.ptrs[0].offset, k.ptrs[0].gen, k.dirty);
         });
     });
     const ondisk::CacheSuperblock sb = superblock_of(rig, o);
@@ -112,33 +110,48 @@ struct Geometry {
 
 class PersistGeometry : public ::testing::TestWithParam<Geometry> {};
 
-TEST_P(PersistGeometry, DiskBtreePlusJournalMapsEverySectorAsTheIndexDoes) {
-    EngineOptions o = small_options(1088, GetParam().bucket_size, GetParam().profile);
-    o.geometry.block_size = GetParam().block_size;
-    o.seed = 11;
-    auto rig = make_rig(o);
-    for (int round = 0; round < 6; ++round) {
-        ASSERT_EQ(rig->step(7000), 7000u);
+// Runs `rounds` slices of `steps` engine steps; after each, once every inserted key is
+// durable, the on-disk btree plus the journal must map every sector as the index does.
+void expect_disk_follows_index(EngineRig& rig, const EngineOptions& o, int rounds, uint64_t steps,
+                               size_t min_extents) {
+    for (int round = 0; round < rounds; ++round) {
+        ASSERT_EQ(rig->step(steps), steps) << "round " << round;
         // Keys inserted but not yet journalled are in memory only; sync() makes them
         // durable without letting the workload insert more.
         ASSERT_TRUE(rig->sync());
         const Views v = views(rig, o);
         ASSERT_TRUE(v.error.empty()) << "round " << round << ": " << v.error;
-        EXPECT_GT(v.memory.size(), 1000u);
+        EXPECT_GT(v.memory.size(), min_extents);
         ASSERT_EQ(v.memory.size(), v.disk.size()) << "round " << round;
         EXPECT_TRUE(v.memory == v.disk) << "round " << round;
     }
-    const EngineMetrics m = rig->metrics();
-    EXPECT_GT(m.btree_replacements, 2u) << "splits and rewrites happened";
-    EXPECT_GT(m.btree_writes, m.btree_replacements);
-    EXPECT_EQ(m.errors, 0u) << rig->last_error();
+}
 
-    // After a clean stop the btree alone holds everything: nothing is left to replay.
+// After a clean stop the btree alone holds everything: nothing is left to replay.
+void expect_clean_close_leaves_all_in_btree(EngineRig& rig, const EngineOptions& o) {
     std::string why;
     ASSERT_TRUE(rig->close(&why)) << why;
     const Views v = views(rig, o, /*replay=*/false);
     ASSERT_TRUE(v.error.empty()) << v.error;
     EXPECT_TRUE(v.memory == v.disk);
+}
+
+TEST_P(PersistGeometry, DiskBtreePlusJournalMapsEverySectorAsTheIndexDoes) {
+    EngineOptions o = small_options(1088, GetParam().bucket_size, GetParam().profile);
+    o.geometry.block_size = GetParam().block_size;
+    o.seed = 11;
+    auto rig = make_rig(o);
+    expect_disk_follows_index(rig, o, 6, 7000, 1000);
+    if (HasFatalFailure())
+        return;
+    const EngineMetrics m = rig->metrics();
+    EXPECT_GT(m.btree_replacements, 2u) << "splits and rewrites happened";
+    EXPECT_GT(m.btree_writes, m.btree_replacements);
+    EXPECT_EQ(m.errors, 0u) << rig->last_error();
+
+    expect_clean_close_leaves_all_in_btree(rig, o);
+    if (HasFatalFailure())
+        return;
     const ondisk::CacheSuperblock sb = superblock_of(rig, o);
     auto journal = inspect::read_journal(*rig.devices[0], sb);
     ASSERT_TRUE(journal);
@@ -154,23 +167,13 @@ TEST(Persist, WithDiscardsTheDiskBtreeStillMapsEverySectorAsTheIndexDoes) {
     o.seed = 5;
     o.source = workload::make_workload_source("zipf:span=24M,size=4K-64K,read=40,discard=15", 5);
     auto rig = make_rig(o);
-    for (int round = 0; round < 6; ++round) {
-        rig->step(6000);
-        ASSERT_TRUE(rig->sync());
-        const Views v = views(rig, o);
-        ASSERT_TRUE(v.error.empty()) << "round " << round << ": " << v.error;
-        EXPECT_GT(v.memory.size(), 500u);
-        ASSERT_EQ(v.memory.size(), v.disk.size()) << "round " << round;
-        EXPECT_TRUE(v.memory == v.disk) << "round " << round;
-    }
+    expect_disk_follows_index(rig, o, 6, 6000, 500);
+    if (HasFatalFailure())
+        return;
     const EngineMetrics m = rig->metrics();
     EXPECT_GT(m.btree_writes, m.btree_replacements);
     EXPECT_EQ(m.errors, 0u) << rig->last_error();
-    std::string why;
-    ASSERT_TRUE(rig->close(&why)) << why;
-    const Views v = views(rig, o, /*replay=*/false);
-    ASSERT_TRUE(v.error.empty()) << v.error;
-    EXPECT_TRUE(v.memory == v.disk);
+    expect_clean_close_leaves_all_in_btree(rig, o);
 }
 
 INSTANTIATE_TEST_SUITE_P(Geometries, PersistGeometry,

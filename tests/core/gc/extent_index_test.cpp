@@ -7,6 +7,7 @@
 #include <random>
 #include <tuple>
 
+#include "core/engine/btree_store.h"
 #include "core/ondisk/extents.h"
 #include "gc_fixture.h"
 
@@ -246,15 +247,7 @@ TEST_F(ExtentIndexTest, MarkedKeysAreTheUnwrittenSetOfTheirLeaf) {
         void on_leaf_key(uint32_t leaf, const Extent& piece) override {
             if (!keeps_unwritten(leaf))
                 return;
-            ondisk::Bkey k;
-            k.inode = piece.inode;
-            k.offset = piece.offset;
-            k.size = piece.size;
-            k.dirty = piece.dirty;
-            k.nptrs = piece.nptrs;
-            if (piece.nptrs)
-                k.ptrs[0] = {piece.ptrs[0].dev, piece.ptrs[0].offset, piece.ptrs[0].gen};
-            sets[leaf].insert(k);
+            sets[leaf].insert(to_bkey(piece));
         }
         void on_node_created(uint32_t id) override { sets.erase(id); }
         void on_node_retired(uint32_t id, const Ptr&, uint32_t, std::span<const uint32_t>) override {
