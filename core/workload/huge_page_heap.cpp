@@ -21,16 +21,20 @@ namespace {
 constexpr std::string_view kTunable = "glibc.malloc.hugetlb";
 }
 
-bool huge_page_heap_wanted(const char* tunables, const char* opt_out, const char* preload,
-                           const char* thp_enabled) {
+bool huge_page_heap_supported() {
 #if !defined(__linux__) || !defined(__GLIBC__) || defined(BUCKETSCOPE_OWN_MALLOC)
-    (void)tunables, (void)opt_out, (void)preload, (void)thp_enabled;
     return false;
-#else
-#if __GLIBC__ == 2 && __GLIBC_MINOR__ < 35
-    (void)tunables, (void)opt_out, (void)preload, (void)thp_enabled;
+#elif __GLIBC__ == 2 && __GLIBC_MINOR__ < 35
     return false; // older glibc ignores the tunable
 #else
+    return true;
+#endif
+}
+
+bool huge_page_heap_wanted(const char* tunables, const char* opt_out, const char* preload,
+                           const char* thp_enabled) {
+    if (!huge_page_heap_supported())
+        return false;
     if (tunables && std::string_view(tunables).find(kTunable) != std::string_view::npos)
         return false; // set by the user, or this is the re-executed run
     if (opt_out && std::string_view(opt_out) == "0")
@@ -40,8 +44,6 @@ bool huge_page_heap_wanted(const char* tunables, const char* opt_out, const char
         return false;
     // "always [madvise] never": the heap is huge already under "always", never under "never".
     return thp_enabled && std::string_view(thp_enabled).find("[madvise]") != std::string_view::npos;
-#endif
-#endif
 }
 
 void reexec_with_huge_page_heap(char** argv) {

@@ -19,6 +19,10 @@ namespace bucketscope::workload {
 // environment is then as it was).
 void reexec_with_huge_page_heap(char** argv);
 
+// Whether this build can ask for it at all: glibc 2.35 or later, and glibc's malloc (not a
+// sanitizer's).
+bool huge_page_heap_supported();
+
 // Whether reexec_with_huge_page_heap would re-execute, given GLIBC_TUNABLES (nullptr:
 // unset), BUCKETSCOPE_HUGE_PAGE_HEAP, LD_PRELOAD and the text of
 // /sys/kernel/mm/transparent_hugepage/enabled. The decision alone, for tests.
